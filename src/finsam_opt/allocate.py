@@ -1,0 +1,218 @@
+"""allocate(): validate → model quantities → deficit phases → solve → verify → result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from finsam_opt.binding import binding_rules
+from finsam_opt.damping import Phase, allocation_at, lowest_total, polish
+from finsam_opt.errors import SolverError
+from finsam_opt.model import Quantities, Scenario, compute_quantities, scenario_of
+from finsam_opt.parameters import Parameters
+from finsam_opt.policies import Policy, PhaseRule, resolve_policy
+from finsam_opt.result import Allocation
+from finsam_opt.rounding import round_largest_remainder
+from finsam_opt.solvers import PhaseSolution, get_solver
+from finsam_opt.units import UNIT_COLUMNS, UnitTable, validate_units
+from finsam_opt.verify import check_allocation, check_solver_agreement
+
+__all__ = ["allocate", "ideal_allocation"]
+
+
+@dataclass(frozen=True)
+class _Solved:
+    allocation: np.ndarray
+    rate: float
+    phase: Phase
+    number: int
+    rule: PhaseRule
+
+
+def ideal_allocation(units: pd.DataFrame, params: Parameters) -> pd.Series:
+    """The ideal allocation I = b + (B − N·b)·key of every unit (MODEL.md §3).
+
+    June's first preliminary distribution: no caps, no floors.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The unit table (see :func:`allocate`).
+    params : Parameters
+
+    Returns
+    -------
+    pandas.Series
+        Kronor, indexed by unit id; sums to ``params.budget``.
+
+    Examples
+    --------
+    >>> import pandas as pd, finsam_opt as fo
+    >>> units = pd.DataFrame({"population": [3, 1], "support_measure": [1, 1]}, index=["A", "B"])
+    >>> fo.ideal_allocation(units, fo.Parameters(budget=2_800_000)).round().tolist()
+    [1600000.0, 1200000.0]
+    """
+    table = validate_units(units, params)
+    q = compute_quantities(table, params)
+    return pd.Series(q.ideal, index=table.ids, name="ideal")
+
+
+def allocate(
+    units: pd.DataFrame,
+    params: Parameters,
+    policy: str | Policy = "raise-limit",
+    solver: str = "fast",
+) -> Allocation:
+    """Allocate the budget among the units (MODEL.md §3–5, §8).
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        Indexed by unit id. Required columns ``population`` (inhabitants 16–64)
+        and ``support_measure`` (försörjningsmått); optional
+        ``previous_allocation``, ``requested``, ``municipal_match`` and
+        ``regional_match`` (kronor; NaN or an absent column means a new unit or
+        no limit).
+    params : Parameters
+        Budget and formula constants.
+    policy : str or Policy
+        How a deficit relaxes the floors: ``'raise-limit'`` (default),
+        ``'scale-protection'``, ``'scale-gains'``, or a custom :class:`Policy`.
+    solver : str
+        ``'fast'`` (exact, default), ``'highs'``, ``'cbc'`` or ``'scipy'``; all give
+        the same allocation to the krona.
+
+    Returns
+    -------
+    Allocation
+        ``table`` has the same index and order as ``units``.
+
+    Raises
+    ------
+    InputError
+        Bad input, naming unit, column and rule; nothing is computed.
+    SolverError
+        The solver is unavailable or did not reach an optimum.
+    VerificationError
+        The solved amounts broke a constraint when re-checked.
+
+    Examples
+    --------
+    >>> import pandas as pd, finsam_opt as fo
+    >>> units = pd.DataFrame(
+    ...     {"population": [100_000, 50_000], "support_measure": [9e8, 3e8],
+    ...      "previous_allocation": [9e6, 6e6]}, index=["A", "B"])
+    >>> result = fo.allocate(units, fo.Parameters(budget=14_000_000))
+    >>> result.scenario, round(result.decrease_limit, 4)
+    (<Scenario.DEFICIT: 'deficit'>, 0.1667)
+    >>> result.table["allocation_rounded"].tolist()
+    [9000000, 5000000]
+    """
+    table = validate_units(units, params)
+    chosen = resolve_policy(policy)
+    solve = get_solver(solver)
+
+    q = compute_quantities(table, params)
+    scenario = scenario_of(float(q.target.sum()), params.budget)
+    solved = _solve_deficit(chosen, q, params.budget, solve, solver, table.ids) if (
+        scenario is Scenario.DEFICIT
+    ) else None
+    allocation = q.target if solved is None else solved.allocation
+    check_allocation(
+        allocation, q, params.budget, scenario, None if solved is None else solved.phase,
+        table.ids,
+    )
+    rounded = round_largest_remainder(
+        allocation,
+        params.rounding_unit,
+        cap=q.cap,
+        floor=q.floor,
+        tiebreak=_id_ranks(table.ids),
+    )
+    return Allocation(
+        table=_decision_table(table, q, allocation, rounded),
+        scenario=scenario,
+        policy=chosen.name,
+        solver=solver,
+        parameters=params,
+        balancing_scalar=0.0 if solved is None else solved.rate,
+        decrease_limit=_effective_limit(params, solved),
+        unallocated=params.budget - float(allocation.sum()),
+        phase=None if solved is None else solved.number,
+        phase_description=None if solved is None else solved.rule.description,
+    )
+
+
+def _solve_deficit(
+    policy: Policy,
+    q: Quantities,
+    budget: float,
+    solve: Callable[[Phase, float], PhaseSolution],
+    solver: str,
+    ids: pd.Index,
+) -> _Solved:
+    previous: Phase | None = None
+    for number, rule in enumerate(policy.phases, start=1):
+        phase = rule.bounds(q, previous)
+        if lowest_total(phase) <= budget * (1.0 + 1e-12):
+            own = solve(phase, budget)
+            rate = polish(phase, budget, own.rate)
+            exact = allocation_at(phase, rate)
+            check_solver_agreement(solver, own.allocation, exact, budget, ids)
+            return _Solved(exact, rate, phase, number, rule)
+        previous = phase
+    raise SolverError(
+        f"policy {policy.name!r}: not even its last phase fits the budget "
+        f"({lowest_total(previous):,.0f} kr needed at least)"  # type: ignore[arg-type]
+    )
+
+
+def _effective_limit(params: Parameters, solved: _Solved | None) -> float | None:
+    if solved is None or solved.rule.keeps_floors:
+        return params.decrease_limit
+    if solved.rule.relaxes_limit:
+        return params.decrease_limit + solved.rate
+    return None
+
+
+def _id_ranks(ids: pd.Index) -> np.ndarray:
+    """Rank of each unit id in sorted order, so ties never depend on row order."""
+    keys = ids.astype(str).to_numpy()
+    ranks = np.empty(len(keys), dtype=np.int64)
+    ranks[np.argsort(keys, kind="stable")] = np.arange(len(keys))
+    return ranks
+
+
+def _decision_table(
+    table: UnitTable, q: Quantities, allocation: np.ndarray, rounded: np.ndarray
+) -> pd.DataFrame:
+    # Validation turned "no limit" into inf; the table shows the input as given (NaN).
+    inputs = {c: getattr(table, c) for c in UNIT_COLUMNS}
+    inputs = {c: np.where(np.isinf(v), np.nan, v) for c, v in inputs.items()}
+    previous = inputs["previous_allocation"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change_rate = np.where(previous > 0, rounded / previous - 1.0, np.nan)
+    return pd.DataFrame(
+        {
+            **inputs,
+            "share_population": q.share_population,
+            "share_support": q.share_support,
+            "key": q.key,
+            "ideal": q.ideal,
+            "cap": q.cap,
+            "floor": q.floor,
+            "capped": q.capped,
+            "target": q.target,
+            "protected": q.protected,
+            "new": q.new,
+            "allocation": allocation,
+            "allocation_rounded": rounded,
+            "change": rounded - previous,
+            "change_rate": change_rate,
+            "binding": binding_rules(allocation, q),
+        },
+        index=table.ids,
+    )

@@ -1,0 +1,46 @@
+"""Why each unit got what it got: the rule that set its amount."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from finsam_opt.model import Quantities
+
+__all__ = ["BINDING_RULES", "binding_rules"]
+
+BINDING_RULES: dict[str, str] = {
+    "ideal": "at its ideal allocation",
+    "new": "a new unit (no floor) at its ideal allocation",
+    "cap": "held at its matching cap (state ≤ 2 × the smaller of municipalities and region)",
+    "floor": "lifted to its floor (the decrease limit)",
+    "relaxed-floor": "below its floor: the decrease limit was relaxed to balance the budget",
+    "scaled": "its gain above its floor was scaled down to balance the budget",
+    "base": "cut to the base amount to balance the budget",
+}
+"""Every value of the ``binding`` column, with its meaning."""
+
+_TOLERANCE = 0.01  # kronor; exact amounts agree with the quantity that set them to far less
+
+
+def binding_rules(allocation: np.ndarray, q: Quantities) -> np.ndarray:
+    """The ``binding`` label of each unit (a key of :data:`BINDING_RULES`)."""
+    near = lambda a: np.abs(allocation - a) <= _TOLERANCE  # noqa: E731
+    ideal_fits = q.ideal <= q.cap + _TOLERANCE
+    at_ideal = np.where(q.new, "new", "ideal")
+    capped_rule = np.where(ideal_fits, at_ideal, "cap")
+    n = len(allocation)
+    conditions = [
+        near(q.target) & q.protected,
+        near(q.target) | near(q.capped),
+        near(q.floor),
+        near(q.base),
+        allocation < q.floor,
+    ]
+    choices = [
+        np.full(n, "floor"),
+        capped_rule,
+        np.full(n, "floor"),
+        np.where(q.base < q.cap, "base", "cap"),
+        np.full(n, "relaxed-floor"),
+    ]
+    return np.select(conditions, choices, default="scaled").astype(object)

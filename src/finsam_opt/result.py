@@ -1,0 +1,133 @@
+"""The result of an allocation: the decision table and the year's figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from finsam_opt.binding import BINDING_RULES
+from finsam_opt.errors import InputError
+from finsam_opt.model import Scenario
+from finsam_opt.parameters import Parameters
+
+__all__ = ["Allocation", "format_kronor"]
+
+
+def format_kronor(amount: float) -> str:
+    """``1234567.4`` → ``'1 234 567 kr'`` (Swedish digit grouping, whole kronor)."""
+    return f"{amount:,.0f}".replace(",", " ") + " kr"
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """The allocation of one year's budget.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per unit, same index and order as the input. The inputs, the model
+        quantities (``share_population``, ``share_support``, ``key``, ``ideal``,
+        ``cap``, ``floor``, ``capped``, ``target``, ``protected``, ``new``; kronor)
+        and the outcome: ``allocation`` (exact, float kronor),
+        ``allocation_rounded`` (int, multiples of ``parameters.rounding_unit``),
+        ``change`` (rounded allocation minus last year's, kronor), ``change_rate``
+        and ``binding`` (the rule that set the amount; see
+        :data:`finsam_opt.BINDING_RULES`).
+    scenario : Scenario
+        Balance, surplus or deficit.
+    policy : str
+        The deficit policy's name (applied only in a deficit).
+    solver : str
+        The backend that solved the deficit phase.
+    parameters : Parameters
+    balancing_scalar : float
+        The damping rate λ* of the solved phase; 0 outside a deficit.
+    decrease_limit : float or None
+        The effective decrease limit: ``parameters.decrease_limit`` when the floors
+        held, ``decrease_limit + λ*`` under ``raise-limit`` in a deficit, None when
+        the policy relaxed floors unevenly.
+    unallocated : float
+        Budget minus the sum of exact allocations, kronor (*ofördelade medel*).
+    phase : int or None
+        1-based number of the policy phase that was solved; None outside a deficit.
+    phase_description : str or None
+        What that phase does.
+    """
+
+    table: pd.DataFrame
+    scenario: Scenario
+    policy: str
+    solver: str
+    parameters: Parameters
+    balancing_scalar: float
+    decrease_limit: float | None
+    unallocated: float
+    phase: int | None
+    phase_description: str | None
+
+    @property
+    def allocation(self) -> pd.Series:
+        """Exact allocations, kronor, indexed by unit id."""
+        return self.table["allocation"]
+
+    @property
+    def rounded_total(self) -> int:
+        """Sum of the rounded allocations, kronor."""
+        return int(self.table["allocation_rounded"].sum())
+
+    def explain(self, unit: object) -> str:
+        """How unit ``unit``'s amount was reached, step by step, in plain English.
+
+        Examples
+        --------
+        >>> import pandas as pd, finsam_opt as fo
+        >>> units = pd.DataFrame({"population": [60_000, 40_000],
+        ...                       "support_measure": [5e8, 3e8],
+        ...                       "previous_allocation": [9e6, 1e6]}, index=["A", "B"])
+        >>> print(fo.allocate(units, fo.Parameters(budget=10_000_000)).explain("A"))
+        ... # doctest: +NORMALIZE_WHITESPACE
+        Unit 'A' (deficit, policy raise-limit):
+          ideal 5 925 000 kr = base 400 000 kr + 9 200 000 kr × key 0.6005
+          cap: none (no limit given)
+          floor 8 100 000 kr = (1 − 10 %) × last year's 9 000 000 kr
+          target 8 100 000 kr (the floor lifts it above its capped ideal)
+          allocation 8 100 000 kr: held by the decrease limit, raised to 14.06 %
+        """
+        if unit not in self.table.index:
+            raise InputError(f"unit {unit!r} is not in this allocation", units=[unit])
+        row = self.table.loc[unit]
+        p = self.parameters
+        n = len(self.table)
+        lines = [f"Unit {unit!r} ({self.scenario}, policy {self.policy}):"]
+        lines.append(
+            f"  ideal {format_kronor(row['ideal'])} = base {format_kronor(p.base_amount)} + "
+            f"{format_kronor(p.budget - n * p.base_amount)} × key {row['key']:.4f}"
+        )
+        cap = row["cap"]
+        lines.append(
+            "  cap: none (no limit given)"
+            if np.isinf(cap)
+            else f"  cap {format_kronor(cap)} (requested and 2 × the smaller match)"
+        )
+        if row["new"]:
+            lines.append("  floor: none (new unit)")
+        else:
+            lines.append(
+                f"  floor {format_kronor(row['floor'])} = (1 − {p.decrease_limit:.0%}) × "
+                f"last year's {format_kronor(row['previous_allocation'])}"
+                + (" (limited by the cap)" if row["floor"] >= cap else "")
+            )
+        reason = "the floor lifts it above its capped ideal" if row["protected"] else (
+            "its ideal within the cap" if row["ideal"] <= cap else "its cap"
+        )
+        lines.append(f"  target {format_kronor(row['target'])} ({reason})")
+        lines.append(f"  allocation {format_kronor(row['allocation'])}: {self._outcome(row)}")
+        return "\n".join(lines)
+
+    def _outcome(self, row: pd.Series) -> str:
+        rule = row["binding"]
+        if rule == "relaxed-floor" and self.decrease_limit is not None:
+            return f"below its floor: the decrease limit was raised to {self.decrease_limit:.2%}"
+        return BINDING_RULES[rule]

@@ -1,0 +1,71 @@
+"""The damping phase as a PuLP linear program, solved by HiGHS or CBC.
+
+The only module that imports :mod:`pulp`. The LP is built in budget shares
+(every amount divided by the amount available) because CBC exchanges numbers
+with 8–12 significant digits and HiGHS's absolute tolerances suit values near 1::
+
+    minimize λ  subject to  x_i + w_i·λ ≥ hi_i,  lo_i ≤ x_i ≤ hi_i,  Σ x_i ≤ A,  λ ≥ 0
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pulp
+
+from finsam_opt.damping import Phase
+from finsam_opt.errors import SolverError
+from finsam_opt.solvers import PhaseSolution, SolveFn
+
+__all__ = ["build_problem", "solver_for"]
+
+_STATUS = {
+    pulp.LpStatusOptimal: "optimal",
+    pulp.LpStatusNotSolved: "not solved",
+    pulp.LpStatusInfeasible: "infeasible",
+    pulp.LpStatusUnbounded: "unbounded",
+    pulp.LpStatusUndefined: "undefined",
+}
+
+
+def _backend(name: str) -> pulp.LpSolver:
+    if name == "highs":
+        return pulp.HiGHS(msg=False)
+    return pulp.PULP_CBC_CMD(msg=False)
+
+
+def build_problem(phase: Phase, available: float) -> tuple[pulp.LpProblem, list, pulp.LpVariable]:
+    """The phase's LP in budget shares: the problem, its x variables and λ."""
+    scale = 1.0 / max(available, 1.0)
+    hi, lo, w = phase.hi * scale, phase.lo * scale, phase.weight * scale
+    problem = pulp.LpProblem("damping_phase", pulp.LpMinimize)
+    rate = pulp.LpVariable("rate", lowBound=0)
+    x = [
+        pulp.LpVariable(f"x{i}", lowBound=float(lo[i]), upBound=float(hi[i]))
+        for i in range(len(hi))
+    ]
+    problem += rate
+    for i in np.flatnonzero(w > 0):
+        problem += x[i] + float(w[i]) * rate >= float(hi[i])
+    for i in np.flatnonzero(w == 0):
+        x[i].lowBound = float(hi[i])
+    problem += pulp.lpSum(x) <= available * scale
+    return problem, x, rate
+
+
+def solver_for(name: str) -> SolveFn:
+    """The solve function for backend ``'highs'`` or ``'cbc'``."""
+    backend = _backend(name)
+    if not backend.available():
+        raise SolverError(f"solver {name!r} is not available (PuLP cannot find {backend.name})")
+
+    def solve(phase: Phase, available: float) -> PhaseSolution:
+        problem, x, rate = build_problem(phase, available)
+        problem.solve(backend)
+        status = _STATUS.get(problem.status, f"unknown status {problem.status}")
+        if status != "optimal" or rate.varValue is None:
+            raise SolverError(f"solver {name!r} did not solve the phase: status {status!r}")
+        scale = max(available, 1.0)
+        values = np.array([v.varValue for v in x], dtype=float) * scale
+        return PhaseSolution(rate=float(rate.varValue), allocation=values)
+
+    return solve
