@@ -13,7 +13,7 @@ from finsam_opt.damping import Phase, allocation_at, lowest_total, polish
 from finsam_opt.errors import SolverError
 from finsam_opt.model import Quantities, Scenario, compute_quantities, scenario_of
 from finsam_opt.parameters import Parameters
-from finsam_opt.policies import Policy, PhaseRule, resolve_policy
+from finsam_opt.policies import PhaseRule, Policy, resolve_policy
 from finsam_opt.result import Allocation
 from finsam_opt.rounding import round_largest_remainder
 from finsam_opt.solvers import PhaseSolution, get_solver
@@ -53,7 +53,7 @@ def ideal_allocation(units: pd.DataFrame, params: Parameters) -> pd.Series:
     >>> import pandas as pd, finsam_opt as fo
     >>> units = pd.DataFrame({"population": [3, 1], "support_measure": [1, 1]}, index=["A", "B"])
     >>> fo.ideal_allocation(units, fo.Parameters(budget=2_800_000)).round().tolist()
-    [1600000.0, 1200000.0]
+    [1525000.0, 1275000.0]
     """
     table = validate_units(units, params)
     q = compute_quantities(table, params)
@@ -101,15 +101,14 @@ def allocate(
 
     Examples
     --------
-    >>> import pandas as pd, finsam_opt as fo
-    >>> units = pd.DataFrame(
-    ...     {"population": [100_000, 50_000], "support_measure": [9e8, 3e8],
-    ...      "previous_allocation": [9e6, 6e6]}, index=["A", "B"])
-    >>> result = fo.allocate(units, fo.Parameters(budget=14_000_000))
+    >>> import finsam_opt as fo
+    >>> result = fo.allocate(fo.example_units(), fo.Parameters(budget=20_000_000))
     >>> result.scenario, round(result.decrease_limit, 4)
-    (<Scenario.DEFICIT: 'deficit'>, 0.1667)
+    (<Scenario.DEFICIT: 'deficit'>, 0.2469)
     >>> result.table["allocation_rounded"].tolist()
-    [9000000, 5000000]
+    [8794737, 4518421, 2500000, 1865789, 2321053]
+    >>> result.table["binding"].tolist()
+    ['ideal', 'relaxed-floor', 'cap', 'new', 'ideal']
     """
     table = validate_units(units, params)
     chosen = resolve_policy(policy)
@@ -117,12 +116,18 @@ def allocate(
 
     q = compute_quantities(table, params)
     scenario = scenario_of(float(q.target.sum()), params.budget)
-    solved = _solve_deficit(chosen, q, params.budget, solve, solver, table.ids) if (
-        scenario is Scenario.DEFICIT
-    ) else None
+    solved = (
+        _solve_deficit(chosen, q, params.budget, solve, solver, table.ids)
+        if (scenario is Scenario.DEFICIT)
+        else None
+    )
     allocation = q.target if solved is None else solved.allocation
     check_allocation(
-        allocation, q, params.budget, scenario, None if solved is None else solved.phase,
+        allocation,
+        q,
+        params.budget,
+        scenario,
+        None if solved is None else solved.phase,
         table.ids,
     )
     rounded = round_largest_remainder(

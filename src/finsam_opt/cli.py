@@ -55,8 +55,10 @@ def _report(result: Allocation) -> str:
         f"budget: {result.parameters.budget:,.0f} kr   allocated: {result.rounded_total:,} kr   "
         f"effective decrease limit: {limit}\n"
     )
+    shown = result.table[_SHOWN].copy()
+    shown["change_rate"] = shown["change_rate"].map(lambda r: "" if pd.isna(r) else f"{r:+.1%}")
     with pd.option_context("display.width", 120, "display.float_format", "{:,.0f}".format):
-        return header + result.table[_SHOWN].to_string()
+        return header + shown.to_string()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,7 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         result = allocate(
-            example_units(), Parameters(budget=args.budget), policy=args.policy,
+            example_units(),
+            Parameters(budget=args.budget),
+            policy=args.policy,
             solver=args.solver,
         )
     except FinsamError as error:

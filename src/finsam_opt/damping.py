@@ -131,8 +131,11 @@ def polish(phase: Phase, available: float, guess: float) -> float:
     movable = phase.movable
     largest_breakpoint = float(((hi - lo)[movable] / w[movable]).max())
     lam = min(max(float(guess), 0.0), largest_breakpoint)
+    # A unit exactly at its breakpoint still counts as cut (left slope); the margin keeps
+    # float noise from dropping the last one, which would make the slope 0.
+    margin = _RELATIVE_TOLERANCE * (np.abs(hi) + 1.0)
     for _ in range(len(hi) + 2):
-        cut = movable & (hi - lam * w >= lo)
+        cut = movable & (hi - lam * w >= lo - margin)
         at_rest = np.where(cut, 0.0, np.where(movable, lo, hi)).sum()
         slope = w[cut].sum()
         step = max(float((at_rest + hi[cut].sum() - available) / slope), 0.0)

@@ -83,9 +83,7 @@ def compute_quantities(units: UnitTable, params: Parameters) -> Quantities:
     key = params.weight_population * share_population + params.weight_support * share_support
     distributable = params.budget - units.size * params.base_amount
     ideal = params.base_amount + distributable * key
-    cap = np.minimum(
-        units.requested, 2.0 * np.minimum(units.municipal_match, units.regional_match)
-    )
+    cap = np.minimum(units.requested, 2.0 * np.minimum(units.municipal_match, units.regional_match))
     new = units.is_new
     previous = np.where(new, 0.0, units.previous_allocation)
     floor = np.minimum((1.0 - params.decrease_limit) * previous, cap)

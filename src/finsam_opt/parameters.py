@@ -49,9 +49,7 @@ class Parameters:
         for name in ("budget", "base_amount", "weight_support", "weight_population"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise InputError(
-                    f"parameter {name} must be a number, got {value!r}", column=name
-                )
+                raise InputError(f"parameter {name} must be a number, got {value!r}", column=name)
             if not math.isfinite(value) or value < 0:
                 raise InputError(
                     f"parameter {name} must be finite and ≥ 0, got {value}", column=name

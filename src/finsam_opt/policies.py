@@ -23,7 +23,7 @@ from finsam_opt.damping import Phase
 from finsam_opt.errors import InputError
 from finsam_opt.model import Quantities
 
-__all__ = ["DEFICIT_POLICIES", "Policy", "PhaseRule", "resolve_policy"]
+__all__ = ["DEFICIT_POLICIES", "PhaseRule", "Policy", "resolve_policy"]
 
 BoundsFn = Callable[[Quantities, "Phase | None"], Phase]
 

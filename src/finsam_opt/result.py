@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,23 +78,20 @@ class Allocation:
         """Sum of the rounded allocations, kronor."""
         return int(self.table["allocation_rounded"].sum())
 
-    def explain(self, unit: object) -> str:
+    def explain(self, unit: Hashable) -> str:
         """How unit ``unit``'s amount was reached, step by step, in plain English.
 
         Examples
         --------
-        >>> import pandas as pd, finsam_opt as fo
-        >>> units = pd.DataFrame({"population": [60_000, 40_000],
-        ...                       "support_measure": [5e8, 3e8],
-        ...                       "previous_allocation": [9e6, 1e6]}, index=["A", "B"])
-        >>> print(fo.allocate(units, fo.Parameters(budget=10_000_000)).explain("A"))
-        ... # doctest: +NORMALIZE_WHITESPACE
-        Unit 'A' (deficit, policy raise-limit):
-          ideal 5 925 000 kr = base 400 000 kr + 9 200 000 kr × key 0.6005
+        >>> import finsam_opt as fo
+        >>> result = fo.allocate(fo.example_units(), fo.Parameters(budget=20_000_000))
+        >>> print(result.explain("B"))
+        Unit 'B' (deficit, policy raise-limit):
+          ideal 3 531 579 kr = base 400 000 kr + 18 000 000 kr × key 0.1740
           cap: none (no limit given)
-          floor 8 100 000 kr = (1 − 10 %) × last year's 9 000 000 kr
-          target 8 100 000 kr (the floor lifts it above its capped ideal)
-          allocation 8 100 000 kr: held by the decrease limit, raised to 14.06 %
+          floor 5 400 000 kr = (1 − 10%) × last year's 6 000 000 kr
+          target 5 400 000 kr (the floor lifts it above its capped ideal)
+          allocation 4 518 421 kr: below its floor: the decrease limit was raised to 24.69%
         """
         if unit not in self.table.index:
             raise InputError(f"unit {unit!r} is not in this allocation", units=[unit])
@@ -119,8 +117,10 @@ class Allocation:
                 f"last year's {format_kronor(row['previous_allocation'])}"
                 + (" (limited by the cap)" if row["floor"] >= cap else "")
             )
-        reason = "the floor lifts it above its capped ideal" if row["protected"] else (
-            "its ideal within the cap" if row["ideal"] <= cap else "its cap"
+        reason = (
+            "the floor lifts it above its capped ideal"
+            if row["protected"]
+            else ("its ideal within the cap" if row["ideal"] <= cap else "its cap")
         )
         lines.append(f"  target {format_kronor(row['target'])} ({reason})")
         lines.append(f"  allocation {format_kronor(row['allocation'])}: {self._outcome(row)}")

@@ -1,4 +1,4 @@
-"""Rounding decided amounts to whole kronor (or a chosen unit) by largest remainder (MODEL.md §8)."""
+"""Rounding decided amounts to whole kronor (or a chosen unit) by largest remainder (§8)."""
 
 from __future__ import annotations
 

@@ -115,8 +115,10 @@ def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
             f"× base_amount ({n} × {params.base_amount:,.0f} = {n * params.base_amount:,.0f} kr)",
             column="budget",
         )
-    no_limit = {name: np.where(np.isnan(arrays[name]), np.inf, arrays[name])
-                for name in ("requested", "municipal_match", "regional_match")}
+    no_limit = {
+        name: np.where(np.isnan(arrays[name]), np.inf, arrays[name])
+        for name in ("requested", "municipal_match", "regional_match")
+    }
     return UnitTable(
         ids=units.index.copy(),
         population=arrays["population"],
@@ -169,6 +171,7 @@ def _numeric_column(units: pd.DataFrame, name: str, *, required: bool) -> np.nda
         if bad.any():
             ids = list(units.index[bad.to_numpy()])
             value = column[bad].iloc[0]
+            value = value.item() if isinstance(value, np.generic) else value
             raise InputError(
                 f"{describe_units(ids)}: {name} must be a number, got {value!r}",
                 column=name,

@@ -42,8 +42,11 @@ def check_allocation(
     if total > budget + tol:
         raise VerificationError(f"the allocations sum to {total:,.2f} kr, over the budget")
     if phase is None:
-        _fail(ids, np.abs(allocation - q.target) > tol, "outside a deficit the allocation "
-              "must equal the target")
+        _fail(
+            ids,
+            np.abs(allocation - q.target) > tol,
+            "outside a deficit the allocation must equal the target",
+        )
         return
     if abs(total - budget) > tol:
         raise VerificationError(

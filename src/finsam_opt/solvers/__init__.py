@@ -56,15 +56,18 @@ def get_solver(name: str) -> SolveFn:
     InputError
         For an unknown name, listing the known ones.
     """
+    # Imported on demand: the LP backends load PuLP and scipy only when asked for.
     if name == "fast":
-        from finsam_opt.solvers.fast import solve
-    elif name in ("highs", "cbc"):
-        from finsam_opt.solvers.pulp_lp import solver_for
+        from finsam_opt.solvers import fast
 
-        solve = solver_for(name)
-    elif name == "scipy":
-        from finsam_opt.solvers.scipy_lp import solve
-    else:
-        known = ", ".join(f"'{s}'" for s in SOLVERS)
-        raise InputError(f"unknown solver {name!r}; choose one of {known}", column="solver")
-    return solve
+        return fast.solve
+    if name in ("highs", "cbc"):
+        from finsam_opt.solvers import pulp_lp
+
+        return pulp_lp.solver_for(name)
+    if name == "scipy":
+        from finsam_opt.solvers import scipy_lp
+
+        return scipy_lp.solve
+    known = ", ".join(f"'{s}'" for s in SOLVERS)
+    raise InputError(f"unknown solver {name!r}; choose one of {known}", column="solver")

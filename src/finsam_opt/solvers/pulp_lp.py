@@ -9,6 +9,8 @@ with 8–12 significant digits and HiGHS's absolute tolerances suit values near 
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pulp
 
@@ -30,7 +32,10 @@ _STATUS = {
 def _backend(name: str) -> pulp.LpSolver:
     if name == "highs":
         return pulp.HiGHS(msg=False)
-    return pulp.PULP_CBC_CMD(msg=False)
+    # PuLP 3 still bundles CBC but warns that PuLP 4 will not; pyproject pins pulp < 4.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return pulp.PULP_CBC_CMD(msg=False)
 
 
 def build_problem(phase: Phase, available: float) -> tuple[pulp.LpProblem, list, pulp.LpVariable]:
@@ -38,9 +43,9 @@ def build_problem(phase: Phase, available: float) -> tuple[pulp.LpProblem, list,
     scale = 1.0 / max(available, 1.0)
     hi, lo, w = phase.hi * scale, phase.lo * scale, phase.weight * scale
     problem = pulp.LpProblem("damping_phase", pulp.LpMinimize)
-    rate = pulp.LpVariable("rate", lowBound=0)
+    rate = problem.add_variable("rate", lowBound=0)
     x = [
-        pulp.LpVariable(f"x{i}", lowBound=float(lo[i]), upBound=float(hi[i]))
+        problem.add_variable(f"x{i}", lowBound=float(lo[i]), upBound=float(hi[i]))
         for i in range(len(hi))
     ]
     problem += rate
