@@ -95,7 +95,7 @@ class Allocation:
         """
         if unit not in self.table.index:
             raise InputError(f"unit {unit!r} is not in this allocation", units=[unit])
-        row = self.table.loc[unit]
+        row = self.table.loc[[unit]].iloc[0]
         p = self.parameters
         n = len(self.table)
         lines = [f"Unit {unit!r} ({self.scenario}, policy {self.policy}):"]
