@@ -5,7 +5,7 @@ Pure numpy on a validated :class:`~finsam_opt.units.UnitTable`; no solver here.
 
 from __future__ import annotations
 
-import enum
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,15 +19,24 @@ BALANCE_TOLERANCE = 1.0
 """Kronor: a total of targets within this much below the budget is a balance."""
 
 
-class Scenario(str, enum.Enum):
+if sys.version_info >= (3, 11):
+    from enum import StrEnum
+else:  # pragma: no cover - Python 3.10
+    from enum import Enum
+
+    class StrEnum(str, Enum):
+        """Backport of :class:`enum.StrEnum` (Python 3.11)."""
+
+        def __str__(self) -> str:
+            return str(self.value)
+
+
+class Scenario(StrEnum):
     """Which of the model's three cases a year falls in (MODEL.md §4)."""
 
     BALANCE = "balance"
     SURPLUS = "surplus"
     DEFICIT = "deficit"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)
