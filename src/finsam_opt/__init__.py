@@ -9,6 +9,18 @@ The public API::
 """
 
 from finsam_opt.allocate import allocate, ideal_allocation
+from finsam_opt.analysis import (
+    Comparison,
+    Diagnostics,
+    Join,
+    Leave,
+    Merge,
+    Simulation,
+    Update,
+    compare,
+    diagnose,
+    simulate,
+)
 from finsam_opt.binding import BINDING_RULES
 from finsam_opt.damping import Phase
 from finsam_opt.errors import FinsamError, InputError, SolverError, VerificationError
@@ -24,18 +36,28 @@ __all__ = [
     "DEFICIT_POLICIES",
     "SOLVERS",
     "Allocation",
+    "Comparison",
+    "Diagnostics",
     "FinsamError",
     "InputError",
+    "Join",
+    "Leave",
+    "Merge",
     "Parameters",
     "Phase",
     "PhaseRule",
     "Policy",
     "Scenario",
+    "Simulation",
     "SolverError",
+    "Update",
     "VerificationError",
     "allocate",
+    "compare",
+    "diagnose",
     "example_units",
     "ideal_allocation",
+    "simulate",
 ]
 
 __version__ = "0.1.0"
