@@ -19,7 +19,13 @@ from finsam_opt.analysis import (
     Update,
     compare,
     diagnose,
+    plot_allocation,
+    plot_balancing,
+    plot_comparison,
+    plot_glide_paths,
+    report_html,
     simulate,
+    write_report,
 )
 from finsam_opt.binding import BINDING_RULES
 from finsam_opt.damping import Phase
@@ -57,7 +63,13 @@ __all__ = [
     "diagnose",
     "example_units",
     "ideal_allocation",
+    "plot_allocation",
+    "plot_balancing",
+    "plot_comparison",
+    "plot_glide_paths",
+    "report_html",
     "simulate",
+    "write_report",
 ]
 
 __version__ = "0.1.0"

@@ -37,6 +37,9 @@ class Diagnostics:
         The damping rate λ* (0 outside a deficit).
     decrease_limit : float or None
         The effective decrease limit (``None`` when the policy relaxed floors unevenly).
+    phase : int or None
+        The policy phase that was solved (1-based; None outside a deficit). The
+        balancing scalars of different phases are not on one scale.
     units, at_ideal, at_cap, at_floor, relaxed, scaled, at_base, new : int
         Number of units in all, and by their ``binding`` rule: at their ideal
         (``ideal`` or ``new``), held at their cap, lifted to their floor, below
@@ -82,6 +85,7 @@ class Diagnostics:
     unallocated: float
     balancing_scalar: float
     decrease_limit: float | None
+    phase: int | None
     units: int
     at_ideal: int
     at_cap: int
@@ -150,6 +154,7 @@ def diagnose(result: Allocation) -> Diagnostics:
         unallocated=float(result.unallocated),
         balancing_scalar=float(result.balancing_scalar),
         decrease_limit=result.decrease_limit,
+        phase=result.phase,
         units=len(t),
         at_ideal=count("ideal", "new"),
         at_cap=count("cap"),
