@@ -261,3 +261,13 @@ def test_first_year_labels_the_years() -> None:
     assert sim.year_labels == (2026, 2027)
     assert sim.years["budget"].tolist() == [20e6, 21e6]
     assert sim.by_year().columns.tolist() == [2026, 2027]
+
+
+def test_a_unit_pushed_off_its_ideal_counts_from_when_it_is_back_for_good() -> None:
+    # 17 Mkr from year 3: A's ideal falls more than 10 %, so its floor lifts it off its
+    # ideal in year 3; from year 4 it is at its ideal again.
+    sim = fo.simulate(UNITS, PARAMS, years=5, budget_path={3: 17e6, 4: 17e6, 5: 17e6})
+    a = sim.trajectories[sim.trajectories["unit"] == "A"].set_index("year")
+    at_ideal = ((a["allocation"] - a["capped"]).abs() <= 1.0).tolist()
+    assert at_ideal == [True, True, False, True, True]
+    assert sim.reached_ideal["A"] == 4

@@ -65,9 +65,12 @@ class Simulation:
         ``floor_cost``, the year's total cost of the floor Σ (t − m)), and
         ``allocated_rounded`` (Σ of the decided amounts, kr).
     reached_ideal : pandas.Series
-        Per unit ever in the model: the first year its allocation is at its
-        ideal as far as its matching allows (within 1 kr of the capped ideal
-        m = min(I, u)); NaN if it never is within the simulated years.
+        Per unit ever in the model: the year from which its allocation stays
+        at its ideal as far as its matching allows (within 1 kr of the capped
+        ideal m = min(I, u)) in every later year it is in the model; NaN if it
+        is not at its ideal in its last simulated year. A unit that reaches its
+        ideal and is pushed off it again (say by a budget cut) counts from the
+        year it reaches it for good.
     results : tuple of Allocation
         Each year's full result.
     year_labels : tuple of int
@@ -282,11 +285,21 @@ def _next_year(
     return following
 
 
+def _settled(history: list[tuple[int, bool]]) -> float:
+    """The first year of the unbroken run of years at the ideal that ends the history."""
+    year = np.nan
+    for label, at_ideal in reversed(history):
+        if not at_ideal:
+            break
+        year = float(label)
+    return year
+
+
 def _simulation(
     results: list[Allocation], labels: list[int], carry: str, policy: str
 ) -> Simulation:
     frames, rows = [], []
-    reached: dict[Hashable, float] = {}
+    at_ideal_by_year: dict[Hashable, list[tuple[int, bool]]] = {}
     for year, result in zip(labels, results, strict=True):
         t = result.table
         frame = t[list(_TRAJECTORY_COLUMNS)].copy()
@@ -299,9 +312,8 @@ def _simulation(
         rows.append({"year": year, **figures, "allocated_rounded": result.rounded_total})
         at_ideal = (t["allocation"] - t["capped"]).abs() <= _REACHED
         for unit, done in at_ideal.items():
-            reached.setdefault(unit, np.nan)
-            if done and np.isnan(reached[unit]):
-                reached[unit] = float(year)
+            at_ideal_by_year.setdefault(unit, []).append((year, bool(done)))
+    reached = {unit: _settled(history) for unit, history in at_ideal_by_year.items()}
     return Simulation(
         trajectories=pd.concat(frames, ignore_index=True),
         years=pd.DataFrame(rows).set_index("year"),
