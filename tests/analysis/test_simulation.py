@@ -229,6 +229,10 @@ F = pd.DataFrame({"population": [1.0], "support_measure": [1.0]}, index=["F"])
             {"changes": [fo.Join(2, F.assign(population=-1.0))]},
             "Join in year 2: unit 'F': population must be a finite number ≥ 0",
         ),
+        (
+            {"changes": [fo.Join(2, F.rename(columns={"population": "populaton"}))]},
+            "Join in year 2: unknown column 'populaton' (did you mean 'population'?)",
+        ),
         ({"changes": [fo.Merge(2, "AB", ("A",))]}, "Merge in year 2: a merge needs two or more"),
         (
             {"changes": [fo.Merge(2, "C", ("A", "B"))]},

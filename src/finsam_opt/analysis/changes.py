@@ -6,6 +6,7 @@ Changes are data: small frozen records, or one table read by
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
@@ -54,7 +55,8 @@ class Merge:
     so is its previous allocation (the members' allocations of the year before),
     so the decrease limit protects the merged unit as a whole. Requested amounts
     and matching are summed too; if any member has none (no limit), neither has
-    the merged unit.
+    the merged unit. Columns outside the model (a name, say) take the first
+    member's value.
     """
 
     year: int
@@ -238,7 +240,15 @@ def _require(ids: list[Hashable], present: set[Hashable], where: str) -> None:
 def _check_values(frame: pd.DataFrame, where: str) -> None:
     for column in frame.columns:
         if column not in UNIT_COLUMNS:
-            raise InputError(f"{where}: unknown column '{column}'", column=str(column))
+            # Other columns (a name, a region) travel along untouched; a misspelt unit
+            # column would silently mean "no floor" or "no limit", as in the unit table.
+            close = difflib.get_close_matches(str(column), UNIT_COLUMNS, n=1, cutoff=0.85)
+            if close:
+                raise InputError(
+                    f"{where}: unknown column '{column}' (did you mean '{close[0]}'?)",
+                    column=str(column),
+                )
+            continue
         values = pd.to_numeric(frame[column], errors="coerce")
         bad = (
             (values.isna() & frame[column].notna()) | ~np.isfinite(values.fillna(0)) | (values < 0)

@@ -13,6 +13,7 @@ import io
 import math
 from collections.abc import Callable, Mapping
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -262,7 +263,7 @@ def _comparison_body(c: Comparison, lang: str) -> str:
         )
         body = _table(both, lang, index="unit", kronor_all=True)
         if (c.baseline, budget) in c.results:
-            body += _plot(lambda b=budget: plots.plot_comparison(c, b, lang), lang)
+            body += _plot(partial(plots.plot_comparison, c, budget, lang), lang)
         parts.append(_section(heading, body))
     if len(c.budgets) > 1:
         parts.append(

@@ -279,9 +279,10 @@ def _next_year(
     following = table.copy()
     following["previous_allocation"] = last.table[column].astype(float)
     for name, rate in growth.items():
-        if isinstance(rate, pd.Series):
-            rate = rate.reindex(following.index).fillna(0.0).to_numpy()
-        following[name] = following[name].astype(float) * (1.0 + rate)
+        per_unit = (
+            rate.reindex(following.index).fillna(0.0) if isinstance(rate, pd.Series) else rate
+        )
+        following[name] = following[name].astype(float) * (1.0 + np.asarray(per_unit))
     return following
 
 
