@@ -51,8 +51,10 @@ def _width(n: int) -> float:
 
 def _unit_ticks(ax, ids: Sequence[Hashable]) -> None:
     ax.set_xticks(np.arange(len(ids)))
+    names = [str(u) for u in ids]
     size = 9 if len(ids) <= 20 else 6
-    ax.set_xticklabels([str(u) for u in ids], rotation=90, fontsize=size)
+    upright = len(ids) <= 12 and max(len(n) for n in names) <= 6
+    ax.set_xticklabels(names, rotation=0 if upright else 90, fontsize=size)
     ax.set_xlim(-0.7, len(ids) - 0.3)
 
 

@@ -123,6 +123,21 @@ _KRONOR_COLUMNS = {
 }  # fmt: skip
 _PERCENT_COLUMNS = {"decrease_limit", "deviation_max_relative", "change_rate"}
 _DECIMAL_COLUMNS = {"balancing_scalar", "gini_per_inhabitant"}
+# Counts (floats in a table where a failed run left NaN).
+_COUNT_COLUMNS = {
+    "phase",
+    "units",
+    "at_ideal",
+    "at_cap",
+    "at_floor",
+    "relaxed",
+    "scaled",
+    "at_base",
+    "new",
+    "protected",
+    "winners",
+    "losers",
+}
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto;
@@ -384,13 +399,18 @@ def _format_value(column: str, value: object, lang: str) -> str:
         return "✓" if value else ""
     if column in _KRONOR_COLUMNS:
         return _kronor(value)  # type: ignore[arg-type]
+    if column in _COUNT_COLUMNS:
+        return f"{float(value):.0f}"  # type: ignore[arg-type]
     if column in _PERCENT_COLUMNS:
-        return f"{float(value):.2%}"  # type: ignore[arg-type]
+        text = f"{float(value):.2%}"  # type: ignore[arg-type]
+        return text.replace(".", ",").replace("%", " %") if lang == "sv" else text
     if column in _DECIMAL_COLUMNS:
-        return f"{float(value):.4f}"  # type: ignore[arg-type]
-    if isinstance(value, (float, np.floating)):
-        return f"{float(value):,.2f}".replace(",", " ")
-    return str(value)
+        text = f"{float(value):.4f}"  # type: ignore[arg-type]
+    elif isinstance(value, (float, np.floating)):
+        text = f"{float(value):,.2f}".replace(",", " ")
+    else:
+        return str(value)
+    return text.replace(".", ",") if lang == "sv" else text
 
 
 def _kronor(value: float) -> str:
