@@ -31,6 +31,7 @@ def test_the_worked_example_under_raise_limit() -> None:
     assert (d.scenario, d.policy, d.units) == ("deficit", "raise-limit", 5)
     assert (d.at_ideal, d.at_cap, d.at_floor, d.relaxed, d.scaled, d.at_base) == (3, 1, 0, 1, 0, 0)
     assert (d.new, d.protected) == (1, 2)
+    assert d.below_floor == 2  # B relaxed part-way, E all the way to its ideal ('ideal')
     assert d.floor_cost == pytest.approx(2_247_368.421, abs=1e-3)
     assert d.floor_paid == pytest.approx(986_842.105, abs=1e-3)
     assert d.floor_relaxed == pytest.approx(1_260_526.316, abs=1e-3)  # the deficit S − B
@@ -80,6 +81,7 @@ def test_diagnostics_match_an_independent_recount(case: Instance, policy: str) -
     assert d.new == t["previous_allocation"].isna().sum()
     protected = t[t["target"] > t["capped"]]
     assert d.protected == len(protected)
+    assert d.below_floor == (t["allocation"] < t["floor"] - 0.5).sum()
     assert d.floor_cost == pytest.approx(
         (protected["target"] - protected["capped"]).sum(), abs=1e-3
     )

@@ -16,6 +16,8 @@ from finsam_opt.result import Allocation
 
 __all__ = ["Diagnostics", "diagnose", "population_weighted_gini"]
 
+_HALF_KRONA = 0.5
+
 
 @dataclass(frozen=True)
 class Diagnostics:
@@ -48,6 +50,10 @@ class Diagnostics:
         previous allocation, whatever their binding.
     protected : int
         Units whose floor lifts them above their capped ideal (t > m).
+    below_floor : int
+        Units given less than their floor (by more than half a krona). Unlike
+        ``relaxed`` this includes units relaxed all the way down to their ideal,
+        whose ``binding`` is ``ideal``.
     floor_cost : float
         The cost of the floor, Σ (t − m): what the targets exceed the capped ideals by.
     floor_paid : float
@@ -72,8 +78,8 @@ class Diagnostics:
     --------
     >>> import finsam_opt as fo
     >>> d = fo.diagnose(fo.allocate(fo.example_units(), fo.Parameters(budget=20_000_000)))
-    >>> d.scenario, d.at_ideal, d.at_cap, d.relaxed, d.new
-    ('deficit', 3, 1, 1, 1)
+    >>> d.scenario, d.at_ideal, d.at_cap, d.relaxed, d.new, d.below_floor
+    ('deficit', 3, 1, 1, 1, 2)
     >>> round(d.floor_cost), round(d.floor_paid), round(d.floor_relaxed)
     (2247368, 986842, 1260526)
     """
@@ -95,6 +101,7 @@ class Diagnostics:
     at_base: int
     new: int
     protected: int
+    below_floor: int
     floor_cost: float
     floor_paid: float
     floor_relaxed: float
@@ -164,6 +171,7 @@ def diagnose(result: Allocation) -> Diagnostics:
         at_base=count("base"),
         new=int(t["new"].sum()),
         protected=int(protected.sum()),
+        below_floor=int((x < t["floor"].to_numpy(dtype=float) - _HALF_KRONA).sum()),
         floor_cost=floor_cost,
         floor_paid=floor_paid,
         floor_relaxed=floor_cost - floor_paid,

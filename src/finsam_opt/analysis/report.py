@@ -59,6 +59,7 @@ _HEADERS: dict[str, tuple[str, str]] = {
     "at_base": ("Vid grundbelopp", "At base amount"),
     "new": ("Nya", "New"),
     "protected": ("Skyddade av spärren", "Protected by the floor"),
+    "below_floor": ("Under sitt golv", "Below their floor"),
     "floor_cost": ("Spärrens kostnad Σ(t − m), kr", "Floor cost Σ(t − m), SEK"),
     "floor_paid": ("Därav betalt, kr", "Of which paid, SEK"),
     "floor_relaxed": ("Därav släppt, kr", "Of which relaxed, SEK"),
@@ -104,6 +105,7 @@ _OUTCOME = (
     "at_base",
     "new",
     "protected",
+    "below_floor",
 )
 _COST = (
     "floor_cost",
@@ -135,6 +137,7 @@ _COUNT_COLUMNS = {
     "at_base",
     "new",
     "protected",
+    "below_floor",
     "winners",
     "losers",
 }
