@@ -49,6 +49,12 @@ def _width(n: int) -> float:
     return float(min(max(6.0, 2.0 + 0.2 * n), 24.0))
 
 
+def _height(ids: Sequence[Hashable]) -> float:
+    """Room below the axis for the unit names, written upright or vertically."""
+    longest = max(len(str(u)) for u in ids)
+    return 4.8 if longest <= 6 else 4.8 + min(longest, 40) * 0.06
+
+
 def _unit_ticks(ax, ids: Sequence[Hashable]) -> None:
     ax.set_xticks(np.arange(len(ids)))
     names = [str(u) for u in ids]
@@ -84,13 +90,14 @@ def plot_allocation(result: Allocation, lang: str = "sv") -> Figure:
     check_language(lang)
     t = result.table.sort_values("ideal", ascending=False, kind="stable")
     x = np.arange(len(t))
-    figure, (ax,) = _figure(_width(len(t)), 4.8)
+    figure, (ax,) = _figure(_width(len(t)), _height(t.index))
     ax.bar(x, t["allocation"] / _MKR, color="#4c78a8", label=label("allocation", lang))
+    dash = min(300.0, 4_000.0 / len(t))  # the ideal's dash about as wide as a bar
     ax.scatter(
         x,
         t["ideal"] / _MKR,
         marker="_",
-        s=300,
+        s=dash,
         color="black",
         linewidths=2.2,
         label=label("ideal", lang),
@@ -168,7 +175,7 @@ def plot_comparison(
         )
     order = base.sort_values("ideal", ascending=False, kind="stable")["unit"].tolist()
     x = np.arange(len(order))
-    figure, (ax,) = _figure(_width(len(order)), 4.8)
+    figure, (ax,) = _figure(_width(len(order)), _height(order))
     width = 0.8 / max(len(others), 1)
     for k, policy in enumerate(others):
         diff = rows[rows["policy"] == policy].set_index("unit")["difference"].reindex(order)
