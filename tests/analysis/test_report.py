@@ -112,7 +112,9 @@ def test_a_headless_browser_renders_the_report(tmp_path: Path) -> None:
     page = fo.write_report(comparison, tmp_path / "comparison.html", lang="en")
     url = page.resolve().as_uri()
 
-    dom = _chromium("--dump-dom", url, profile=tmp_path / "profile-dom").stdout
+    loaded = _chromium("--enable-logging=stderr", "--dump-dom", url, profile=tmp_path / "dom")
+    assert "CONSOLE" not in loaded.stderr  # the page logged no errors (e.g. uncaught script)
+    dom = loaded.stdout
     assert "<h1>Comparison of policies</h1>" in dom
     assert dom.count("<table") == 5  # outcome, cost, winners/losers, two budgets
     assert dom.count("<img") == 3  # a difference plot per budget and the balancing plot

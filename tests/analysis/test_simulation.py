@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import finsam_opt as fo
+from strategies import instances
 
 UNITS = fo.example_units()
 PARAMS = fo.Parameters(budget=20_000_000)
@@ -275,3 +276,32 @@ def test_a_unit_pushed_off_its_ideal_counts_from_when_it_is_back_for_good() -> N
     at_ideal = ((a["allocation"] - a["capped"]).abs() <= 1.0).tolist()
     assert at_ideal == [True, True, False, True, True]
     assert sim.reached_ideal["A"] == 4
+
+
+@given(instances(), st.sampled_from(list(fo.DEFICIT_POLICIES)), st.floats(-0.05, 0.05))
+def test_every_simulated_year_is_allocate_on_the_carried_data(
+    case: tuple[pd.DataFrame, fo.Parameters], policy: str, growth: float
+) -> None:
+    """Property: year y is allocate() on year y−1's decided amounts and grown data; deficit
+    and balance years spend the budget to the krona; floors hold outside a deficit."""
+    units, params = case
+    sim = fo.simulate(units, params, years=3, policy=policy, support_growth=growth, progress=False)
+    table = units
+    for year, result in zip(sim.year_labels, sim.results, strict=True):
+        if year > 1:
+            last = sim.results[year - 2].table
+            table = table.assign(
+                previous_allocation=last["allocation_rounded"].astype(float),
+                support_measure=table["support_measure"] * (1 + growth),
+            )
+        direct = fo.allocate(table, params, policy)
+        assert (
+            result.table["allocation_rounded"].tolist()
+            == direct.table["allocation_rounded"].tolist()
+        )
+        t = result.table
+        if result.scenario is not fo.Scenario.SURPLUS:
+            assert result.rounded_total == round(params.budget)
+        if result.scenario is not fo.Scenario.DEFICIT:
+            floor = np.minimum((1 - params.decrease_limit) * t["previous_allocation"], t["cap"])
+            assert (t["allocation_rounded"] >= floor.fillna(0) - 1).all()
