@@ -208,6 +208,7 @@ F = pd.DataFrame({"population": [1.0], "support_measure": [1.0]}, index=["F"])
     ("kwargs", "message"),
     [
         ({"years": 0}, "parameter years must be a whole number ≥ 1, got 0"),
+        ({"first_year": 2026.5}, "parameter first_year must be a whole number, got 2026.5"),
         ({"carry": "floor"}, "parameter carry must be 'rounded' or 'exact', got 'floor'"),
         ({"population_growth": -1.0}, "parameter population_growth must be finite and > −1"),
         ({"support_growth": pd.Series({"Q": 0.1})}, "support_growth: unit 'Q' never in the"),

@@ -111,7 +111,8 @@ def simulate(
 ) -> Simulation:
     """Allocate ``years`` years in a row, each year's allocation becoming the next one's floor.
 
-    Year ``first_year`` allocates ``units`` as given. Before each later year,
+    Year ``first_year`` allocates ``units`` as given (after that year's
+    changes, if any). Before each later year,
     every unit's ``previous_allocation`` becomes its allocation of the year
     before, its ``population`` and ``support_measure`` grow by their rates, and
     then that year's ``changes`` apply (units join, leave, merge or change
@@ -168,13 +169,16 @@ def simulate(
     >>> sim.reached_ideal.to_dict()
     {'A': 1.0, 'B': 4.0, 'C': 1.0, 'D': 1.0, 'E': 1.0}
     """
-    labels = list(range(first_year, first_year + _whole(years, "years", minimum=1)))
+    first = _whole(first_year, "first_year", minimum=None)
+    labels = list(range(first, first + _whole(years, "years", minimum=1)))
     chosen = resolve_policy(policy)
     get_solver(solver)
     if carry not in CARRY:
         raise InputError(
             f"parameter carry must be 'rounded' or 'exact', got {carry!r}", column="carry"
         )
+    budgets = _budget_path(params, budget_path, labels)
+    validate_units(units, replace(params, budget=budgets[0]))
     changes = list(changes)
     present = check_changes(changes, units.index, labels)
     ever = set(units.index).union(*present)
@@ -182,7 +186,6 @@ def simulate(
         "population": _growth(population_growth, "population_growth", ever),
         "support_measure": _growth(support_growth, "support_growth", ever),
     }
-    budgets = _budget_path(params, budget_path, labels)
     for year, budget, ids in zip(labels, budgets, present, strict=True):
         if budget < len(ids) * params.base_amount:
             raise InputError(
@@ -190,7 +193,6 @@ def simulate(
                 f"base_amount ({len(ids)} × {params.base_amount:,.0f} kr)",
                 column="budget",
             )
-    validate_units(units, replace(params, budget=budgets[0]))
 
     results: list[Allocation] = []
     table = units
@@ -209,10 +211,12 @@ def _progress(steps: list[tuple[int, float]], progress: bool | None) -> Iterable
     return tqdm(steps, desc="finsam-opt simulate", unit="year", disable=disable)
 
 
-def _whole(value: object, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+def _whole(value: object, name: str, minimum: int | None) -> int:
+    low = minimum if minimum is not None else -math.inf
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        bound = "" if minimum is None else f" ≥ {minimum}"
         raise InputError(
-            f"parameter {name} must be a whole number ≥ {minimum}, got {value!r}", column=name
+            f"parameter {name} must be a whole number{bound}, got {value!r}", column=name
         )
     return int(value)
 
