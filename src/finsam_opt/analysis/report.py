@@ -177,6 +177,15 @@ def write_report(
     title : str, optional
         The page title; a default names what is reported.
 
+    Notes
+    -----
+    An allocation's report has its diagnostics, the allocation plot and the
+    decision table; a comparison's, the outcome and cost tables for every run,
+    winners and losers, and per-unit tables and difference plots for its first
+    four budgets (with the balancing plot when there are several budgets); a
+    simulation's, the year-by-year figures, the glide-path plot, the year each
+    unit reaches its ideal and the decided amounts by year.
+
     Returns
     -------
     pathlib.Path
