@@ -9,6 +9,24 @@ The public API::
 """
 
 from finsam_opt.allocate import allocate, ideal_allocation
+from finsam_opt.analysis import (
+    Comparison,
+    Diagnostics,
+    Join,
+    Leave,
+    Merge,
+    Simulation,
+    Update,
+    compare,
+    diagnose,
+    plot_allocation,
+    plot_balancing,
+    plot_comparison,
+    plot_glide_paths,
+    report_html,
+    simulate,
+    write_report,
+)
 from finsam_opt.binding import BINDING_RULES
 from finsam_opt.damping import Phase
 from finsam_opt.errors import FinsamError, InputError, SolverError, VerificationError
@@ -24,18 +42,34 @@ __all__ = [
     "DEFICIT_POLICIES",
     "SOLVERS",
     "Allocation",
+    "Comparison",
+    "Diagnostics",
     "FinsamError",
     "InputError",
+    "Join",
+    "Leave",
+    "Merge",
     "Parameters",
     "Phase",
     "PhaseRule",
     "Policy",
     "Scenario",
+    "Simulation",
     "SolverError",
+    "Update",
     "VerificationError",
     "allocate",
+    "compare",
+    "diagnose",
     "example_units",
     "ideal_allocation",
+    "plot_allocation",
+    "plot_balancing",
+    "plot_comparison",
+    "plot_glide_paths",
+    "report_html",
+    "simulate",
+    "write_report",
 ]
 
 __version__ = "0.1.0"

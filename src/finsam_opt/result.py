@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,9 @@ from finsam_opt.binding import BINDING_RULES
 from finsam_opt.errors import InputError
 from finsam_opt.model import Scenario
 from finsam_opt.parameters import Parameters
+
+if TYPE_CHECKING:
+    from finsam_opt.analysis.diagnostics import Diagnostics
 
 __all__ = ["Allocation", "format_kronor"]
 
@@ -77,6 +81,12 @@ class Allocation:
     def rounded_total(self) -> int:
         """Sum of the rounded allocations, kronor."""
         return int(self.table["allocation_rounded"].sum())
+
+    def summary(self) -> Diagnostics:
+        """Diagnostics of this allocation (see :func:`finsam_opt.diagnose`)."""
+        from finsam_opt.analysis.diagnostics import diagnose
+
+        return diagnose(self)
 
     def explain(self, unit: Hashable) -> str:
         """How unit ``unit``'s amount was reached, step by step, in plain English.

@@ -1,0 +1,37 @@
+"""Analysis on top of :func:`finsam_opt.allocate`: diagnostics, policy comparison,
+multi-year simulation, plots and HTML reports.
+
+``plots`` and ``report`` import matplotlib only when a figure is drawn.
+"""
+
+from finsam_opt.analysis.changes import Join, Leave, Merge, Update, changes_from_frame
+from finsam_opt.analysis.compare import Comparison, compare
+from finsam_opt.analysis.diagnostics import Diagnostics, diagnose
+from finsam_opt.analysis.plots import (
+    plot_allocation,
+    plot_balancing,
+    plot_comparison,
+    plot_glide_paths,
+)
+from finsam_opt.analysis.report import report_html, write_report
+from finsam_opt.analysis.simulate import Simulation, simulate
+
+__all__ = [
+    "Comparison",
+    "Diagnostics",
+    "Join",
+    "Leave",
+    "Merge",
+    "Simulation",
+    "Update",
+    "changes_from_frame",
+    "compare",
+    "diagnose",
+    "plot_allocation",
+    "plot_balancing",
+    "plot_comparison",
+    "plot_glide_paths",
+    "report_html",
+    "simulate",
+    "write_report",
+]

@@ -1,0 +1,263 @@
+"""Year-specific changes to the unit table in a simulation: units join, leave, merge, change.
+
+Changes are data: small frozen records, or one table read by
+:func:`changes_from_frame` (e.g. from a CSV file).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from finsam_opt.errors import InputError, describe_units
+from finsam_opt.units import UNIT_COLUMNS
+
+__all__ = [
+    "Change",
+    "Join",
+    "Leave",
+    "Merge",
+    "Update",
+    "apply_change",
+    "changes_from_frame",
+    "check_changes",
+]
+
+
+@dataclass(frozen=True)
+class Join:
+    """New units join in ``year``: rows of a unit table (indexed by unit id).
+
+    Without a ``previous_allocation`` a joining unit is new (no floor).
+    """
+
+    year: int
+    units: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Leave:
+    """Unit ``unit`` is no longer in the model from ``year`` on."""
+
+    year: int
+    unit: Hashable
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Units ``members`` merge into one unit ``into`` from ``year`` on.
+
+    The merged unit's population and support measure are the members' sums, and
+    so is its previous allocation (the members' allocations of the year before),
+    so the decrease limit protects the merged unit as a whole. Requested amounts
+    and matching are summed too; if any member has none (no limit), neither has
+    the merged unit. Columns outside the model (a name, say) take the first
+    member's value.
+    """
+
+    year: int
+    into: Hashable
+    members: tuple[Hashable, ...]
+
+
+@dataclass(frozen=True)
+class Update:
+    """New values for existing units from ``year`` on (e.g. a new matching offer).
+
+    Rows of a unit table indexed by unit id, with any of the unit columns; a NaN
+    leaves that value unchanged.
+    """
+
+    year: int
+    units: pd.DataFrame
+
+
+Change = Join | Leave | Merge | Update
+
+
+def apply_change(table: pd.DataFrame, change: Change) -> pd.DataFrame:
+    """``table`` with ``change`` applied (a new frame; ``table`` is not modified).
+
+    Ids are assumed checked (the caller's validation gate does it).
+    """
+    if isinstance(change, Join):
+        return pd.concat([table, change.units])
+    if isinstance(change, Leave):
+        return table.drop(index=[change.unit])
+    if isinstance(change, Update):
+        updated = table.copy()
+        for column in change.units.columns:
+            values = change.units[column].dropna()
+            updated.loc[values.index, column] = values
+        return updated
+    members = table.loc[list(change.members)]
+    merged = {}
+    for column in table.columns:
+        if column not in UNIT_COLUMNS:
+            merged[column] = members[column].iloc[0]
+        elif column == "previous_allocation":
+            merged[column] = members[column].sum(min_count=1)
+        else:
+            merged[column] = members[column].sum(min_count=len(members))
+    rest = table.drop(index=list(change.members))
+    row = pd.DataFrame([merged], index=pd.Index([change.into], name=table.index.name))
+    return pd.concat([rest, row.astype(table.dtypes.to_dict(), errors="ignore")])
+
+
+def changes_from_frame(frame: pd.DataFrame) -> list[Change]:
+    """Changes from a table with one row per change.
+
+    Columns: ``year``; ``action`` (``join``, ``leave``, ``merge`` or ``update``);
+    ``unit`` (the unit joining, leaving or updated, or the merged unit's id);
+    ``members`` (for ``merge``: the merging units' ids separated by ``;``); and
+    any unit columns (``population``, ``support_measure``, …) for ``join`` and
+    ``update`` rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"year": [2, 3], "action": ["merge", "leave"],
+    ...                       "unit": ["BE", "A"], "members": ["B;E", None]})
+    >>> changes_from_frame(frame)
+    [Merge(year=2, into='BE', members=('B', 'E')), Leave(year=3, unit='A')]
+    """
+    for column in ("year", "action", "unit"):
+        if column not in frame.columns:
+            raise InputError(f"the changes table lacks required column '{column}'", column=column)
+    data_columns = [c for c in frame.columns if c in UNIT_COLUMNS]
+    changes: list[Change] = []
+    for number, (_, row) in enumerate(frame.iterrows(), start=1):
+        year = _year(row["year"], number)
+        action = str(row["action"]).strip().lower()
+        unit = row["unit"]
+        if action in ("join", "update"):
+            data = pd.DataFrame([row[data_columns].astype(float)], index=pd.Index([unit]))
+            changes.append(Join(year, data) if action == "join" else Update(year, data))
+        elif action == "leave":
+            changes.append(Leave(year, unit))
+        elif action == "merge":
+            members = row.get("members")
+            if not isinstance(members, str) or not members.strip():
+                raise InputError(
+                    f"changes row {number}: a merge into {unit!r} needs 'members' "
+                    "(unit ids separated by ';')",
+                    column="members",
+                )
+            changes.append(Merge(year, unit, tuple(m.strip() for m in members.split(";"))))
+        else:
+            raise InputError(
+                f"changes row {number}: action must be join, leave, merge or update, "
+                f"got {row['action']!r}",
+                column="action",
+            )
+    return changes
+
+
+def _year(value: object, number: int) -> int:
+    if isinstance(value, (int, np.integer)) or (isinstance(value, float) and value.is_integer()):
+        return int(value)  # type: ignore[arg-type]
+    raise InputError(
+        f"changes row {number}: year must be a whole number, got {value!r}", column="year"
+    )
+
+
+def check_changes(
+    changes: Iterable[Change], initial: Iterable[Hashable], years: list[int]
+) -> list[set[Hashable]]:
+    """Check changes against the ids present each year; return those id sets.
+
+    Raises :class:`InputError` naming the change, the unit and the rule.
+    """
+    changes = list(changes)
+    present = set(initial)
+    by_year = []
+    for change in changes:
+        if not isinstance(change, (Join, Leave, Merge, Update)):
+            raise InputError(
+                f"a change must be a Join, Leave, Merge or Update, got {type(change).__name__}",
+                column="changes",
+            )
+        if change.year not in years:
+            raise InputError(
+                f"{type(change).__name__} in year {change.year}: the simulation runs years "
+                f"{years[0]}–{years[-1]}",
+                column="year",
+            )
+    for year in years:
+        for change in [c for c in changes if c.year == year]:
+            present = _check_one(change, present)
+        by_year.append(set(present))
+    return by_year
+
+
+def _check_one(change: Change, present: set[Hashable]) -> set[Hashable]:
+    where = f"{type(change).__name__} in year {change.year}"
+    if isinstance(change, (Join, Update)):
+        if not isinstance(change.units, pd.DataFrame):
+            raise InputError(f"{where}: units must be a pandas DataFrame", column="changes")
+        _check_values(change.units, where)
+        ids = list(change.units.index)
+        if isinstance(change, Join):
+            clash = [u for u in ids if u in present]
+            if clash:
+                raise InputError(
+                    f"{where}: {describe_units(clash)} already in the model", units=clash
+                )
+            missing = [c for c in ("population", "support_measure") if c not in change.units]
+            if missing:
+                raise InputError(
+                    f"{where}: joining units need column '{missing[0]}'", column=missing[0]
+                )
+            return present | set(ids)
+        _require(ids, present, where)
+        return present
+    if isinstance(change, Leave):
+        _require([change.unit], present, where)
+        return present - {change.unit}
+    members = list(change.members)
+    if len(members) < 2 or len(set(members)) != len(members):
+        raise InputError(f"{where}: a merge needs two or more different members", column="members")
+    _require(members, present, where)
+    if change.into in present and change.into not in members:
+        raise InputError(
+            f"{where}: {describe_units([change.into])} already in the model", units=[change.into]
+        )
+    return (present - set(members)) | {change.into}
+
+
+def _require(ids: list[Hashable], present: set[Hashable], where: str) -> None:
+    absent = [u for u in ids if u not in present]
+    if absent:
+        raise InputError(
+            f"{where}: {describe_units(absent)} not in the model that year", units=absent
+        )
+
+
+def _check_values(frame: pd.DataFrame, where: str) -> None:
+    for column in frame.columns:
+        if column not in UNIT_COLUMNS:
+            # Other columns (a name, a region) travel along untouched; a misspelt unit
+            # column would silently mean "no floor" or "no limit", as in the unit table.
+            close = difflib.get_close_matches(str(column), UNIT_COLUMNS, n=1, cutoff=0.85)
+            if close:
+                raise InputError(
+                    f"{where}: unknown column '{column}' (did you mean '{close[0]}'?)",
+                    column=str(column),
+                )
+            continue
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = (
+            (values.isna() & frame[column].notna()) | ~np.isfinite(values.fillna(0)) | (values < 0)
+        )
+        if bad.any():
+            ids = list(frame.index[bad.to_numpy()])
+            raise InputError(
+                f"{where}: {describe_units(ids)}: {column} must be a finite number ≥ 0, "
+                f"got {frame[column][bad].iloc[0]!r}",
+                column=str(column),
+                units=ids,
+            )

@@ -1,0 +1,270 @@
+"""Command-line entry points for ``compare``, ``simulate`` and ``report``.
+
+``cli.py`` registers them; no model logic here: each ``run_*`` reads the units
+CSV, calls the API, prints a short summary and writes the files asked for.
+To register all three on an :mod:`argparse` sub-parser collection::
+
+    from finsam_opt.analysis.commands import add_analysis_commands
+    add_analysis_commands(subparsers)          # each sets args.run = run_<command>
+    ...
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+The units CSV has the unit id in its first column and the canonical English
+columns (``population``, ``support_measure``, ``previous_allocation``,
+``requested``, ``municipal_match``, ``regional_match``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from finsam_opt.allocate import allocate
+from finsam_opt.analysis.changes import changes_from_frame
+from finsam_opt.analysis.compare import compare
+from finsam_opt.analysis.labels import LANGUAGES
+from finsam_opt.analysis.report import write_report
+from finsam_opt.analysis.simulate import CARRY, simulate
+from finsam_opt.errors import FinsamError, InputError
+from finsam_opt.parameters import Parameters
+from finsam_opt.policies import DEFICIT_POLICIES
+from finsam_opt.solvers import SOLVERS
+
+__all__ = [
+    "add_analysis_commands",
+    "add_compare_parser",
+    "add_report_parser",
+    "add_simulate_parser",
+    "read_units_csv",
+    "run_compare",
+    "run_report",
+    "run_simulate",
+]
+
+_DEFAULT_BUDGET = 339_000_000.0
+_EXIT_INPUT = 2
+
+Subparsers = Any  # argparse's _SubParsersAction is private
+
+
+def read_units_csv(path: str | Path) -> pd.DataFrame:
+    """The unit table in a CSV file: unit id in the first column, canonical column names."""
+    # Ids stay text: "0180" must not become the number 180.
+    return pd.read_csv(path, index_col=0, converters={0: str})
+
+
+def kronor(text: str) -> float:
+    """An amount from the command line: ``339000000``, ``339e6`` or ``339 000 000``."""
+    try:
+        return float(text.replace(" ", "").replace("_", "").replace("\u00a0", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an amount in kronor: {text!r}") from None
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("units", help="units CSV (unit id in the first column)")
+    parser.add_argument("--decrease-limit", type=float, default=0.10, help="d (0.10)")
+    parser.add_argument("--solver", choices=list(SOLVERS), default="fast")
+    parser.add_argument("--lang", choices=list(LANGUAGES), default="sv", help="plots and report")
+
+
+def add_compare_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
+    """Register ``compare``: every policy at one or more budgets against a baseline."""
+    parser = subparsers.add_parser(
+        "compare",
+        help="compare deficit policies at one or more budgets",
+        description="Allocate the units under several deficit policies and budgets and "
+        "compare each with a baseline policy.",
+    )
+    _common(parser)
+    parser.add_argument(
+        "--budget", type=kronor, action="append", help="kronor; repeat for several (339 000 000)"
+    )
+    parser.add_argument(
+        "--policy", action="append", choices=list(DEFICIT_POLICIES), help="repeat; default all"
+    )
+    parser.add_argument("--baseline", choices=list(DEFICIT_POLICIES), default="raise-limit")
+    parser.add_argument("--output", help="write the tidy unit × policy × budget table (CSV)")
+    parser.add_argument("--summary", help="write the diagnostics per policy and budget (CSV)")
+    parser.add_argument("--report", help="write an HTML report")
+    parser.add_argument("--plot", help="write the difference plot (PNG or SVG), first budget")
+    parser.set_defaults(run=run_compare)
+    return parser
+
+
+def add_simulate_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
+    """Register ``simulate``: several years in a row."""
+    parser = subparsers.add_parser(
+        "simulate",
+        help="simulate several years, each year's allocation the next one's floor",
+        description="Simulate the allocation over several years: each year's decided amount "
+        "becomes next year's previous allocation.",
+    )
+    _common(parser)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--first-year", type=int, default=1, help="label of the first year")
+    parser.add_argument("--budget", type=kronor, default=_DEFAULT_BUDGET, help="kronor a year")
+    parser.add_argument("--budget-path", help="one budget per year, comma-separated (kronor)")
+    parser.add_argument("--population-growth", type=float, default=0.0, help="a year, e.g. 0.01")
+    parser.add_argument("--support-growth", type=float, default=0.0, help="a year, e.g. 0.02")
+    parser.add_argument("--changes", help="CSV of changes: year,action,unit,members,<columns>")
+    parser.add_argument("--policy", choices=list(DEFICIT_POLICIES), default="raise-limit")
+    parser.add_argument("--carry", choices=list(CARRY), default="rounded")
+    parser.add_argument("--output", help="write the trajectories, unit × year (CSV)")
+    parser.add_argument("--summary", help="write the figures per year (CSV)")
+    parser.add_argument("--report", help="write an HTML report")
+    parser.add_argument("--plot", help="write the glide-path plot (PNG or SVG)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.set_defaults(run=run_simulate)
+    return parser
+
+
+def add_report_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
+    """Register ``report``: one year's allocation as a self-contained HTML file."""
+    parser = subparsers.add_parser(
+        "report",
+        help="write an HTML report of one allocation",
+        description="Allocate the units and write a self-contained HTML report "
+        "(for comparisons and simulations use their --report option).",
+    )
+    _common(parser)
+    parser.add_argument("--budget", type=kronor, default=_DEFAULT_BUDGET, help="kronor")
+    parser.add_argument("--policy", choices=list(DEFICIT_POLICIES), default="raise-limit")
+    parser.add_argument("--output", required=True, help="the HTML file to write")
+    parser.add_argument("--plot", help="also write the allocation plot (PNG or SVG)")
+    parser.set_defaults(run=run_report)
+    return parser
+
+
+def add_analysis_commands(subparsers: Subparsers) -> None:
+    """Register ``compare``, ``simulate`` and ``report``; each sets ``args.run``."""
+    add_compare_parser(subparsers)
+    add_simulate_parser(subparsers)
+    add_report_parser(subparsers)
+
+
+def _guarded(body: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return body(args)
+        except (FinsamError, OSError, pd.errors.ParserError) as error:
+            print(f"finsam-opt: {error}", file=sys.stderr)
+            return _EXIT_INPUT
+
+    run.__doc__ = body.__doc__
+    run.__name__ = body.__name__
+    return run
+
+
+@_guarded
+def run_compare(args: argparse.Namespace) -> int:
+    """Run ``finsam-opt compare``; returns the exit code (0, or 2 for bad input)."""
+    from finsam_opt.analysis.plots import plot_comparison
+
+    units = read_units_csv(args.units)
+    budgets = args.budget or [_DEFAULT_BUDGET]
+    params = Parameters(budget=budgets[0], decrease_limit=args.decrease_limit)
+    result = compare(units, params, args.policy, budgets, args.baseline, args.solver)
+    shown = [
+        "budget",
+        "policy",
+        "scenario",
+        "balancing_scalar",
+        "decrease_limit",
+        "floor_cost",
+        "floor_relaxed",
+        "error",
+    ]
+    print(_text(result.summary.reindex(columns=shown)))
+    if args.output:
+        result.table.to_csv(args.output, index=False)
+    if args.summary:
+        result.summary.to_csv(args.summary, index=False)
+    if args.report:
+        write_report(result, args.report, lang=args.lang)
+    if args.plot:
+        plot_comparison(result, result.budgets[0], lang=args.lang).savefig(args.plot)
+    return 0
+
+
+@_guarded
+def run_simulate(args: argparse.Namespace) -> int:
+    """Run ``finsam-opt simulate``; returns the exit code (0, or 2 for bad input)."""
+    from finsam_opt.analysis.plots import plot_glide_paths
+
+    units = read_units_csv(args.units)
+    params = Parameters(budget=args.budget, decrease_limit=args.decrease_limit)
+    path = None
+    if args.budget_path:
+        try:
+            path = [kronor(b) for b in args.budget_path.split(",")]
+        except argparse.ArgumentTypeError as error:
+            raise InputError(f"--budget-path: {error}", column="budget_path") from None
+    changes = changes_from_frame(pd.read_csv(args.changes)) if args.changes else ()
+    result = simulate(
+        units,
+        params,
+        years=args.years,
+        policy=args.policy,
+        solver=args.solver,
+        population_growth=args.population_growth,
+        support_growth=args.support_growth,
+        budget_path=path,
+        changes=changes,
+        carry=args.carry,
+        first_year=args.first_year,
+        progress=False if args.no_progress else None,
+    )
+    shown = [
+        "budget",
+        "scenario",
+        "allocated_rounded",
+        "unallocated",
+        "decrease_limit",
+        "protected",
+        "floor_cost",
+    ]
+    print(_text(result.years[shown]))
+    reached = result.reached_ideal
+    count = int(reached.notna().sum())
+    print(f"units reaching their ideal by year {result.year_labels[-1]}: {count} of {len(reached)}")
+    if args.output:
+        result.trajectories.to_csv(args.output, index=False)
+    if args.summary:
+        result.years.to_csv(args.summary)
+    if args.report:
+        write_report(result, args.report, lang=args.lang)
+    if args.plot:
+        plot_glide_paths(result, lang=args.lang).savefig(args.plot)
+    return 0
+
+
+@_guarded
+def run_report(args: argparse.Namespace) -> int:
+    """Run ``finsam-opt report``; returns the exit code (0, or 2 for bad input)."""
+    from finsam_opt.analysis.plots import plot_allocation
+
+    units = read_units_csv(args.units)
+    params = Parameters(budget=args.budget, decrease_limit=args.decrease_limit)
+    result = allocate(units, params, args.policy, args.solver)
+    write_report(result, args.output, lang=args.lang)
+    if args.plot:
+        plot_allocation(result, lang=args.lang).savefig(args.plot)
+    d = result.summary()
+    limit = "–" if d.decrease_limit is None else f"{d.decrease_limit:.2%}"
+    print(
+        f"{d.scenario}: effective decrease limit {limit}, floor cost {d.floor_cost:,.0f} kr; "
+        f"report written to {args.output}"
+    )
+    return 0
+
+
+def _text(frame: pd.DataFrame) -> str:
+    with pd.option_context("display.width", 160, "display.float_format", "{:,.4g}".format):
+        return frame.to_string()

@@ -1,0 +1,319 @@
+"""Compare deficit policies over one or more budgets against a baseline policy."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from finsam_opt.allocate import allocate
+from finsam_opt.analysis.diagnostics import diagnose
+from finsam_opt.errors import InputError
+from finsam_opt.parameters import Parameters
+from finsam_opt.policies import DEFICIT_POLICIES, Policy, resolve_policy
+from finsam_opt.result import Allocation
+from finsam_opt.solvers import get_solver
+from finsam_opt.units import validate_units
+
+__all__ = ["Comparison", "compare"]
+
+_TABLE_COLUMNS = (
+    "ideal",
+    "capped",
+    "floor",
+    "target",
+    "allocation",
+    "allocation_rounded",
+    "binding",
+)
+
+#: A difference within this many kronor is no difference (float noise of exact amounts).
+_SAME = 0.5
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Allocations of the same units under several policies and budgets.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Tidy, one row per budget × policy × unit (successful runs only), columns
+        ``budget``, ``policy``, ``unit``, ``ideal``, ``capped``, ``floor``,
+        ``target``, ``allocation`` (exact kr), ``allocation_rounded`` (kr),
+        ``binding``, ``baseline_allocation`` (the baseline policy's exact amount
+        at the same budget) and ``difference`` (``allocation −
+        baseline_allocation``, kr; NaN if the baseline failed at that budget).
+    summary : pandas.DataFrame
+        One row per budget × policy: the fields of
+        :class:`~finsam_opt.analysis.diagnostics.Diagnostics` and ``error`` (the
+        failure's message, or None).
+    winners_losers : pandas.DataFrame
+        One row per budget × non-baseline policy that succeeded: ``winners`` and
+        ``losers`` (units more than half a krona above / below the baseline),
+        ``moved`` (Σ of the gains, kr), ``largest_gain_unit``, ``largest_gain``,
+        ``largest_loss_unit``, ``largest_loss`` (a negative amount).
+    results : Mapping
+        ``{(policy, budget): Allocation}`` of the successful runs.
+    errors : Mapping
+        ``{(policy, budget): message}`` of the failed runs.
+    policies : tuple of str
+        Policy names in the order compared.
+    budgets : tuple of float
+        Budgets in the order compared, kronor.
+    baseline : str
+        The baseline policy's name.
+    """
+
+    table: pd.DataFrame
+    summary: pd.DataFrame
+    winners_losers: pd.DataFrame
+    results: Mapping[tuple[str, float], Allocation]
+    errors: Mapping[tuple[str, float], str]
+    policies: tuple[str, ...]
+    budgets: tuple[float, ...]
+    baseline: str
+
+    def difference(self, policy: str, budget: float | None = None) -> pd.Series:
+        """Per-unit ``allocation − baseline`` of ``policy`` at ``budget``, kronor.
+
+        ``budget`` may be left out when only one budget was compared.
+        """
+        budget = self._one_budget(budget)
+        rows = self.table[(self.table["policy"] == policy) & (self.table["budget"] == budget)]
+        if rows.empty:
+            raise InputError(
+                f"policy {policy!r} has no allocation at budget {budget:,.0f} kr "
+                f"in this comparison",
+                column="policy",
+            )
+        return rows.set_index("unit")["difference"].rename(policy)
+
+    def _one_budget(self, budget: float | None) -> float:
+        if budget is not None:
+            return float(budget)
+        if len(self.budgets) != 1:
+            raise InputError(
+                f"this comparison has {len(self.budgets)} budgets; name one", column="budget"
+            )
+        return self.budgets[0]
+
+
+def compare(
+    units: pd.DataFrame,
+    params: Parameters,
+    policies: Sequence[str | Policy] | None = None,
+    budgets: Iterable[float] | None = None,
+    baseline: str = "raise-limit",
+    solver: str = "fast",
+) -> Comparison:
+    """Allocate ``units`` under every policy and budget and compare with a baseline.
+
+    Each run is exactly ``allocate(units, replace(params, budget=b), policy,
+    solver)``. A run that raises is recorded with its error message in
+    ``errors`` and ``summary`` and the sweep goes on.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The unit table (see :func:`finsam_opt.allocate`).
+    params : Parameters
+        Formula constants; its budget is used when ``budgets`` is None.
+    policies : sequence of str or Policy, optional
+        Default: every built-in policy (:data:`finsam_opt.DEFICIT_POLICIES`).
+    budgets : iterable of float, optional
+        Budgets to compare at, kronor. Default: ``[params.budget]``.
+    baseline : str
+        The policy every other is compared with; added to ``policies`` if absent.
+    solver : str
+        The solver backend for every run.
+
+    Returns
+    -------
+    Comparison
+
+    Raises
+    ------
+    InputError
+        Invalid units, budgets, policies or solver, before anything is allocated.
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> c = fo.compare(fo.example_units(), fo.Parameters(budget=20_000_000))
+    >>> c.difference("scale-gains").round().tolist()
+    [-405334.0, 881579.0, 0.0, -855193.0, 378947.0]
+    >>> c.winners_losers[["policy", "winners", "losers"]].to_numpy().tolist()
+    [['scale-protection', 1, 1], ['scale-gains', 2, 2]]
+    """
+    chosen, names, budget_list, base = _gate(units, params, policies, budgets, baseline, solver)
+    results: dict[tuple[str, float], Allocation] = {}
+    errors: dict[tuple[str, float], str] = {}
+    for budget in budget_list:
+        year = replace(params, budget=budget)
+        for name, policy in zip(names, chosen, strict=True):
+            try:
+                results[(name, budget)] = allocate(units, year, policy, solver)
+            except Exception as error:  # a policy's failure is data; the sweep goes on
+                errors[(name, budget)] = f"{type(error).__name__}: {error}"
+    table = _tidy(results, names, budget_list, base)
+    return Comparison(
+        table=table,
+        summary=_summary(results, errors, names, budget_list),
+        winners_losers=_winners_losers(table, names, budget_list, base),
+        results=MappingProxyType(results),
+        errors=MappingProxyType(errors),
+        policies=tuple(names),
+        budgets=tuple(budget_list),
+        baseline=base,
+    )
+
+
+def _gate(
+    units: pd.DataFrame,
+    params: Parameters,
+    policies: Sequence[str | Policy] | None,
+    budgets: Iterable[float] | None,
+    baseline: str,
+    solver: str,
+) -> tuple[list[Policy], list[str], list[float], str]:
+    """The one validation gate of :func:`compare`."""
+    get_solver(solver)
+    if policies is None:
+        policies = list(DEFICIT_POLICIES)
+    if isinstance(policies, (str, Policy)):
+        policies = [policies]
+    chosen = [resolve_policy(p) for p in policies]
+    if not chosen:
+        raise InputError("policies must name at least one policy", column="policy")
+    names = [p.name for p in chosen]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise InputError(f"policy {duplicated[0]!r} is named more than once", column="policy")
+    if baseline not in names:
+        if baseline not in DEFICIT_POLICIES:
+            raise InputError(
+                f"baseline {baseline!r} is neither among the policies compared nor built in",
+                column="baseline",
+            )
+        chosen.insert(0, resolve_policy(baseline))
+        names.insert(0, baseline)
+    budget_list = _budgets(params, budgets)
+    for budget in budget_list:
+        validate_units(units, replace(params, budget=budget))
+    return chosen, names, budget_list, baseline
+
+
+def _budgets(params: Parameters, budgets: Iterable[float] | None) -> list[float]:
+    if budgets is None:
+        return [float(params.budget)]
+    if isinstance(budgets, (int, float)):
+        budgets = [budgets]
+    values = list(budgets)
+    if not values:
+        raise InputError("budgets must hold at least one budget", column="budget")
+    for value in values:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float, np.number))
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            raise InputError(
+                f"every budget must be a finite number ≥ 0, got {value!r}", column="budget"
+            )
+    floats = [float(v) for v in values]
+    if len(set(floats)) != len(floats):
+        raise InputError("budgets must not repeat a budget", column="budget")
+    return floats
+
+
+def _tidy(
+    results: Mapping[tuple[str, float], Allocation],
+    names: list[str],
+    budgets: list[float],
+    baseline: str,
+) -> pd.DataFrame:
+    frames = []
+    for budget in budgets:
+        base = results.get((baseline, budget))
+        for name in names:
+            result = results.get((name, budget))
+            if result is None:
+                continue
+            t = result.table
+            frame = t[list(_TABLE_COLUMNS)].copy()
+            frame.insert(0, "unit", t.index)
+            frame.insert(0, "policy", name)
+            frame.insert(0, "budget", budget)
+            reference = np.nan if base is None else base.table["allocation"].to_numpy()
+            frame["baseline_allocation"] = reference
+            frame["difference"] = frame["allocation"] - frame["baseline_allocation"]
+            frames.append(frame.reset_index(drop=True))
+    if not frames:
+        columns = ["budget", "policy", "unit", *_TABLE_COLUMNS, "baseline_allocation", "difference"]
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _summary(
+    results: Mapping[tuple[str, float], Allocation],
+    errors: Mapping[tuple[str, float], str],
+    names: list[str],
+    budgets: list[float],
+) -> pd.DataFrame:
+    rows = []
+    for budget in budgets:
+        for name in names:
+            result = results.get((name, budget))
+            if result is None:
+                rows.append({"budget": budget, "policy": name, "error": errors[(name, budget)]})
+            else:
+                row = diagnose(result).to_dict()
+                row.pop("budget")
+                row.pop("policy")
+                rows.append({"budget": budget, "policy": name, **row, "error": None})
+    return pd.DataFrame(rows)
+
+
+def _winners_losers(
+    table: pd.DataFrame, names: list[str], budgets: list[float], baseline: str
+) -> pd.DataFrame:
+    rows = []
+    for budget in budgets:
+        for name in names:
+            if name == baseline:
+                continue
+            rows_of = table[(table["budget"] == budget) & (table["policy"] == name)]
+            diff = rows_of.set_index("unit")["difference"]
+            if rows_of.empty or diff.isna().all():
+                continue
+            rows.append(
+                {
+                    "budget": budget,
+                    "policy": name,
+                    "winners": int((diff > _SAME).sum()),
+                    "losers": int((diff < -_SAME).sum()),
+                    "moved": float(diff[diff > _SAME].sum()),
+                    "largest_gain_unit": diff.idxmax() if diff.max() > _SAME else None,
+                    "largest_gain": float(max(diff.max(), 0.0)),
+                    "largest_loss_unit": diff.idxmin() if diff.min() < -_SAME else None,
+                    "largest_loss": float(min(diff.min(), 0.0)),
+                }
+            )
+    columns = [
+        "budget",
+        "policy",
+        "winners",
+        "losers",
+        "moved",
+        "largest_gain_unit",
+        "largest_gain",
+        "largest_loss_unit",
+        "largest_loss",
+    ]
+    return pd.DataFrame(rows, columns=columns)

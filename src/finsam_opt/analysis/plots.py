@@ -1,0 +1,310 @@
+"""Plots of allocations, comparisons and simulations (matplotlib, the ``plot`` extra).
+
+Every function returns a :class:`matplotlib.figure.Figure` drawn on the Agg
+canvas, with no pyplot state and no display needed; save it with
+``fig.savefig("name.png")`` or ``.svg``. Labels are Swedish (``lang="sv"``,
+the default) or English (``lang="en"``). matplotlib is imported only when a plot
+is drawn, so the rest of finsam_opt does not need it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from finsam_opt.analysis.compare import Comparison
+from finsam_opt.analysis.labels import check_language, label
+from finsam_opt.analysis.simulate import Simulation
+from finsam_opt.errors import InputError
+from finsam_opt.result import Allocation
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["plot_allocation", "plot_balancing", "plot_comparison", "plot_glide_paths"]
+
+_MKR = 1e6
+_TKR = 1e3
+_LEGEND_MAX_UNITS = 12
+
+
+def _figure(width: float, height: float, rows: int = 1) -> tuple[Figure, list]:
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError as error:  # pragma: no cover - depends on the installation
+        raise ImportError(
+            "finsam_opt's plots need matplotlib: pip install 'finsam_opt[plot]'"
+        ) from error
+    figure = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(rows, 1, sharex=True, squeeze=False)[:, 0]
+    return figure, list(axes)
+
+
+def _width(n: int) -> float:
+    return float(min(max(6.0, 2.0 + 0.2 * n), 24.0))
+
+
+def _height(ids: Sequence[Hashable]) -> float:
+    """Room below the axis for the unit names, written upright or vertically."""
+    longest = max(len(str(u)) for u in ids)
+    return 4.8 if longest <= 6 else 4.8 + min(longest, 40) * 0.06
+
+
+def _unit_ticks(ax, ids: Sequence[Hashable]) -> None:
+    ax.set_xticks(np.arange(len(ids)))
+    names = [str(u) for u in ids]
+    size = 9 if len(ids) <= 20 else 6
+    upright = len(ids) <= 12 and max(len(n) for n in names) <= 6
+    ax.set_xticklabels(names, rotation=0 if upright else 90, fontsize=size)
+    ax.set_xlim(-0.7, len(ids) - 0.3)
+
+
+def plot_allocation(result: Allocation, lang: str = "sv") -> Figure:
+    """Ideal allocation and allocation per unit, sorted by ideal, with floors and caps.
+
+    Bars are the allocations; a black dash marks each unit's ideal, a triangle
+    its floor and a red ``v`` its matching cap (when it has one within view).
+
+    Parameters
+    ----------
+    result : Allocation
+    lang : {'sv', 'en'}
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> result = fo.allocate(fo.example_units(), fo.Parameters(budget=20_000_000))
+    >>> fig = fo.plot_allocation(result, lang="en")
+    >>> fig.axes[0].get_ylabel()
+    'Allocation, MSEK'
+    """
+    check_language(lang)
+    t = result.table.sort_values("ideal", ascending=False, kind="stable")
+    x = np.arange(len(t))
+    figure, (ax,) = _figure(_width(len(t)), _height(t.index))
+    ax.bar(x, t["allocation"] / _MKR, color="#4c78a8", label=label("allocation", lang))
+    dash = min(300.0, 4_000.0 / len(t))  # the ideal's dash about as wide as a bar
+    ax.scatter(
+        x,
+        t["ideal"] / _MKR,
+        marker="_",
+        s=dash,
+        color="black",
+        linewidths=2.2,
+        label=label("ideal", lang),
+        zorder=3,
+    )
+    has_floor = ~t["new"].to_numpy(dtype=bool)
+    ax.scatter(
+        x[has_floor],
+        t["floor"][has_floor] / _MKR,
+        marker="^",
+        color="#f58518",
+        s=45,
+        label=label("floor", lang),
+        zorder=4,
+    )
+    top = max(t["ideal"].max(), t["allocation"].max(), t["floor"].max()) * 1.15
+    shown_cap = np.isfinite(t["cap"].to_numpy()) & (t["cap"].to_numpy() <= top)
+    if shown_cap.any():
+        ax.scatter(
+            x[shown_cap],
+            t["cap"][shown_cap] / _MKR,
+            marker="v",
+            color="#e45756",
+            s=45,
+            label=label("cap", lang),
+            zorder=4,
+        )
+    _unit_ticks(ax, list(t.index))
+    ax.set_ylabel(label("allocation_mkr", lang))
+    ax.set_xlabel(label("unit", lang))
+    ax.set_title(
+        f"{label('title_allocation', lang)} — {result.parameters.budget / _MKR:,.1f} "
+        f"{label('mkr', lang)}, {label(str(result.scenario), lang)}, {result.policy}"
+    )
+    ax.legend(fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    return figure
+
+
+def plot_comparison(
+    comparison: Comparison, budget: float | None = None, lang: str = "sv"
+) -> Figure:
+    """Per-unit difference of each policy's allocation from the baseline's, tkr.
+
+    Parameters
+    ----------
+    comparison : Comparison
+    budget : float, optional
+        Which budget to show; needed when the comparison has several.
+    lang : {'sv', 'en'}
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> c = fo.compare(fo.example_units(), fo.Parameters(budget=20_000_000))
+    >>> fig = fo.plot_comparison(c)
+    >>> len(fig.axes[0].patches)     # 5 units × 2 policies besides the baseline
+    10
+    """
+    check_language(lang)
+    budget = comparison._one_budget(budget)
+    rows = comparison.table[comparison.table["budget"] == budget]
+    others = [
+        p for p in comparison.policies if p != comparison.baseline and p in set(rows["policy"])
+    ]
+    base = rows[rows["policy"] == comparison.baseline]
+    if base.empty:
+        raise InputError(
+            f"the baseline {comparison.baseline!r} has no allocation at budget {budget:,.0f} kr",
+            column="baseline",
+        )
+    order = base.sort_values("ideal", ascending=False, kind="stable")["unit"].tolist()
+    x = np.arange(len(order))
+    figure, (ax,) = _figure(_width(len(order)), _height(order))
+    width = 0.8 / max(len(others), 1)
+    for k, policy in enumerate(others):
+        diff = rows[rows["policy"] == policy].set_index("unit")["difference"].reindex(order)
+        ax.bar(x - 0.4 + width * (k + 0.5), diff / _TKR, width=width, label=policy)
+    ax.axhline(0.0, color="black", linewidth=0.8)
+    _unit_ticks(ax, order)
+    ax.set_ylabel(f"{label('difference', lang)} {comparison.baseline}, {label('tkr', lang)}")
+    ax.set_xlabel(label("unit", lang))
+    ax.set_title(f"{label('title_comparison', lang)} — {budget / _MKR:,.1f} {label('mkr', lang)}")
+    if others:
+        ax.legend(fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    return figure
+
+
+def plot_glide_paths(
+    simulation: Simulation,
+    units: Sequence[Hashable] | None = None,
+    relative: bool = True,
+    lang: str = "sv",
+) -> Figure:
+    """Each unit's allocation over the simulated years.
+
+    Parameters
+    ----------
+    simulation : Simulation
+    units : sequence, optional
+        Units to draw (default: every unit).
+    relative : bool
+        Draw the decided allocation as a percentage of the unit's ideal (default;
+        100 % is the ideal), or in Mkr.
+    lang : {'sv', 'en'}
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> sim = fo.simulate(fo.example_units(), fo.Parameters(budget=20_000_000), years=3)
+    >>> len(fo.plot_glide_paths(sim).axes[0].lines)    # 5 units and the 100 % line
+    6
+    """
+    check_language(lang)
+    tr = simulation.trajectories
+    chosen = list(dict.fromkeys(tr["unit"])) if units is None else list(units)
+    absent = [u for u in chosen if u not in set(tr["unit"])]
+    if absent:
+        raise InputError(f"unit {absent[0]!r} is not in this simulation", units=absent)
+    figure, (ax,) = _figure(8.0, 4.8)
+    for unit in chosen:
+        rows = tr[tr["unit"] == unit]
+        y = rows["allocation_rounded"] / (rows["ideal"] / 100.0 if relative else _MKR)
+        ax.plot(
+            rows["year"],
+            y,
+            marker="o",
+            markersize=3,
+            linewidth=1.2,
+            alpha=1.0 if len(chosen) <= _LEGEND_MAX_UNITS else 0.5,
+            label=str(unit),
+        )
+    if relative:
+        ax.axhline(100.0, color="black", linewidth=0.8, linestyle="--")
+    ax.set_xticks(list(simulation.year_labels))
+    ax.set_xlabel(label("year", lang))
+    ax.set_ylabel(label("share_of_ideal" if relative else "allocation_mkr", lang))
+    ax.set_title(label("title_glide", lang))
+    if len(chosen) <= _LEGEND_MAX_UNITS:
+        ax.legend(fontsize=8, ncols=2)
+    ax.grid(alpha=0.3)
+    return figure
+
+
+def plot_balancing(comparison: Comparison, lang: str = "sv") -> Figure:
+    """The balancing scalar λ*, and the effective decrease limit, against the budget.
+
+    One line per policy over the comparison's budgets (compare with several
+    ``budgets`` to draw a curve). The lower panel shows the effective decrease
+    limit of the policies that report one (``raise-limit``, ``scale-gains``).
+
+    Parameters
+    ----------
+    comparison : Comparison
+    lang : {'sv', 'en'}
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> c = fo.compare(fo.example_units(), fo.Parameters(budget=20_000_000),
+    ...                budgets=[19e6, 20e6, 21e6, 22e6])
+    >>> [a.get_xlabel() for a in fo.plot_balancing(c, lang="en").axes]
+    ['', 'State budget, MSEK']
+    """
+    check_language(lang)
+    s = comparison.summary
+    if "balancing_scalar" not in s:
+        s = s.assign(balancing_scalar=np.nan, decrease_limit=np.nan, phase=np.nan)
+    figure, (top, bottom) = _figure(8.0, 6.0, rows=2)
+    for policy in comparison.policies:
+        rows = s[s["policy"] == policy].sort_values("budget")
+        budget = rows["budget"] / _MKR
+        (line,) = top.plot(budget, rows["balancing_scalar"], marker="o", markersize=3, label=policy)
+        later = rows[pd.to_numeric(rows["phase"], errors="coerce") > 1]
+        for _, row in later.iterrows():
+            # A later phase's λ measures a different cut; say so at the point.
+            top.annotate(
+                f"{label('phase', lang)} {int(row['phase'])}",
+                (row["budget"] / _MKR, row["balancing_scalar"]),
+                textcoords="offset points",
+                xytext=(4, 4),
+                fontsize=7,
+                color=line.get_color(),
+            )
+        limit = pd.to_numeric(rows["decrease_limit"], errors="coerce")
+        if limit.notna().any():
+            bottom.plot(budget, limit * 100.0, marker="o", markersize=3, label=policy)
+    top.set_ylabel(label("balancing_scalar", lang))
+    top.set_title(label("title_balancing", lang))
+    top.legend(fontsize=8)
+    top.grid(alpha=0.3)
+    bottom.set_ylabel(f"{label('effective_limit', lang)}, %")
+    bottom.set_xlabel(label("budget_mkr", lang))
+    if bottom.lines:
+        bottom.legend(fontsize=8)
+    bottom.grid(alpha=0.3)
+    return figure

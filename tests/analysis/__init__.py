@@ -1,0 +1,1 @@
+"""Tests of finsam_opt.analysis (a package, so test module names cannot clash with others)."""

@@ -1,0 +1,89 @@
+"""Plots build without a display, in Swedish and English, and save as PNG and SVG."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from matplotlib.figure import Figure
+
+import finsam_opt as fo
+
+UNITS = fo.example_units()
+PARAMS = fo.Parameters(budget=20_000_000)
+RESULT = fo.allocate(UNITS, PARAMS)
+COMPARISON = fo.compare(UNITS, PARAMS, budgets=[19e6, 20e6, 21e6])
+SIMULATION = fo.simulate(UNITS, PARAMS, years=4, progress=False)
+
+FIGURES = {
+    "allocation": lambda lang: fo.plot_allocation(RESULT, lang=lang),
+    "comparison": lambda lang: fo.plot_comparison(COMPARISON, 20e6, lang=lang),
+    "glide": lambda lang: fo.plot_glide_paths(SIMULATION, lang=lang),
+    "balancing": lambda lang: fo.plot_balancing(COMPARISON, lang=lang),
+}
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_each_plot_saves_as_png_and_svg(name: str, tmp_path: Path) -> None:
+    figure = FIGURES[name]("sv")
+    assert isinstance(figure, Figure)
+    for suffix, magic in ((".png", b"\x89PNG"), (".svg", b"<?xml")):
+        path = tmp_path / f"{name}{suffix}"
+        figure.savefig(path)
+        assert path.read_bytes().startswith(magic)
+        assert path.stat().st_size > 5_000
+
+
+@pytest.mark.parametrize(
+    ("name", "swedish", "english"),
+    [
+        ("allocation", "Tilldelning, Mkr", "Allocation, MSEK"),
+        ("comparison", "Skillnad mot raise-limit, tkr", "Difference from raise-limit, kSEK"),
+        ("glide", "Tilldelning i % av idealet", "Allocation, % of ideal"),
+        ("balancing", "Balanstal λ", "Balancing scalar λ"),
+    ],
+)
+def test_labels_in_swedish_and_english(name: str, swedish: str, english: str) -> None:
+    assert FIGURES[name]("sv").axes[0].get_ylabel() == swedish
+    assert FIGURES[name]("en").axes[0].get_ylabel() == english
+
+
+def test_the_allocation_plot_marks_ideal_floor_and_cap() -> None:
+    ax = fo.plot_allocation(RESULT, lang="en").axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["A", "B", "C", "E", "D"]  # by ideal
+    heights = [round(p.get_height(), 6) for p in ax.patches]
+    assert heights == [
+        round(v / 1e6, 6) for v in RESULT.table.loc[["A", "B", "C", "E", "D"], "allocation"]
+    ]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["Ideal allocation", "Floor (decrease limit)", "Cap (matching)", "Allocation"]
+
+
+def test_the_comparison_plot_draws_the_differences() -> None:
+    ax = fo.plot_comparison(COMPARISON, 20e6).axes[0]
+    bars = [p.get_height() for p in ax.patches]
+    expected = [
+        *COMPARISON.difference("scale-protection", 20e6),
+        *COMPARISON.difference("scale-gains", 20e6),
+    ]
+    order = [0, 1, 2, 4, 3]  # units sorted by ideal: A B C E D
+    expected = [expected[i] / 1e3 for i in order] + [expected[5 + i] / 1e3 for i in order]
+    assert bars == pytest.approx(expected)
+
+
+def test_bad_choices_are_refused() -> None:
+    with pytest.raises(fo.InputError, match="parameter lang must be 'sv' or 'en', got 'de'"):
+        fo.plot_allocation(RESULT, lang="de")
+    with pytest.raises(fo.InputError, match="this comparison has 3 budgets; name one"):
+        fo.plot_comparison(COMPARISON)
+    with pytest.raises(fo.InputError, match="unit 'Q' is not in this simulation"):
+        fo.plot_glide_paths(SIMULATION, units=["A", "Q"])
+
+
+def test_importing_the_library_does_not_import_matplotlib() -> None:
+    code = "import sys, finsam_opt; sys.exit('matplotlib' in sys.modules)"
+    src = str(Path(fo.__file__).resolve().parents[1])
+    done = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": src}, check=False)
+    assert done.returncode == 0
