@@ -145,7 +145,8 @@ def allocate(
         parameters=params,
         balancing_scalar=0.0 if solved is None else solved.rate,
         decrease_limit=_effective_limit(params, solved),
-        unallocated=params.budget - float(allocation.sum()),
+        # A deficit spends the budget exactly (checked above); the rest is float noise.
+        unallocated=0.0 if solved is not None else params.budget - float(allocation.sum()),
         phase=None if solved is None else solved.number,
         phase_description=None if solved is None else solved.rule.description,
     )
