@@ -16,6 +16,8 @@ BINDING_RULES: dict[str, str] = {
     "relaxed-floor": "below its floor: the decrease limit was relaxed to balance the budget",
     "scaled": "its gain above its floor was scaled down to balance the budget",
     "base": "cut to the base amount to balance the budget",
+    "no-floor-equity": "no floor: its equity exceeds the staircase level, so the decrease "
+    "limit does not protect it",
 }
 """Every value of the ``binding`` column, with its meaning."""
 
@@ -29,7 +31,9 @@ def binding_rules(allocation: np.ndarray, q: Quantities) -> np.ndarray:
     at_ideal = np.where(q.new, "new", "ideal")
     capped_rule = np.where(ideal_fits, at_ideal, "cap")
     n = len(allocation)
+    exempt = np.zeros(n, bool) if q.equity_exempt is None else q.equity_exempt
     conditions = [
+        exempt & near(q.target),
         near(q.target) & q.protected,
         near(q.target) | near(q.capped),
         near(q.floor),
@@ -37,6 +41,7 @@ def binding_rules(allocation: np.ndarray, q: Quantities) -> np.ndarray:
         allocation < q.floor,
     ]
     choices = [
+        np.full(n, "no-floor-equity"),
         np.full(n, "floor"),
         capped_rule,
         np.full(n, "floor"),

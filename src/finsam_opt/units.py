@@ -18,6 +18,7 @@ from finsam_opt.errors import InputError, describe_units
 from finsam_opt.parameters import Parameters
 
 __all__ = [
+    "EQUITY_COLUMNS",
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
     "UNIT_COLUMNS",
@@ -39,6 +40,12 @@ request or matching is no limit."""
 
 UNIT_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
+EQUITY_COLUMNS: tuple[str, ...] = ("equity", "turnover")
+"""Equity capital and turnover, kronor (MODEL.md §7): optional, but required together
+for every unit when ``Parameters.staircase`` is set."""
+
+_KNOWN_COLUMNS: tuple[str, ...] = UNIT_COLUMNS + EQUITY_COLUMNS
+
 _NEAR_MISS_CUTOFF = 0.85
 
 
@@ -48,7 +55,7 @@ class UnitTable:
 
     ``previous_allocation`` is NaN for a new unit; ``requested``,
     ``municipal_match`` and ``regional_match`` are ``inf`` where no limit was given.
-    All amounts are kronor.
+    ``equity`` and ``turnover`` are NaN where not given. All amounts are kronor.
     """
 
     ids: pd.Index
@@ -58,6 +65,8 @@ class UnitTable:
     requested: np.ndarray
     municipal_match: np.ndarray
     regional_match: np.ndarray
+    equity: np.ndarray | None = None
+    turnover: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -68,6 +77,12 @@ class UnitTable:
     def is_new(self) -> np.ndarray:
         """True for units without a previous allocation (no floor)."""
         return np.isnan(self.previous_allocation)
+
+    def excess_equity(self, params: Parameters) -> np.ndarray:
+        """Excess equity E_i over the staircase level, kronor; zeros without a staircase."""
+        if params.staircase is None or self.equity is None or self.turnover is None:
+            return np.zeros(self.size)
+        return params.staircase.excess(self.equity, self.turnover)
 
 
 def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
@@ -98,9 +113,22 @@ def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
     _check_ids(units.index)
     _check_column_names(units.columns)
 
+    equity_required = params.staircase is not None
+    if equity_required:
+        for name in EQUITY_COLUMNS:
+            if name not in units.columns:
+                raise InputError(
+                    f"the unit table lacks column '{name}', required (with "
+                    f"{' and '.join(map(repr, EQUITY_COLUMNS))}) when parameters.staircase is set",
+                    column=name,
+                )
     arrays = {
-        name: _numeric_column(units, name, required=name in REQUIRED_COLUMNS)
-        for name in UNIT_COLUMNS
+        name: _numeric_column(
+            units,
+            name,
+            required=name in REQUIRED_COLUMNS or (equity_required and name in EQUITY_COLUMNS),
+        )
+        for name in _KNOWN_COLUMNS
     }
     for name in REQUIRED_COLUMNS:
         if not arrays[name].sum() > 0:
@@ -115,14 +143,18 @@ def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
             f"× base_amount ({n} × {params.base_amount:,.0f} = {n * params.base_amount:,.0f} kr)",
             column="budget",
         )
-    no_limit = {name: np.where(np.isnan(arrays[name]), np.inf, arrays[name])
-                for name in ("requested", "municipal_match", "regional_match")}
+    no_limit = {
+        name: np.where(np.isnan(arrays[name]), np.inf, arrays[name])
+        for name in ("requested", "municipal_match", "regional_match")
+    }
     return UnitTable(
         ids=units.index.copy(),
         population=arrays["population"],
         support_measure=arrays["support_measure"],
         previous_allocation=arrays["previous_allocation"],
         **no_limit,
+        equity=arrays["equity"],
+        turnover=arrays["turnover"],
     )
 
 
@@ -147,9 +179,9 @@ def _check_column_names(columns: pd.Index) -> None:
         raise InputError(f"the unit table lacks required column(s) {listed}", column=missing[0])
     # A misspelt optional column would silently mean "no floor" or "no limit".
     for name in names:
-        if name in UNIT_COLUMNS:
+        if name in _KNOWN_COLUMNS:
             continue
-        close = difflib.get_close_matches(name, UNIT_COLUMNS, n=1, cutoff=_NEAR_MISS_CUTOFF)
+        close = difflib.get_close_matches(name, _KNOWN_COLUMNS, n=1, cutoff=_NEAR_MISS_CUTOFF)
         if close:
             raise InputError(
                 f"unknown column '{name}' in the unit table (did you mean '{close[0]}'?)",
@@ -177,7 +209,13 @@ def _numeric_column(units: pd.DataFrame, name: str, *, required: bool) -> np.nda
         column = converted
     values = column.to_numpy(dtype=float, na_value=np.nan)
     rules = [
-        (np.isnan(values) if required else np.zeros(len(values), bool), "must be given", "NaN"),
+        (
+            np.isnan(values) if required else np.zeros(len(values), bool),
+            "must be given"
+            if name in REQUIRED_COLUMNS
+            else "must be given when parameters.staircase is set",
+            "NaN",
+        ),
         (np.isinf(values), "must be finite", None),
         (values < 0, "must be ≥ 0", None),
     ]
