@@ -5,6 +5,16 @@ The only module that imports :mod:`pulp`. The LP is built in budget shares
 with 8–12 significant digits and HiGHS's absolute tolerances suit values near 1::
 
     minimize λ  subject to  x_i + w_i·λ ≥ hi_i,  lo_i ≤ x_i ≤ hi_i,  Σ x_i ≤ A,  λ ≥ 0
+
+A fill phase (MODEL.md §6) is the smallest rate at which the rising units can
+spend what is available (the largest rate that fits is the same number, and the
+spending constraint then pins every x_i to min(hi_i, lo_i + w_i·λ))::
+
+    minimize λ  subject to  x_i − w_i·λ ≤ lo_i,  lo_i ≤ x_i ≤ hi_i,
+                            min(A, H) ≤ Σ x_i ≤ A,  0 ≤ λ ≤ Λ
+
+with H the most the phase can spend and Λ its largest breakpoint; λ is solved
+as a fraction of Λ so that it, too, is near 1.
 """
 
 from __future__ import annotations
@@ -12,11 +22,11 @@ from __future__ import annotations
 import numpy as np
 import pulp
 
-from finsam_opt.damping import Phase
+from finsam_opt.damping import Phase, PhaseKind, largest_breakpoint
 from finsam_opt.errors import SolverError
 from finsam_opt.solvers import PhaseSolution, SolveFn
 
-__all__ = ["build_problem", "solver_for"]
+__all__ = ["build_fill_problem", "build_problem", "solver_for"]
 
 _STATUS = {
     pulp.LpStatusOptimal: "optimal",
@@ -52,6 +62,33 @@ def build_problem(phase: Phase, available: float) -> tuple[pulp.LpProblem, list,
     return problem, x, rate
 
 
+def build_fill_problem(
+    phase: Phase, available: float
+) -> tuple[pulp.LpProblem, list, pulp.LpVariable, float]:
+    """A fill phase's LP in budget shares: the problem, x, the rate as a fraction of
+    the largest breakpoint, and that breakpoint (kronor per unit of weight)."""
+    scale = 1.0 / max(available, 1.0)
+    top = largest_breakpoint(phase)
+    unit = top if top > 0 else 1.0
+    hi, lo, w = phase.hi * scale, phase.lo * scale, phase.weight * scale * unit
+    movable = phase.movable
+    problem = pulp.LpProblem("fill_phase", pulp.LpMinimize)
+    rate = pulp.LpVariable("rate", lowBound=0, upBound=1.0 if top > 0 else 0.0)
+    x = [
+        pulp.LpVariable(f"x{i}", lowBound=float(lo[i]), upBound=float(hi[i]))
+        for i in range(len(hi))
+    ]
+    problem += rate
+    for i in np.flatnonzero(movable):
+        problem += x[i] - float(w[i]) * rate <= float(lo[i])
+    for i in np.flatnonzero(~movable):
+        x[i].upBound = float(lo[i])
+    highest = float(np.where(movable, hi, lo).sum())
+    problem += pulp.lpSum(x) <= available * scale
+    problem += pulp.lpSum(x) >= min(available * scale, highest)
+    return problem, x, rate, unit
+
+
 def solver_for(name: str) -> SolveFn:
     """The solve function for backend ``'highs'`` or ``'cbc'``."""
     backend = _backend(name)
@@ -59,13 +96,17 @@ def solver_for(name: str) -> SolveFn:
         raise SolverError(f"solver {name!r} is not available (PuLP cannot find {backend.name})")
 
     def solve(phase: Phase, available: float) -> PhaseSolution:
-        problem, x, rate = build_problem(phase, available)
+        unit = 1.0
+        if phase.kind is PhaseKind.FILL:
+            problem, x, rate, unit = build_fill_problem(phase, available)
+        else:
+            problem, x, rate = build_problem(phase, available)
         problem.solve(backend)
         status = _STATUS.get(problem.status, f"unknown status {problem.status}")
         if status != "optimal" or rate.varValue is None:
             raise SolverError(f"solver {name!r} did not solve the phase: status {status!r}")
         scale = max(available, 1.0)
         values = np.array([v.varValue for v in x], dtype=float) * scale
-        return PhaseSolution(rate=float(rate.varValue), allocation=values)
+        return PhaseSolution(rate=float(rate.varValue) * unit, allocation=values)
 
     return solve
