@@ -6,11 +6,12 @@ The public API::
     params = fo.Parameters(budget=339_000_000)
     result = fo.allocate(units, params, policy="raise-limit", solver="fast")
     result.table, result.scenario, result.decrease_limit, result.unallocated
+    extra = fo.redistribute(applications, result, params, units=units)   # ofördelade medel
 """
 
 from finsam_opt.allocate import allocate, ideal_allocation
-from finsam_opt.binding import BINDING_RULES
-from finsam_opt.damping import Phase
+from finsam_opt.binding import BINDING_RULES, SURPLUS_BINDING_RULES
+from finsam_opt.damping import Phase, PhaseKind
 from finsam_opt.errors import FinsamError, InputError, SolverError, VerificationError
 from finsam_opt.examples import example_units
 from finsam_opt.model import Scenario
@@ -18,24 +19,35 @@ from finsam_opt.parameters import Parameters
 from finsam_opt.policies import DEFICIT_POLICIES, PhaseRule, Policy
 from finsam_opt.result import Allocation
 from finsam_opt.solvers import SOLVERS
+from finsam_opt.staircase import EXAMPLE_STAIRCASE, Staircase
+from finsam_opt.surplus import SURPLUS_POLICIES, Redistribution, redistribute
+from finsam_opt.units import excess_equity
 
 __all__ = [
     "BINDING_RULES",
     "DEFICIT_POLICIES",
+    "EXAMPLE_STAIRCASE",
     "SOLVERS",
+    "SURPLUS_BINDING_RULES",
+    "SURPLUS_POLICIES",
     "Allocation",
     "FinsamError",
     "InputError",
     "Parameters",
     "Phase",
+    "PhaseKind",
     "PhaseRule",
     "Policy",
+    "Redistribution",
     "Scenario",
     "SolverError",
+    "Staircase",
     "VerificationError",
     "allocate",
     "example_units",
+    "excess_equity",
     "ideal_allocation",
+    "redistribute",
 ]
 
 __version__ = "0.1.0"

@@ -6,7 +6,7 @@ import numpy as np
 
 from finsam_opt.model import Quantities
 
-__all__ = ["BINDING_RULES", "binding_rules"]
+__all__ = ["BINDING_RULES", "SURPLUS_BINDING_RULES", "binding_rules"]
 
 BINDING_RULES: dict[str, str] = {
     "ideal": "at its ideal allocation",
@@ -20,6 +20,17 @@ BINDING_RULES: dict[str, str] = {
     "limit does not protect it",
 }
 """Every value of the ``binding`` column, with its meaning."""
+
+SURPLUS_BINDING_RULES: dict[str, str] = {
+    "not-applied": "applied for no additional funds",
+    "full": "granted its application in full",
+    "equity-cut": "cut within its excess equity (units with large equity are cut first)",
+    "equity-rationed": "its excess equity cut entirely, the rest of its application cut by "
+    "the same fraction as everyone's",
+    "rationed": "cut by the same (weighted) fraction of its application as the others",
+    "key-share": "offered its share by the need key, less than it applied for",
+}
+"""Every value of the surplus round's ``binding`` column (``redistribute``)."""
 
 _TOLERANCE = 0.01  # kronor; exact amounts agree with the quantity that set them to far less
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from finsam_opt.errors import InputError, describe_units
 from finsam_opt.parameters import Parameters
+from finsam_opt.staircase import Staircase
 
 __all__ = [
     "EQUITY_COLUMNS",
@@ -23,6 +24,7 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "UNIT_COLUMNS",
     "UnitTable",
+    "excess_equity",
     "validate_units",
 ]
 
@@ -158,6 +160,49 @@ def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
     )
 
 
+def excess_equity(units: pd.DataFrame, staircase: Staircase) -> pd.Series:
+    """Equity above the staircase level, E_i = max(0, Q_i − fraction(T_i)·T_i) (MODEL.md §7).
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        Indexed by unit id, with the columns ``equity`` and ``turnover`` (kronor,
+        given for every unit); other columns are ignored.
+    staircase : Staircase
+
+    Returns
+    -------
+    pandas.Series
+        Kronor ≥ 0, indexed by unit id, named ``excess_equity``.
+
+    Examples
+    --------
+    >>> import pandas as pd, finsam_opt as fo
+    >>> units = pd.DataFrame({"equity": [3e6, 1e6], "turnover": [10e6, 10e6]}, index=["A", "B"])
+    >>> fo.excess_equity(units, fo.EXAMPLE_STAIRCASE).tolist()
+    [1500000.0, 0.0]
+    """
+    if not isinstance(units, pd.DataFrame):
+        raise InputError(f"units must be a pandas DataFrame, got {type(units).__name__}")
+    if not isinstance(staircase, Staircase):
+        raise InputError(
+            f"staircase must be a Staircase, got {type(staircase).__name__}", column="staircase"
+        )
+    _check_ids(units.index)
+    for name in EQUITY_COLUMNS:
+        if name not in units.columns:
+            raise InputError(
+                f"the unit table lacks column '{name}', needed for excess equity", column=name
+            )
+    equity, turnover = (
+        _numeric_column(units, name, required=True, rule="must be given for excess equity")
+        for name in EQUITY_COLUMNS
+    )
+    return pd.Series(
+        staircase.excess(equity, turnover), index=units.index.copy(), name="excess_equity"
+    )
+
+
 def _check_ids(index: pd.Index) -> None:
     missing = index.isna()
     if missing.any():
@@ -189,7 +234,9 @@ def _check_column_names(columns: pd.Index) -> None:
             )
 
 
-def _numeric_column(units: pd.DataFrame, name: str, *, required: bool) -> np.ndarray:
+def _numeric_column(
+    units: pd.DataFrame, name: str, *, required: bool, rule: str | None = None
+) -> np.ndarray:
     if name not in units.columns:
         return np.full(len(units), np.nan)
     column = units[name]
@@ -211,19 +258,22 @@ def _numeric_column(units: pd.DataFrame, name: str, *, required: bool) -> np.nda
     rules = [
         (
             np.isnan(values) if required else np.zeros(len(values), bool),
-            "must be given"
-            if name in REQUIRED_COLUMNS
-            else "must be given when parameters.staircase is set",
+            rule
+            or (
+                "must be given"
+                if name in REQUIRED_COLUMNS
+                else "must be given when parameters.staircase is set"
+            ),
             "NaN",
         ),
         (np.isinf(values), "must be finite", None),
         (values < 0, "must be ≥ 0", None),
     ]
-    for broken, rule, shown in rules:
+    for broken, broken_rule, shown in rules:
         if broken.any():
             ids = list(units.index[broken])
             got = shown or f"{values[broken][0]:g}"
             raise InputError(
-                f"{describe_units(ids)}: {name} {rule}, got {got}", column=name, units=ids
+                f"{describe_units(ids)}: {name} {broken_rule}, got {got}", column=name, units=ids
             )
     return values
