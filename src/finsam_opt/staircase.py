@@ -97,7 +97,9 @@ class Staircase:
                 f"a staircase table needs the column(s) {', '.join(map(repr, missing))}",
                 column=missing[0],
             )
-        bounds = pd.to_numeric(frame[STAIRCASE_COLUMNS[0]], errors="coerce").to_numpy(float)
+        bounds = pd.to_numeric(frame[STAIRCASE_COLUMNS[0]], errors="coerce").to_numpy(
+            float, copy=True
+        )
         if len(bounds) and np.isnan(bounds[-1]) and pd.isna(frame[STAIRCASE_COLUMNS[0]].iloc[-1]):
             bounds[-1] = np.inf
         return cls(tuple(bounds), tuple(frame[STAIRCASE_COLUMNS[1]]))
