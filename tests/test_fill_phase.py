@@ -41,6 +41,11 @@ def test_fill_phase_known_answer():
     assert solve_exact(phase, 500.0) == largest_breakpoint(phase) == 100.0
 
 
+def test_unknown_phase_kind_is_refused():
+    with pytest.raises(fo.InputError, match="a phase's kind must be one of 'damp', 'fill'"):
+        fo.Phase(hi=[1.0], lo=[0.0], weight=[1.0], kind="pour")  # type: ignore[arg-type]
+
+
 def test_fill_phase_that_cannot_fit_has_no_rate():
     phase = fo.Phase(hi=[10.0, 40.0], lo=[5.0, 20.0], weight=[1.0, 1.0], kind=fo.PhaseKind.FILL)
     assert solve_exact(phase, 20.0) is None

@@ -126,7 +126,7 @@ def test_equity_penalty_cuts_excess_faster(solver):
 
 
 def test_applications_that_fit_are_granted_in_full():
-    apps = pd.Series({"A": 2 * MKR, "B": 0.0})
+    apps = {"A": 2 * MKR, "B": 0.0}  # a plain mapping works too
     result = fo.redistribute(apps, 14 * MKR, fo.Parameters(budget=339 * MKR))
     assert result.granted.tolist() == [2 * MKR, 0.0]
     assert result.unallocated == 12 * MKR

@@ -92,7 +92,12 @@ class Phase:
         object.__setattr__(self, "hi", hi)
         object.__setattr__(self, "lo", np.minimum(lo, hi))
         object.__setattr__(self, "weight", w)
-        object.__setattr__(self, "kind", PhaseKind(self.kind))
+        try:
+            kind = PhaseKind(self.kind)
+        except ValueError:
+            known = ", ".join(f"'{k.value}'" for k in PhaseKind)
+            raise InputError(f"a phase's kind must be one of {known}, got {self.kind!r}") from None
+        object.__setattr__(self, "kind", kind)
 
     @property
     def movable(self) -> np.ndarray:
