@@ -360,3 +360,76 @@ def test_result_does_not_depend_on_row_order(case, policy, seed):
     np.testing.assert_allclose(table["granted"], base.table["granted"], rtol=0, atol=1e-6)
     assert table["granted_rounded"].tolist() == base.table["granted_rounded"].tolist()
     assert table["binding"].tolist() == base.table["binding"].tolist()
+
+
+@given(case=surplus_cases(), policy=st.sampled_from(sorted(fo.SURPLUS_POLICIES)))
+def test_rounded_grants_keep_the_rounded_total(case, policy):
+    """Property: rounded grants sum to the rounded exact total and each moves by < 1 kr."""
+    units, apps, available = case
+    table = fo.redistribute(apps, available, STAIRS_PARAMS, policy, units=units).table
+    assert table["granted_rounded"].sum() == round(table["granted"].sum())
+    assert (np.abs(table["granted_rounded"] - table["granted"]) < 1).all()
+
+
+@st.composite
+def exemption_cases(draw):
+    """The example units with drawn equity: some units above the flat 10 % level."""
+    units = fo.example_units()
+    turnover = draw(st.lists(st.integers(1, 30), min_size=5, max_size=5))
+    above = draw(st.lists(st.booleans(), min_size=5, max_size=5))
+    units["turnover"] = [t * MKR for t in turnover]
+    units["equity"] = [
+        0.1 * t * MKR + (MKR if a else 0.0) for t, a in zip(turnover, above, strict=True)
+    ]
+    budget = draw(st.sampled_from([15e6, 18e6, 20e6, 22e6, 30e6]))
+    return units, budget
+
+
+@given(case=exemption_cases(), policy=st.sampled_from(sorted(fo.DEFICIT_POLICIES)))
+def test_units_with_excess_equity_have_no_floor(case, policy):
+    """Property: with the exemption, a unit with excess equity has floor 0, is never
+    labelled as held by its floor, and switching the exemption off never lowers the
+    floor of any unit."""
+    units, budget = case
+    params = fo.Parameters(budget=budget, staircase=FLAT)
+    table = fo.allocate(units, params, policy).table
+    excess = table["excess_equity"] > 0
+    assert (table.loc[excess, "floor"] == 0).all()
+    assert not table.loc[excess, "binding"].isin(["floor", "relaxed-floor"]).any()
+    kept = fo.allocate(
+        units, fo.Parameters(budget=budget, staircase=FLAT, exempt_excess_equity=False), policy
+    ).table
+    assert (kept["floor"] >= table["floor"]).all()
+    assert (kept.loc[~excess, "floor"] == table.loc[~excess, "floor"]).all()
+
+
+@pytest.mark.parametrize("policy", sorted(fo.SURPLUS_POLICIES))
+def test_every_solver_agrees_on_a_national_sized_round(policy):
+    """80 units, a third with excess equity, 14 Mkr for about 40 Mkr applied for."""
+    rng = np.random.default_rng(2017)
+    n = 80
+    ids = [f"F{i:02d}" for i in range(n)]
+    turnover = rng.integers(2, 40, n) * MKR
+    equity = 0.1 * turnover + np.where(rng.random(n) < 1 / 3, rng.integers(1, 3000, n) * 1e3, 0)
+    population = rng.integers(5_000, 300_000, n)
+    units = pd.DataFrame(
+        {
+            "population": population,
+            "support_measure": population * rng.uniform(5e3, 2e4, n),
+            "equity": equity,
+            "turnover": turnover,
+        },
+        index=ids,
+    )
+    apps = pd.Series(np.where(rng.random(n) < 0.6, rng.integers(1, 1500, n) * 1e3, 0.0), ids)
+    results = {
+        solver: fo.redistribute(apps, 14 * MKR, STAIRS_PARAMS, policy, units=units, solver=solver)
+        for solver in fo.SOLVERS
+    }
+    assert apps.sum() > 14 * MKR
+    assert results["fast"].granted.sum() == pytest.approx(14 * MKR, abs=1e-3)
+    for result in results.values():
+        np.testing.assert_allclose(result.granted, results["fast"].granted, rtol=0, atol=1.0)
+        assert result.table["granted_rounded"].tolist() == (
+            results["fast"].table["granted_rounded"].tolist()
+        )
