@@ -95,7 +95,9 @@ def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
     units : pandas.DataFrame
         Indexed by unit id, with the columns ``population`` and ``support_measure``
         and optionally ``previous_allocation``, ``requested``, ``municipal_match``
-        and ``regional_match`` (kronor; NaN or a missing column means "none").
+        and ``regional_match`` (kronor; NaN or a missing column means "none"), and
+        ``equity`` and ``turnover`` (kronor; required for every unit when
+        ``params.staircase`` is set, ignored otherwise).
     params : Parameters
         The year's parameters; the budget must pay every unit's base amount.
 
