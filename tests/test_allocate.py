@@ -132,3 +132,17 @@ def test_the_command_line_reports_bad_input_in_one_line(capsys: pytest.CaptureFi
     err = capsys.readouterr().err
     assert err.startswith("finsam-opt: parameter budget (100 kr) must be at least")
     assert err.count("\n") == 1
+
+
+def test_weights_far_from_kronor_scale_still_agree_on_every_solver() -> None:
+    # Weights of 1 against amounts of ~1e7 kr make λ ~ 1e6; the LPs solve λ as a fraction
+    # of the largest breakpoint, so they stay well scaled.
+    def flat_cut(q, previous):
+        return Phase(hi=q.target, lo=q.base, weight=np.ones_like(q.target))
+
+    policy = fo.Policy("flat-cut", (fo.PhaseRule("every unit loses the same kronor", flat_cut),))
+    tables = [fo.allocate(fo.example_units(), PARAMS, policy, s).table for s in fo.SOLVERS]
+    cut = tables[0]["target"] - tables[0]["allocation"]
+    assert cut.tolist() == pytest.approx([cut.iloc[0]] * 5)
+    for table in tables[1:]:
+        assert np.abs(table["allocation"] - tables[0]["allocation"]).max() < 1

@@ -6,6 +6,7 @@ The public API::
     params = fo.Parameters(budget=339_000_000)
     result = fo.allocate(units, params, policy="raise-limit", solver="fast")
     result.table, result.scenario, result.decrease_limit, result.unallocated
+    extra = fo.redistribute(applications, result, params, units=units)   # ofördelade medel
 """
 
 from finsam_opt.allocate import allocate, ideal_allocation
@@ -27,8 +28,8 @@ from finsam_opt.analysis import (
     simulate,
     write_report,
 )
-from finsam_opt.binding import BINDING_RULES
-from finsam_opt.damping import Phase
+from finsam_opt.binding import BINDING_RULES, SURPLUS_BINDING_RULES
+from finsam_opt.damping import Phase, PhaseKind
 from finsam_opt.errors import FinsamError, InputError, SolverError, VerificationError
 from finsam_opt.examples import example_units
 from finsam_opt.model import Scenario
@@ -36,11 +37,17 @@ from finsam_opt.parameters import Parameters
 from finsam_opt.policies import DEFICIT_POLICIES, PhaseRule, Policy
 from finsam_opt.result import Allocation
 from finsam_opt.solvers import SOLVERS
+from finsam_opt.staircase import EXAMPLE_STAIRCASE, Staircase
+from finsam_opt.surplus import SURPLUS_POLICIES, Redistribution, redistribute
+from finsam_opt.units import excess_equity
 
 __all__ = [
     "BINDING_RULES",
     "DEFICIT_POLICIES",
+    "EXAMPLE_STAIRCASE",
     "SOLVERS",
+    "SURPLUS_BINDING_RULES",
+    "SURPLUS_POLICIES",
     "Allocation",
     "Comparison",
     "Diagnostics",
@@ -51,22 +58,27 @@ __all__ = [
     "Merge",
     "Parameters",
     "Phase",
+    "PhaseKind",
     "PhaseRule",
     "Policy",
+    "Redistribution",
     "Scenario",
     "Simulation",
     "SolverError",
+    "Staircase",
     "Update",
     "VerificationError",
     "allocate",
     "compare",
     "diagnose",
     "example_units",
+    "excess_equity",
     "ideal_allocation",
     "plot_allocation",
     "plot_balancing",
     "plot_comparison",
     "plot_glide_paths",
+    "redistribute",
     "report_html",
     "simulate",
     "write_report",

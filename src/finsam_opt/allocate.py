@@ -201,6 +201,9 @@ def _decision_table(
     previous = inputs["previous_allocation"]
     with np.errstate(divide="ignore", invalid="ignore"):
         change_rate = np.where(previous > 0, rounded / previous - 1.0, np.nan)
+    if q.excess_equity is not None:
+        inputs |= {"equity": table.equity, "turnover": table.turnover}
+    equity = {} if q.excess_equity is None else {"excess_equity": q.excess_equity}
     return pd.DataFrame(
         {
             **inputs,
@@ -214,6 +217,7 @@ def _decision_table(
             "target": q.target,
             "protected": q.protected,
             "new": q.new,
+            **equity,
             "allocation": allocation,
             "allocation_rounded": rounded,
             "change": rounded - previous,

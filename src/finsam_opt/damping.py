@@ -1,4 +1,4 @@
-"""The damping phase of MODEL.md §5 and its exact breakpoint solution.
+"""The damping and fill phases of MODEL.md §5–6 and their exact breakpoint solutions.
 
 A phase cuts every unit by the same rate λ times its weight, never below its
 lower bound::
@@ -9,24 +9,54 @@ lower bound::
 ``(hi_i − lo_i) / w_i``. :func:`solve_exact` finds λ* by sorting the breakpoints
 (O(n log n)); :func:`polish` finds it from any starting guess, such as a value an
 LP solver returned, by Newton steps on the same function.
+
+A *fill* phase (``kind=PhaseKind.FILL``, MODEL.md §6) runs the other way: every
+unit is raised by the same rate λ times its weight from its lower bound, never
+above its upper bound, and λ* is the largest rate that fits::
+
+    x_i(λ) = min(hi_i, lo_i + λ·w_i),    λ* = max{ 0 ≤ λ ≤ Λ : Σ x_i(λ) ≤ A }
+
+with Λ the largest breakpoint (beyond it nothing changes). ``Σ x(λ)`` is concave,
+piecewise linear and non-decreasing, with the same breakpoints.
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 import numpy as np
 
 from finsam_opt.errors import InputError, VerificationError
 
-__all__ = ["Phase", "allocation_at", "lowest_total", "polish", "solve_exact"]
+__all__ = [
+    "Phase",
+    "PhaseKind",
+    "allocation_at",
+    "largest_breakpoint",
+    "lowest_total",
+    "polish",
+    "solve_exact",
+]
 
 _RELATIVE_TOLERANCE = 1e-12
 
 
+class PhaseKind(str, enum.Enum):
+    """Which way a phase moves as λ grows."""
+
+    DAMP = "damp"
+    """Cut from ``hi`` down to ``lo``: x = max(lo, hi − λ·w), smallest λ that fits."""
+    FILL = "fill"
+    """Raise from ``lo`` up to ``hi``: x = min(hi, lo + λ·w), largest λ that fits."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @dataclass(frozen=True)
 class Phase:
-    """One damping phase: per-unit bounds and cut weights, kronor, shape (n,).
+    """One damping (or fill) phase: per-unit bounds and weights, kronor, shape (n,).
 
     Parameters
     ----------
@@ -35,12 +65,16 @@ class Phase:
     lo : numpy.ndarray
         What each unit keeps whatever the cut; ``lo ≤ hi``.
     weight : numpy.ndarray
-        How fast each unit is cut as λ grows; ``≥ 0``. A unit with weight 0 keeps ``hi``.
+        How fast each unit is cut as λ grows; ``≥ 0``. A unit with weight 0 keeps ``hi``
+        (in a fill phase: how fast it is raised; weight 0 keeps ``lo``).
+    kind : PhaseKind
+        ``DAMP`` (default, MODEL.md §5) or ``FILL`` (MODEL.md §6).
     """
 
     hi: np.ndarray
     lo: np.ndarray
     weight: np.ndarray
+    kind: PhaseKind = PhaseKind.DAMP
 
     def __post_init__(self) -> None:
         hi, lo, w = (np.asarray(a, dtype=float) for a in (self.hi, self.lo, self.weight))
@@ -58,6 +92,12 @@ class Phase:
         object.__setattr__(self, "hi", hi)
         object.__setattr__(self, "lo", np.minimum(lo, hi))
         object.__setattr__(self, "weight", w)
+        try:
+            kind = PhaseKind(self.kind)
+        except ValueError:
+            known = ", ".join(f"'{k.value}'" for k in PhaseKind)
+            raise InputError(f"a phase's kind must be one of {known}, got {self.kind!r}") from None
+        object.__setattr__(self, "kind", kind)
 
     @property
     def movable(self) -> np.ndarray:
@@ -66,12 +106,26 @@ class Phase:
 
 
 def lowest_total(phase: Phase) -> float:
-    """The least the phase can spend: movable units at ``lo``, the others at ``hi``."""
+    """The least the phase can spend: movable units at ``lo``, the others at ``hi``
+    (a fill phase: every unit at ``lo``)."""
+    if phase.kind is PhaseKind.FILL:
+        return float(phase.lo.sum())
     return float(np.where(phase.movable, phase.lo, phase.hi).sum())
 
 
+def largest_breakpoint(phase: Phase) -> float:
+    """The largest ``(hi − lo) / w`` over movable units; 0 if none can move."""
+    movable = phase.movable
+    if not movable.any():
+        return 0.0
+    return float(((phase.hi - phase.lo)[movable] / phase.weight[movable]).max())
+
+
 def allocation_at(phase: Phase, lam: float) -> np.ndarray:
-    """The phase's allocation at rate ``lam``: ``max(lo, hi − lam·w)``."""
+    """The phase's allocation at rate ``lam``: ``max(lo, hi − lam·w)``, or for a fill
+    phase ``min(hi, lo + lam·w)``."""
+    if phase.kind is PhaseKind.FILL:
+        return np.minimum(phase.hi, phase.lo + lam * phase.weight)
     return np.maximum(phase.lo, phase.hi - lam * phase.weight)
 
 
@@ -85,6 +139,8 @@ def solve_exact(phase: Phase, available: float) -> float | None:
     Sorts the breakpoints and solves the linear piece on which the total crosses
     ``available``.
     """
+    if phase.kind is PhaseKind.FILL:
+        return _solve_fill(phase, available)
     hi, lo, w = phase.hi, phase.lo, phase.weight
     slack = _slack(available)
     if hi.sum() <= available + slack:
@@ -122,6 +178,8 @@ def polish(phase: Phase, available: float, guess: float) -> float:
     InputError
         If the phase cannot fit in ``available`` (the caller checks first).
     """
+    if phase.kind is PhaseKind.FILL:
+        return _polish_fill(phase, available, guess)
     hi, lo, w = phase.hi, phase.lo, phase.weight
     slack = _slack(available)
     if hi.sum() <= available + slack:
@@ -143,3 +201,63 @@ def polish(phase: Phase, available: float, guess: float) -> float:
             return step
         lam = step
     raise VerificationError(f"the damping rate did not converge from the guess {guess!r}")
+
+
+def _highest_fill(phase: Phase) -> float:
+    """The most a fill phase can spend: movable units at ``hi``, the others at ``lo``."""
+    return float(np.where(phase.movable, phase.hi, phase.lo).sum())
+
+
+def _solve_fill(phase: Phase, available: float) -> float | None:
+    hi, lo, w = phase.hi, phase.lo, phase.weight
+    slack = _slack(available)
+    if lo.sum() > available + slack:
+        return None
+    top = largest_breakpoint(phase)
+    movable = phase.movable
+    if _highest_fill(phase) <= available + slack:
+        return top
+    fixed = lo[~movable].sum()
+    hi_m, lo_m, w_m = hi[movable], lo[movable], w[movable]
+    breakpoints = (hi_m - lo_m) / w_m
+    order = np.argsort(breakpoints, kind="stable")
+    bp, hi_s, lo_s, w_s = breakpoints[order], hi_m[order], lo_m[order], w_m[order]
+    # At λ = bp[j] units up to j are full; those after j are still rising.
+    hi_upto = np.cumsum(hi_s)
+    lo_after = np.concatenate((np.cumsum(lo_s[::-1])[::-1][1:], [0.0]))
+    w_after = np.concatenate((np.cumsum(w_s[::-1])[::-1][1:], [0.0]))
+    total_at_bp = fixed + hi_upto + lo_after + bp * w_after
+    j = int(np.searchsorted(total_at_bp, available, side="right"))
+    j = min(j, len(bp) - 1)
+    hi_before = hi_upto[j] - hi_s[j]
+    lam = (available - fixed - hi_before - lo_after[j] - lo_s[j]) / (w_after[j] + w_s[j])
+    lower = bp[j - 1] if j > 0 else 0.0
+    return float(min(max(lam, lower), bp[j]))
+
+
+def _polish_fill(phase: Phase, available: float, guess: float) -> float:
+    # Newton steps on the concave total with a supergradient: every step lands at or
+    # below λ*, and from there the iterates rise to λ* piece by piece.
+    hi, lo, w = phase.hi, phase.lo, phase.weight
+    slack = _slack(available)
+    if lo.sum() > available + slack:
+        raise InputError("the phase cannot fit in the amount available")
+    top = largest_breakpoint(phase)
+    if _highest_fill(phase) <= available + slack:
+        return top
+    movable = phase.movable
+    breakpoints = np.full(len(hi), -np.inf)
+    breakpoints[movable] = (hi - lo)[movable] / w[movable]
+    lam = min(max(float(guess), 0.0), top)
+    for _ in range(len(hi) + 2):
+        total = float(np.minimum(hi, lo + lam * w).sum())
+        # The right slope; at the top (nothing rises any more) the left slope.
+        rising = breakpoints > lam
+        if not rising.any():
+            rising = breakpoints >= lam
+        slope = w[rising].sum()
+        step = min(max(lam + (available - total) / slope, 0.0), top)
+        if abs(step - lam) * slope <= slack:
+            return step
+        lam = step
+    raise VerificationError(f"the fill rate did not converge from the guess {guess!r}")

@@ -6,7 +6,7 @@ Pure numpy on a validated :class:`~finsam_opt.units.UnitTable`; no solver here.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -65,6 +65,11 @@ class Quantities:
         Boolean: the unit has no previous allocation.
     base : numpy.ndarray
         The base amount as far as the cap allows, min(b, u).
+    excess_equity : numpy.ndarray or None
+        Equity above the staircase level, E_i; None without a staircase.
+    equity_exempt : numpy.ndarray or None
+        Boolean: the unit lost its floor to excess equity and the floor would have
+        lifted it above its capped ideal (MODEL.md §4); None without a staircase.
     """
 
     share_population: np.ndarray
@@ -78,6 +83,8 @@ class Quantities:
     previous: np.ndarray
     new: np.ndarray
     base: np.ndarray
+    excess_equity: np.ndarray | None = field(default=None)
+    equity_exempt: np.ndarray | None = field(default=None)
 
     @property
     def protected(self) -> np.ndarray:
@@ -97,6 +104,13 @@ def compute_quantities(units: UnitTable, params: Parameters) -> Quantities:
     previous = np.where(new, 0.0, units.previous_allocation)
     floor = np.minimum((1.0 - params.decrease_limit) * previous, cap)
     capped = np.minimum(ideal, cap)
+    excess, exempt = None, None
+    if params.staircase is not None:
+        excess = units.excess_equity(params)
+        if params.exempt_excess_equity:
+            # "omfattas inte av 10-procentspärren": no floor for a unit with excess equity.
+            exempt = (excess > 0) & (floor > capped)
+            floor = np.where(excess > 0, 0.0, floor)
     return Quantities(
         share_population=share_population,
         share_support=share_support,
@@ -109,6 +123,8 @@ def compute_quantities(units: UnitTable, params: Parameters) -> Quantities:
         previous=previous,
         new=new,
         base=np.minimum(params.base_amount, cap),
+        excess_equity=excess,
+        equity_exempt=exempt,
     )
 
 

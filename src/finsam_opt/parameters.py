@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from finsam_opt.errors import InputError
+from finsam_opt.staircase import Staircase
 
 __all__ = ["Parameters"]
 
@@ -30,6 +31,12 @@ class Parameters:
         Largest decrease d from last year's allocation that the floor allows, in [0, 1).
     rounding_unit : int
         Decided amounts are whole multiples of this many kronor (1, or 1 000 for tkr).
+    staircase : Staircase or None
+        The equity staircase (MODEL.md §7); when set, the unit table must have the
+        columns ``equity`` and ``turnover`` for every unit. None: no equity rule.
+    exempt_excess_equity : bool
+        With a staircase, a unit whose equity exceeds its staircase level has no
+        floor (MODEL.md §4, Försäkringskassan's 2015 rule).
 
     Examples
     --------
@@ -44,6 +51,8 @@ class Parameters:
     weight_population: float = 0.25
     decrease_limit: float = 0.10
     rounding_unit: int = 1
+    staircase: Staircase | None = None
+    exempt_excess_equity: bool = True
 
     def __post_init__(self) -> None:
         for name in ("budget", "base_amount", "weight_support", "weight_population"):
@@ -71,4 +80,16 @@ class Parameters:
             raise InputError(
                 f"parameter rounding_unit must be a whole number of kronor ≥ 1, got {unit!r}",
                 column="rounding_unit",
+            )
+        if self.staircase is not None and not isinstance(self.staircase, Staircase):
+            raise InputError(
+                f"parameter staircase must be a Staircase or None, got "
+                f"{type(self.staircase).__name__}",
+                column="staircase",
+            )
+        if not isinstance(self.exempt_excess_equity, bool):
+            raise InputError(
+                f"parameter exempt_excess_equity must be True or False, got "
+                f"{self.exempt_excess_equity!r}",
+                column="exempt_excess_equity",
             )

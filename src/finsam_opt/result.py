@@ -121,6 +121,11 @@ class Allocation:
         )
         if row["new"]:
             lines.append("  floor: none (new unit)")
+        elif p.staircase is not None and p.exempt_excess_equity and row["excess_equity"] > 0:
+            lines.append(
+                f"  floor: none (equity {format_kronor(row['excess_equity'])} above the "
+                "staircase level)"
+            )
         else:
             lines.append(
                 f"  floor {format_kronor(row['floor'])} = (1 − {p.decrease_limit:.0%}) × "

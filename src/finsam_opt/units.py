@@ -16,12 +16,15 @@ import pandas as pd
 
 from finsam_opt.errors import InputError, describe_units
 from finsam_opt.parameters import Parameters
+from finsam_opt.staircase import Staircase
 
 __all__ = [
+    "EQUITY_COLUMNS",
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
     "UNIT_COLUMNS",
     "UnitTable",
+    "excess_equity",
     "validate_units",
 ]
 
@@ -39,6 +42,12 @@ request or matching is no limit."""
 
 UNIT_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
+EQUITY_COLUMNS: tuple[str, ...] = ("equity", "turnover")
+"""Equity capital and turnover, kronor (MODEL.md §7): optional, but required together
+for every unit when ``Parameters.staircase`` is set."""
+
+_KNOWN_COLUMNS: tuple[str, ...] = UNIT_COLUMNS + EQUITY_COLUMNS
+
 _NEAR_MISS_CUTOFF = 0.85
 
 
@@ -48,7 +57,7 @@ class UnitTable:
 
     ``previous_allocation`` is NaN for a new unit; ``requested``,
     ``municipal_match`` and ``regional_match`` are ``inf`` where no limit was given.
-    All amounts are kronor.
+    ``equity`` and ``turnover`` are NaN where not given. All amounts are kronor.
     """
 
     ids: pd.Index
@@ -58,6 +67,8 @@ class UnitTable:
     requested: np.ndarray
     municipal_match: np.ndarray
     regional_match: np.ndarray
+    equity: np.ndarray | None = None
+    turnover: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -69,6 +80,12 @@ class UnitTable:
         """True for units without a previous allocation (no floor)."""
         return np.isnan(self.previous_allocation)
 
+    def excess_equity(self, params: Parameters) -> np.ndarray:
+        """Excess equity E_i over the staircase level, kronor; zeros without a staircase."""
+        if params.staircase is None or self.equity is None or self.turnover is None:
+            return np.zeros(self.size)
+        return params.staircase.excess(self.equity, self.turnover)
+
 
 def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
     """Check a unit table against every input rule and return it as arrays.
@@ -78,7 +95,9 @@ def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
     units : pandas.DataFrame
         Indexed by unit id, with the columns ``population`` and ``support_measure``
         and optionally ``previous_allocation``, ``requested``, ``municipal_match``
-        and ``regional_match`` (kronor; NaN or a missing column means "none").
+        and ``regional_match`` (kronor; NaN or a missing column means "none"), and
+        ``equity`` and ``turnover`` (kronor; required for every unit when
+        ``params.staircase`` is set, ignored otherwise).
     params : Parameters
         The year's parameters; the budget must pay every unit's base amount.
 
@@ -98,9 +117,22 @@ def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
     _check_ids(units.index)
     _check_column_names(units.columns)
 
+    equity_required = params.staircase is not None
+    if equity_required:
+        for name in EQUITY_COLUMNS:
+            if name not in units.columns:
+                raise InputError(
+                    f"the unit table lacks column '{name}', required (with "
+                    f"{' and '.join(map(repr, EQUITY_COLUMNS))}) when parameters.staircase is set",
+                    column=name,
+                )
     arrays = {
-        name: _numeric_column(units, name, required=name in REQUIRED_COLUMNS)
-        for name in UNIT_COLUMNS
+        name: _numeric_column(
+            units,
+            name,
+            required=name in REQUIRED_COLUMNS or (equity_required and name in EQUITY_COLUMNS),
+        )
+        for name in _KNOWN_COLUMNS
     }
     for name in REQUIRED_COLUMNS:
         if not arrays[name].sum() > 0:
@@ -125,6 +157,51 @@ def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
         support_measure=arrays["support_measure"],
         previous_allocation=arrays["previous_allocation"],
         **no_limit,
+        equity=arrays["equity"],
+        turnover=arrays["turnover"],
+    )
+
+
+def excess_equity(units: pd.DataFrame, staircase: Staircase) -> pd.Series:
+    """Equity above the staircase level, E_i = max(0, Q_i − fraction(T_i)·T_i) (MODEL.md §7).
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        Indexed by unit id, with the columns ``equity`` and ``turnover`` (kronor,
+        given for every unit); other columns are ignored.
+    staircase : Staircase
+
+    Returns
+    -------
+    pandas.Series
+        Kronor ≥ 0, indexed by unit id, named ``excess_equity``.
+
+    Examples
+    --------
+    >>> import pandas as pd, finsam_opt as fo
+    >>> units = pd.DataFrame({"equity": [3e6, 1e6], "turnover": [10e6, 10e6]}, index=["A", "B"])
+    >>> fo.excess_equity(units, fo.EXAMPLE_STAIRCASE).tolist()
+    [1500000.0, 0.0]
+    """
+    if not isinstance(units, pd.DataFrame):
+        raise InputError(f"units must be a pandas DataFrame, got {type(units).__name__}")
+    if not isinstance(staircase, Staircase):
+        raise InputError(
+            f"staircase must be a Staircase, got {type(staircase).__name__}", column="staircase"
+        )
+    _check_ids(units.index)
+    for name in EQUITY_COLUMNS:
+        if name not in units.columns:
+            raise InputError(
+                f"the unit table lacks column '{name}', needed for excess equity", column=name
+            )
+    equity, turnover = (
+        _numeric_column(units, name, required=True, rule="must be given for excess equity")
+        for name in EQUITY_COLUMNS
+    )
+    return pd.Series(
+        staircase.excess(equity, turnover), index=units.index.copy(), name="excess_equity"
     )
 
 
@@ -149,9 +226,9 @@ def _check_column_names(columns: pd.Index) -> None:
         raise InputError(f"the unit table lacks required column(s) {listed}", column=missing[0])
     # A misspelt optional column would silently mean "no floor" or "no limit".
     for name in names:
-        if name in UNIT_COLUMNS:
+        if name in _KNOWN_COLUMNS:
             continue
-        close = difflib.get_close_matches(name, UNIT_COLUMNS, n=1, cutoff=_NEAR_MISS_CUTOFF)
+        close = difflib.get_close_matches(name, _KNOWN_COLUMNS, n=1, cutoff=_NEAR_MISS_CUTOFF)
         if close:
             raise InputError(
                 f"unknown column '{name}' in the unit table (did you mean '{close[0]}'?)",
@@ -159,7 +236,9 @@ def _check_column_names(columns: pd.Index) -> None:
             )
 
 
-def _numeric_column(units: pd.DataFrame, name: str, *, required: bool) -> np.ndarray:
+def _numeric_column(
+    units: pd.DataFrame, name: str, *, required: bool, rule: str | None = None
+) -> np.ndarray:
     if name not in units.columns:
         return np.full(len(units), np.nan)
     column = units[name]
@@ -180,15 +259,24 @@ def _numeric_column(units: pd.DataFrame, name: str, *, required: bool) -> np.nda
         column = converted
     values = column.to_numpy(dtype=float, na_value=np.nan)
     rules = [
-        (np.isnan(values) if required else np.zeros(len(values), bool), "must be given", "NaN"),
+        (
+            np.isnan(values) if required else np.zeros(len(values), bool),
+            rule
+            or (
+                "must be given"
+                if name in REQUIRED_COLUMNS
+                else "must be given when parameters.staircase is set"
+            ),
+            "NaN",
+        ),
         (np.isinf(values), "must be finite", None),
         (values < 0, "must be ≥ 0", None),
     ]
-    for broken, rule, shown in rules:
+    for broken, broken_rule, shown in rules:
         if broken.any():
             ids = list(units.index[broken])
             got = shown or f"{values[broken][0]:g}"
             raise InputError(
-                f"{describe_units(ids)}: {name} {rule}, got {got}", column=name, units=ids
+                f"{describe_units(ids)}: {name} {broken_rule}, got {got}", column=name, units=ids
             )
     return values

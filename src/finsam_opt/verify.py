@@ -14,7 +14,7 @@ from finsam_opt.damping import Phase
 from finsam_opt.errors import VerificationError, describe_units
 from finsam_opt.model import Quantities, Scenario
 
-__all__ = ["check_allocation", "check_solver_agreement"]
+__all__ = ["check_allocation", "check_redistribution", "check_solver_agreement"]
 
 _RELATIVE = 1e-9  # of the budget: exact arithmetic leaves far less
 _SOLVER_RELATIVE = 1e-6  # of the amount available: an LP's tolerance leaves less
@@ -54,6 +54,45 @@ def check_allocation(
         )
     _fail(ids, allocation < phase.lo - tol, "the allocation is below the phase's lower bound")
     _fail(ids, allocation > phase.hi + tol, "the allocation is above the phase's upper bound")
+
+
+def check_redistribution(
+    granted: np.ndarray,
+    application: np.ndarray,
+    available: float,
+    phase: Phase | None,
+    ids: pd.Index,
+) -> None:
+    """Raise :class:`VerificationError` if a surplus round breaks MODEL.md §9 invariant 6.
+
+    ``0 ≤ y ≤ a``, ``Σ y ≤ L``; ``y = a`` when nothing was rationed; when a phase
+    was solved, its bounds hold and it spends all it can (L, or less only when
+    every unit it can raise is full).
+    """
+    tol = _RELATIVE * max(available, 1.0)
+    _fail(ids, ~np.isfinite(granted), "the granted amount is not a finite number")
+    _fail(ids, granted < -tol, "the granted amount is negative")
+    _fail(ids, granted > application + tol, "the granted amount exceeds the application")
+    total = float(granted.sum())
+    if total > available + tol:
+        raise VerificationError(
+            f"the granted amounts sum to {total:,.2f} kr, over the {available:,.2f} kr available"
+        )
+    if phase is None:
+        _fail(
+            ids,
+            np.abs(granted - application) > tol,
+            "the applications fit, yet the unit was not granted its application",
+        )
+        return
+    _fail(ids, granted < phase.lo - tol, "the granted amount is below the phase's lower bound")
+    _fail(ids, granted > phase.hi + tol, "the granted amount is above the phase's upper bound")
+    reachable = float(np.where(phase.movable, phase.hi, phase.lo).sum())
+    if total < min(available, reachable) - tol:
+        raise VerificationError(
+            f"the surplus round left {available - total:,.2f} kr unallocated that it could "
+            "have granted"
+        )
 
 
 def check_solver_agreement(
