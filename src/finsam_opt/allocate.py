@@ -3,33 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from finsam_opt.binding import binding_rules
-from finsam_opt.damping import Phase, allocation_at, lowest_total, polish
+from finsam_opt.damping import Phase
 from finsam_opt.errors import SolverError
 from finsam_opt.model import Quantities, Scenario, compute_quantities, scenario_of
 from finsam_opt.parameters import Parameters
+from finsam_opt.phases import SolvedPhase, first_fitting_phase, solve_exactly
 from finsam_opt.policies import PhaseRule, Policy, resolve_policy
 from finsam_opt.result import Allocation
-from finsam_opt.rounding import round_largest_remainder
+from finsam_opt.rounding import id_ranks, round_largest_remainder
 from finsam_opt.solvers import PhaseSolution, get_solver
 from finsam_opt.units import UNIT_COLUMNS, UnitTable, validate_units
-from finsam_opt.verify import check_allocation, check_solver_agreement
+from finsam_opt.verify import check_allocation
 
 __all__ = ["allocate", "ideal_allocation"]
-
-
-@dataclass(frozen=True)
-class _Solved:
-    allocation: np.ndarray
-    rate: float
-    phase: Phase
-    number: int
-    rule: PhaseRule
 
 
 def ideal_allocation(units: pd.DataFrame, params: Parameters) -> pd.Series:
@@ -116,11 +107,10 @@ def allocate(
 
     q = compute_quantities(table, params)
     scenario = scenario_of(float(q.target.sum()), params.budget)
-    solved = (
-        _solve_deficit(chosen, q, params.budget, solve, solver, table.ids)
-        if (scenario is Scenario.DEFICIT)
-        else None
-    )
+    solved: SolvedPhase | None = None
+    rule: PhaseRule | None = None
+    if scenario is Scenario.DEFICIT:
+        solved, rule = _solve_deficit(chosen, q, params.budget, solve, solver, table.ids)
     allocation = q.target if solved is None else solved.allocation
     check_allocation(
         allocation,
@@ -135,7 +125,7 @@ def allocate(
         params.rounding_unit,
         cap=q.cap,
         floor=q.floor,
-        tiebreak=_id_ranks(table.ids),
+        tiebreak=id_ranks(table.ids),
     )
     return Allocation(
         table=_decision_table(table, q, allocation, rounded),
@@ -144,11 +134,11 @@ def allocate(
         solver=solver,
         parameters=params,
         balancing_scalar=0.0 if solved is None else solved.rate,
-        decrease_limit=_effective_limit(params, solved),
+        decrease_limit=_effective_limit(params, solved, rule),
         # A deficit spends the budget exactly (checked above); the rest is float noise.
         unallocated=0.0 if solved is not None else params.budget - float(allocation.sum()),
         phase=None if solved is None else solved.number,
-        phase_description=None if solved is None else solved.rule.description,
+        phase_description=None if rule is None else rule.description,
     )
 
 
@@ -159,37 +149,22 @@ def _solve_deficit(
     solve: Callable[[Phase, float], PhaseSolution],
     solver: str,
     ids: pd.Index,
-) -> _Solved:
-    previous: Phase | None = None
-    for number, rule in enumerate(policy.phases, start=1):
-        phase = rule.bounds(q, previous)
-        if lowest_total(phase) <= budget * (1.0 + 1e-12):
-            own = solve(phase, budget)
-            rate = polish(phase, budget, own.rate)
-            exact = allocation_at(phase, rate)
-            check_solver_agreement(solver, own.allocation, exact, budget, ids)
-            return _Solved(exact, rate, phase, number, rule)
-        previous = phase
-    raise SolverError(
-        f"policy {policy.name!r}: not even its last phase fits the budget "
-        f"({lowest_total(previous):,.0f} kr needed at least)"  # type: ignore[arg-type]
-    )
+) -> tuple[SolvedPhase, PhaseRule]:
+    fitting = first_fitting_phase(policy.phases, q, budget)
+    if fitting is None:
+        raise SolverError(f"policy {policy.name!r}: not even its last phase fits the budget")
+    number, phase = fitting
+    return solve_exactly(number, phase, budget, solve, solver, ids), policy.phases[number - 1]
 
 
-def _effective_limit(params: Parameters, solved: _Solved | None) -> float | None:
-    if solved is None or solved.rule.keeps_floors:
+def _effective_limit(
+    params: Parameters, solved: SolvedPhase | None, rule: PhaseRule | None
+) -> float | None:
+    if solved is None or rule is None or rule.keeps_floors:
         return params.decrease_limit
-    if solved.rule.relaxes_limit:
+    if rule.relaxes_limit:
         return params.decrease_limit + solved.rate
     return None
-
-
-def _id_ranks(ids: pd.Index) -> np.ndarray:
-    """Rank of each unit id in sorted order, so ties never depend on row order."""
-    keys = ids.astype(str).to_numpy()
-    ranks = np.empty(len(keys), dtype=np.int64)
-    ranks[np.argsort(keys, kind="stable")] = np.arange(len(keys))
-    return ranks
 
 
 def _decision_table(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["round_largest_remainder"]
+__all__ = ["id_ranks", "round_largest_remainder"]
 
 _SNAP = 1e-6  # fractions of a rounding unit closer than this to a whole are float noise
 
@@ -59,3 +60,11 @@ def round_largest_remainder(
     rounded = down.copy()
     rounded[candidates[order[:needed]]] += 1
     return (rounded * unit).astype(np.int64)
+
+
+def id_ranks(ids: pd.Index) -> np.ndarray:
+    """Rank of each unit id in sorted order: a tiebreak that never depends on row order."""
+    keys = ids.astype(str).to_numpy()
+    ranks = np.empty(len(keys), dtype=np.int64)
+    ranks[np.argsort(keys, kind="stable")] = np.arange(len(keys))
+    return ranks

@@ -18,15 +18,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from finsam_opt.damping import Phase, PhaseKind, allocation_at, lowest_total, polish
+from finsam_opt.damping import Phase, PhaseKind
 from finsam_opt.errors import InputError, SolverError, describe_units
 from finsam_opt.model import compute_quantities
 from finsam_opt.parameters import Parameters
+from finsam_opt.phases import first_fitting_phase, solve_exactly
 from finsam_opt.result import Allocation
-from finsam_opt.rounding import round_largest_remainder
+from finsam_opt.rounding import id_ranks, round_largest_remainder
 from finsam_opt.solvers import SOLVERS, get_solver
 from finsam_opt.units import validate_units
-from finsam_opt.verify import check_redistribution, check_solver_agreement
+from finsam_opt.verify import check_redistribution
 
 __all__ = [
     "DEFAULT_KAPPA",
@@ -302,11 +303,11 @@ def redistribute(
     a, limit = claims.application, claims.available
     granted, rate, phase, number = a, None, None, None
     if a.sum() > limit + _slack(limit):
-        number, phase = _first_fitting(checked.rules, claims)
-        own = solve(phase, limit)
-        rate = polish(phase, limit, own.rate)
-        granted = allocation_at(phase, rate)
-        check_solver_agreement(solver, own.allocation, granted, limit, ids)
+        fitting = first_fitting_phase(checked.rules, claims, limit)
+        if fitting is None:  # the built-in policies' last phases always fit (their lo is 0)
+            raise SolverError(f"no phase of the surplus policy fits {limit:,.0f} kr")
+        solved = solve_exactly(*fitting, limit, solve, solver, ids)
+        granted, rate, phase, number = solved.allocation, solved.rate, solved.phase, solved.number
     check_redistribution(granted, a, limit, phase, ids)
     rule = None if number is None else checked.rules[number - 1]
     rounded = round_largest_remainder(
@@ -314,7 +315,7 @@ def redistribute(
         params.rounding_unit,
         cap=a,
         floor=np.zeros_like(a),
-        tiebreak=_id_ranks(ids),
+        tiebreak=id_ranks(ids),
     )
     table = pd.DataFrame(
         {
@@ -345,18 +346,6 @@ def _slack(available: float) -> float:
     return 1e-12 * max(abs(available), 1.0)
 
 
-def _first_fitting(rules: tuple[SurplusRule, ...], claims: SurplusClaims) -> tuple[int, Phase]:
-    previous: Phase | None = None
-    for number, rule in enumerate(rules, start=1):
-        phase = rule.bounds(claims, previous)
-        if lowest_total(phase) <= claims.available + _slack(claims.available):
-            return number, phase
-        previous = phase
-    raise SolverError(  # the built-in policies' last phases always fit (their lo is 0)
-        f"no phase of the surplus policy fits {claims.available:,.0f} kr"
-    )
-
-
 def _binding(granted: np.ndarray, claims: SurplusClaims, rule: SurplusRule | None) -> np.ndarray:
     a = claims.application
     labels = np.full(len(a), "full", dtype=object)
@@ -367,13 +356,6 @@ def _binding(granted: np.ndarray, claims: SurplusClaims, rule: SurplusRule | Non
             labels[cut & (claims.excess_equity > 0)] = rule.excess_label
     labels[a == 0] = "not-applied"
     return labels
-
-
-def _id_ranks(ids: pd.Index) -> np.ndarray:
-    keys = ids.astype(str).to_numpy()
-    ranks = np.empty(len(keys), dtype=np.int64)
-    ranks[np.argsort(keys, kind="stable")] = np.arange(len(keys))
-    return ranks
 
 
 # --- the validation gate -------------------------------------------------------------
