@@ -27,7 +27,8 @@ _EPILOG = """examples:
 """
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `finsam-opt` (the docs render its help)."""
     parser = argparse.ArgumentParser(
         prog="finsam-opt",
         description="Allocate the state budget for finansiell samordning among the förbund.",
@@ -63,7 +64,7 @@ def _report(result: Allocation) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         result = allocate(
             example_units(),
