@@ -22,11 +22,11 @@ piecewise linear and non-decreasing, with the same breakpoints.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
 import numpy as np
 
+from finsam_opt._compat import StrEnum
 from finsam_opt.errors import InputError, VerificationError
 
 __all__ = [
@@ -42,16 +42,13 @@ __all__ = [
 _RELATIVE_TOLERANCE = 1e-12
 
 
-class PhaseKind(str, enum.Enum):
+class PhaseKind(StrEnum):
     """Which way a phase moves as λ grows."""
 
     DAMP = "damp"
     """Cut from ``hi`` down to ``lo``: x = max(lo, hi − λ·w), smallest λ that fits."""
     FILL = "fill"
     """Raise from ``lo`` up to ``hi``: x = min(hi, lo + λ·w), largest λ that fits."""
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ Pure numpy on a validated :class:`~finsam_opt.units.UnitTable`; no solver here.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from finsam_opt._compat import StrEnum
 from finsam_opt.parameters import Parameters
 from finsam_opt.units import UnitTable
 
@@ -17,18 +17,6 @@ __all__ = ["BALANCE_TOLERANCE", "Quantities", "Scenario", "compute_quantities", 
 
 BALANCE_TOLERANCE = 1.0
 """Kronor: a total of targets within this much below the budget is a balance."""
-
-
-if sys.version_info >= (3, 11):
-    from enum import StrEnum
-else:  # pragma: no cover - Python 3.10
-    from enum import Enum
-
-    class StrEnum(str, Enum):
-        """Backport of :class:`enum.StrEnum` (Python 3.11)."""
-
-        def __str__(self) -> str:
-            return str(self.value)
 
 
 class Scenario(StrEnum):
