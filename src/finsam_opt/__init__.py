@@ -9,6 +9,7 @@ The public API::
 """
 
 from finsam_opt.allocate import allocate, ideal_allocation
+from finsam_opt.batch import BatchAllocation, allocate_batch, solve_batch
 from finsam_opt.binding import BINDING_RULES
 from finsam_opt.damping import Phase
 from finsam_opt.errors import FinsamError, InputError, SolverError, VerificationError
@@ -18,12 +19,14 @@ from finsam_opt.parameters import Parameters
 from finsam_opt.policies import DEFICIT_POLICIES, PhaseRule, Policy
 from finsam_opt.result import Allocation
 from finsam_opt.solvers import SOLVERS
+from finsam_opt.synthetic import SyntheticCase, synthetic_units, write_synthetic
 
 __all__ = [
     "BINDING_RULES",
     "DEFICIT_POLICIES",
     "SOLVERS",
     "Allocation",
+    "BatchAllocation",
     "FinsamError",
     "InputError",
     "Parameters",
@@ -32,10 +35,15 @@ __all__ = [
     "Policy",
     "Scenario",
     "SolverError",
+    "SyntheticCase",
     "VerificationError",
     "allocate",
+    "allocate_batch",
     "example_units",
     "ideal_allocation",
+    "solve_batch",
+    "synthetic_units",
+    "write_synthetic",
 ]
 
 __version__ = "0.1.0"
