@@ -259,6 +259,47 @@ def measure(
     return m
 
 
+def _rss_kib(field: str) -> float:
+    """VmRSS or VmHWM of this process from /proc, KiB (NaN where there is no /proc)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return float(line.split()[1])
+    except OSError:
+        pass
+    return float("nan")
+
+
+def measure_with_timeout(
+    inst: Instance, peer: str, reference: np.ndarray, repeats: int, limit: float
+) -> Measurement:
+    """:func:`measure` in a forked child process, stopped after ``limit`` seconds."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def child() -> None:
+        start = _rss_kib("VmRSS")
+        try:  # reset the peak-RSS mark, so VmHWM counts only this peer
+            Path("/proc/self/clear_refs").write_text("5")
+        except OSError:
+            pass
+        m = measure(inst, peer, reference, repeats, memory=False)
+        m.peak_mib = (_rss_kib("VmHWM") - start) / 1024
+        send.send(m)
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    if receive.poll(limit):
+        m = receive.recv()
+        process.join()
+        return m
+    process.terminate()
+    process.join()
+    return Measurement(peer, inst.n, skipped=f"stopped: not done after {limit:.0f} s")
+
+
 def run_sizes(
     sizes: tuple[int, ...],
     peers: tuple[str, ...] = PEERS,
@@ -269,26 +310,41 @@ def run_sizes(
     time_limit: float = TIME_LIMIT,
     log: Callable[[str], None] = print,
 ) -> list[Measurement]:
-    """Measure every peer at every size, skipping an LP peer once it would exceed the limit."""
+    """Measure every peer at every size. An LP peer runs once, in a child process
+    stopped at ``time_limit``, from n = 100 000; once it has been stopped (or its
+    last time, grown linearly with n, predicts more than the limit) larger sizes
+    are skipped."""
     results: list[Measurement] = []
     last: dict[str, tuple[int, float]] = {}
+    stopped: set[str] = set()
     for n in sizes:
         inst = make_instance(n)
         reference = allocation_at(inst.phase, float(solve_exact(inst.phase, inst.params.budget)))
         for peer in peers:
             previous = last.get(peer)
-            if previous is not None and previous[1] * n / previous[0] > time_limit:
+            why = ""
+            if peer in stopped:
+                why = f"skipped: stopped at a smaller n after {time_limit:.0f} s"
+            elif previous is not None and previous[1] * n / previous[0] > time_limit:
                 why = (
                     f"skipped: {previous[1]:.1f} s at n = {previous[0]:,} predicts "
                     f"> {time_limit:.0f} s"
                 )
+            if why:
                 results.append(Measurement(peer, n, skipped=why))
                 log(f"n={n:>9,} {peer:<11} {why}")
                 continue
             slow = peer in LP_PEERS and n >= 100_000
-            reps = 1 if slow else (lp_repeats if peer in LP_PEERS else repeats)
-            m = measure(inst, peer, reference, reps, memory=memory and not slow)
+            if slow:
+                m = measure_with_timeout(inst, peer, reference, 1, time_limit)
+            else:
+                reps = lp_repeats if peer in LP_PEERS else repeats
+                m = measure(inst, peer, reference, reps, memory=memory)
             results.append(m)
+            if m.skipped:
+                stopped.add(peer)
+                log(f"n={n:>9,} {peer:<11} {m.skipped}")
+                continue
             last[peer] = (n, m.total)
             log(
                 f"n={n:>9,} {peer:<11} {m.total * 1e3:12.4f} ms (build {m.build * 1e3:.3f}, "

@@ -21,7 +21,7 @@ import pandas as pd
 
 from finsam_opt import policies
 from finsam_opt.damping import Phase, polish
-from finsam_opt.errors import InputError, VerificationError
+from finsam_opt.errors import InputError, SolverError, VerificationError
 from finsam_opt.model import BALANCE_TOLERANCE, Quantities, Scenario
 from finsam_opt.parameters import Parameters
 from finsam_opt.policies import Policy, resolve_policy
@@ -189,6 +189,8 @@ def allocate_batch(
     ------
     InputError
         Bad units or variants (naming the variant), before anything is computed.
+    SolverError
+        Not even the policy's last phase fits some variant's budget (as in ``allocate``).
     VerificationError
         A solved allocation broke a constraint when re-checked.
 
@@ -208,7 +210,8 @@ def allocate_batch(
     q = _quantities(table, constants)
     total = q.target.sum(axis=1)
     deficit = total > budget * (1.0 + 1e-12)
-    scenario = np.full(len(budget), Scenario.BALANCE, dtype=object)
+    scenario = np.empty(len(budget), dtype=object)
+    scenario.fill(Scenario.BALANCE)  # np.full would store a plain str
     scenario[total < budget - BALANCE_TOLERANCE] = Scenario.SURPLUS
     scenario[deficit] = Scenario.DEFICIT
 
@@ -240,10 +243,9 @@ def allocate_batch(
         previous = phases.subset(~fits)
         rows = rows[~fits]
     if len(rows):
-        raise InputError(
+        raise SolverError(
             f"policy {chosen.name!r}: not even its last phase fits the budget of variant(s) "
-            f"{rows[:5].tolist()}",
-            column="policy",
+            f"{rows[:5].tolist()}"
         )
     _check(allocation, q, budget, deficit, phase_lo, phase_hi, table.ids)
     return BatchAllocation(

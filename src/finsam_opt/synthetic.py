@@ -10,10 +10,12 @@ How the data are drawn (every step is one numpy call over all units, so
 10 000 000 units take seconds):
 
 * **Municipalities.** Each unit covers 1–10 municipalities, 1 + Binomial(9, 0.29)
-  (mean 3.6, as 273 municipalities in 75 förbund in 2022). Municipality
-  populations are lognormal with the mean and standard deviation of the log
-  populations of Sweden's 290 municipalities (31 Dec 2025,
-  ``shared/data/municipalities.csv``): median 19 000, a few above 500 000.
+  (mean 3.6, as 273 municipalities in 75 förbund in 2022). The logarithm of a
+  municipality's population is skew-normal, fitted (maximum likelihood) to
+  Sweden's 290 municipalities (31 Dec 2025, ``shared/data/municipalities.csv``):
+  median 17 000 (real 16 000), 1 % above 300 000 (real 263 000), about 1 in
+  1 400 above a million (real: Stockholm, 1 in 290). A plain lognormal has
+  too thin an upper tail (1 in 21 000 above a million).
 * **Population 16–64.** About 60 % of each municipality, lower in small ones
   (older populations), 0.60 + 0.02·z(log population) + noise, clipped to [0.5, 0.7].
 * **Support measure.** Kronor per inhabitant 16–64 of 15 000 kr × 3^(β − ½) with
@@ -60,9 +62,11 @@ NATIONAL_BUDGET = 339_000_000.0
 """Kronor: the state budget since 2016, for about 80 units."""
 NATIONAL_UNITS = 80
 
-# Log populations of Sweden's 290 municipalities (31 Dec 2025), mean and sd (ddof=1).
+# Log populations of Sweden's 290 municipalities (31 Dec 2025): mean and sd (ddof=1),
+# and the maximum-likelihood skew-normal (scipy.stats.skewnorm.fit: shape, loc, scale).
 LOG_POPULATION_MEAN = 9.873
 LOG_POPULATION_SD = 1.009
+LOG_POPULATION_SKEWNORM = (2.485, 8.767, 1.496)
 
 _MEMBERS_EXTRA = (9, 0.29)  # 1 + Binomial(9, p): 1–10 municipalities, mean 3.6
 _WORKING_AGE_SHARE = 0.60
@@ -108,8 +112,12 @@ def national_budget(n_units: int) -> float:
 
 
 def municipality_populations(n: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` municipality populations (all ages), lognormal fitted to Sweden's 290."""
-    return np.exp(rng.normal(LOG_POPULATION_MEAN, LOG_POPULATION_SD, n))
+    """``n`` municipality populations (all ages): exp of a skew-normal fitted to Sweden's 290."""
+    shape, loc, scale = LOG_POPULATION_SKEWNORM
+    delta = shape / np.sqrt(1.0 + shape**2)
+    # Azzalini's construction: δ·|u| + √(1 − δ²)·v is skew-normal with this shape.
+    u, v = rng.standard_normal((2, n))
+    return np.exp(loc + scale * (delta * np.abs(u) + np.sqrt(1.0 - delta**2) * v))
 
 
 def synthetic_units(
