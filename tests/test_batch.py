@@ -137,6 +137,12 @@ def test_parameter_variants_other_than_the_budget() -> None:
         _assert_same_as_one_by_one(case.units, variants, policy)
 
 
+def test_small_base_amounts_allow_small_budgets() -> None:
+    units = fo.example_units()
+    variants = [fo.Parameters(budget=1_500_000, base_amount=100_000), fo.Parameters(budget=2e7)]
+    _assert_same_as_one_by_one(units, variants, "raise-limit")
+
+
 def test_a_budget_array_takes_its_constants_from_params() -> None:
     case = fo.synthetic_units(30, seed=2, scenario="mild-deficit")
     template = fo.Parameters(budget=0.0, decrease_limit=0.2)

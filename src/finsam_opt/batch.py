@@ -203,7 +203,8 @@ def allocate_batch(
     """
     constants = _constants(variants, params)
     budget = constants.budget[:, 0]
-    table = validate_units(units, Parameters(budget=float(budget.max())))
+    # base_amount 0: the budget rule is checked per variant just below, naming the variant.
+    table = validate_units(units, Parameters(budget=float(budget.max()), base_amount=0.0))
     _check_budgets(constants, table.size)
     chosen = resolve_policy(policy)
 
@@ -371,7 +372,7 @@ class _Phases:
         return Phase(self.hi[i], self.lo[i], self.weight[i])
 
 
-def _rows(q: Quantities, rows: np.ndarray) -> Quantities:
+def _rows(q: Quantities, rows: np.ndarray | int) -> Quantities:
     return Quantities(**{name: getattr(q, name)[rows] for name in Quantities.__dataclass_fields__})
 
 
