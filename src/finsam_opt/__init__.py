@@ -28,6 +28,7 @@ from finsam_opt.analysis import (
     simulate,
     write_report,
 )
+from finsam_opt.batch import BatchAllocation, allocate_batch, solve_batch
 from finsam_opt.binding import BINDING_RULES, SURPLUS_BINDING_RULES
 from finsam_opt.damping import Phase, PhaseKind
 from finsam_opt.errors import FinsamError, InputError, SolverError, VerificationError
@@ -39,6 +40,7 @@ from finsam_opt.result import Allocation
 from finsam_opt.solvers import SOLVERS
 from finsam_opt.staircase import EXAMPLE_STAIRCASE, Staircase
 from finsam_opt.surplus import SURPLUS_POLICIES, Redistribution, redistribute
+from finsam_opt.synthetic import SyntheticCase, synthetic_units, write_synthetic
 from finsam_opt.units import excess_equity
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "SURPLUS_BINDING_RULES",
     "SURPLUS_POLICIES",
     "Allocation",
+    "BatchAllocation",
     "Comparison",
     "Diagnostics",
     "FinsamError",
@@ -66,9 +69,11 @@ __all__ = [
     "Simulation",
     "SolverError",
     "Staircase",
+    "SyntheticCase",
     "Update",
     "VerificationError",
     "allocate",
+    "allocate_batch",
     "compare",
     "diagnose",
     "example_units",
@@ -81,7 +86,10 @@ __all__ = [
     "redistribute",
     "report_html",
     "simulate",
+    "solve_batch",
+    "synthetic_units",
     "write_report",
+    "write_synthetic",
 ]
 
 __version__ = "0.1.0"

@@ -81,7 +81,11 @@ class Quantities:
 
 
 def compute_quantities(units: UnitTable, params: Parameters) -> Quantities:
-    """Compute every per-unit quantity of MODEL.md §3–4 from validated data."""
+    """Compute every per-unit quantity of MODEL.md §3–4 from validated data.
+
+    The formula constants may also be arrays of shape (variants, 1), in which case
+    every quantity broadcasts to (variants, units) (used by the batch solver).
+    """
     share_population = units.population / units.population.sum()
     share_support = units.support_measure / units.support_measure.sum()
     key = params.weight_population * share_population + params.weight_support * share_support

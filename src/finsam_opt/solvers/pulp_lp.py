@@ -28,7 +28,7 @@ from finsam_opt.damping import Phase, PhaseKind, largest_breakpoint
 from finsam_opt.errors import SolverError
 from finsam_opt.solvers import PhaseSolution, SolveFn
 
-__all__ = ["build_fill_problem", "build_problem", "solver_for"]
+__all__ = ["build_fill_problem", "build_problem", "pulp_solver", "solver_for"]
 
 _STATUS = {
     pulp.LpStatusOptimal: "optimal",
@@ -39,7 +39,8 @@ _STATUS = {
 }
 
 
-def _backend(name: str) -> pulp.LpSolver:
+def pulp_solver(name: str) -> pulp.LpSolver:
+    """PuLP's solver object for backend `'highs'` or `'cbc'` (benchmarks time it apart)."""
     if name == "highs":
         return pulp.HiGHS(msg=False)
     # PuLP 3 still bundles CBC but warns that PuLP 4 will not; pyproject pins pulp < 4.
@@ -101,7 +102,7 @@ def build_fill_problem(
 
 def solver_for(name: str) -> SolveFn:
     """The solve function for backend ``'highs'`` or ``'cbc'``."""
-    backend = _backend(name)
+    backend = pulp_solver(name)
     if not backend.available():
         raise SolverError(f"solver {name!r} is not available (PuLP cannot find {backend.name})")
 
