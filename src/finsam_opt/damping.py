@@ -43,7 +43,16 @@ _RELATIVE_TOLERANCE = 1e-12
 
 
 class PhaseKind(StrEnum):
-    """Which way a phase moves as λ grows."""
+    """Which way a phase moves as λ grows.
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> fo.PhaseKind("fill") is fo.PhaseKind.FILL
+    True
+    >>> fo.Phase(hi=[3.0, 2.0], lo=[1.0, 2.0], weight=[1.0, 1.0], kind="fill").kind
+    <PhaseKind.FILL: 'fill'>
+    """
 
     DAMP = "damp"
     """Cut from ``hi`` down to ``lo``: x = max(lo, hi − λ·w), smallest λ that fits."""
@@ -66,6 +75,15 @@ class Phase:
         (in a fill phase: how fast it is raised; weight 0 keeps ``lo``).
     kind : PhaseKind
         ``DAMP`` (default, MODEL.md §5) or ``FILL`` (MODEL.md §6).
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> phase = fo.Phase(hi=[3e6, 2e6, 1e6], lo=[2e6, 2e6, 0.0], weight=[1.0, 1.0, 0.0])  # kronor
+    >>> phase.movable  # the second has no room above lo, the third no weight
+    array([ True, False, False])
+    >>> phase.kind
+    <PhaseKind.DAMP: 'damp'>
     """
 
     hi: np.ndarray

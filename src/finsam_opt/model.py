@@ -20,7 +20,19 @@ BALANCE_TOLERANCE = 1.0
 
 
 class Scenario(StrEnum):
-    """Which of the model's three cases a year falls in (MODEL.md §4)."""
+    """Which of the model's three cases a year falls in (MODEL.md §4).
+
+    A string enum: each member equals its value, so it compares with plain strings.
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> fo.Scenario("deficit") is fo.Scenario.DEFICIT
+    True
+    >>> result = fo.allocate(fo.example_units(), fo.Parameters(budget=30_000_000))  # kronor
+    >>> result.scenario, result.scenario == "surplus"
+    (<Scenario.SURPLUS: 'surplus'>, True)
+    """
 
     BALANCE = "balance"
     SURPLUS = "surplus"

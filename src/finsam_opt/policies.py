@@ -44,6 +44,18 @@ class PhaseRule:
         ``decrease_limit + λ``).
     keeps_floors : bool
         The phase never cuts a unit below its floor (the limit stays in force).
+
+    Examples
+    --------
+    A phase that lets every protected unit keep half of its protection (kronor):
+
+    >>> import finsam_opt as fo
+    >>> def keep_half(q, previous):  # q: the model quantities, kronor per unit
+    ...     return fo.Phase(hi=q.target, lo=(q.capped + q.target) / 2, weight=q.target - q.capped)
+    >>> policy = fo.Policy("keep-half", (fo.PhaseRule("keep half of the protection", keep_half),))
+    >>> result = fo.allocate(fo.example_units(), fo.Parameters(budget=21_000_000), policy)
+    >>> result.table["allocation_rounded"].tolist()
+    [9261111, 4703555, 2500000, 1947222, 2588112]
     """
 
     description: str
@@ -54,7 +66,25 @@ class PhaseRule:
 
 @dataclass(frozen=True)
 class Policy:
-    """A named deficit policy: phases tried in order until one fits the budget."""
+    """A named deficit policy: phases tried in order until one fits the budget.
+
+    Parameters
+    ----------
+    name : str
+        The policy's name, as reported in ``Allocation.policy``.
+    phases : tuple of PhaseRule
+        The phases, in the order they are tried; at least one.
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> built_in = fo.DEFICIT_POLICIES["scale-gains"]
+    >>> built_in.name, len(built_in.phases)
+    ('scale-gains', 2)
+    >>> renamed = fo.Policy("gains-first", built_in.phases)
+    >>> fo.allocate(fo.example_units(), fo.Parameters(budget=20_000_000), renamed).policy
+    'gains-first'
+    """
 
     name: str
     phases: tuple[PhaseRule, ...]

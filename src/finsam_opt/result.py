@@ -59,6 +59,15 @@ class Allocation:
         1-based number of the policy phase that was solved; None outside a deficit.
     phase_description : str or None
         What that phase does.
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> result = fo.allocate(fo.example_units(), fo.Parameters(budget=20_000_000))  # kronor
+    >>> result.scenario, result.rounded_total, result.unallocated
+    (<Scenario.DEFICIT: 'deficit'>, 20000000, 0.0)
+    >>> result.allocation.round().tolist()  # exact amounts, kronor
+    [8794737.0, 4518421.0, 2500000.0, 1865789.0, 2321053.0]
     """
 
     table: pd.DataFrame
