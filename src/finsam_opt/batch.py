@@ -131,6 +131,15 @@ class BatchAllocation:
     unallocated : numpy.ndarray
         Budget minus the sum of allocations, kronor.
     policy : str
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> batch = fo.allocate_batch(fo.example_units(), [20_000_000, 30_000_000])  # kronor
+    >>> [str(s) for s in batch.scenario], batch.decrease_limit.round(4).tolist()
+    (['deficit', 'surplus'], [0.2469, 0.1])
+    >>> batch.to_frame().round().loc[1].tolist()  # variant 1, kronor per unit
+    [13458480.0, 5400000.0, 2500000.0, 2680117.0, 3388304.0]
     """
 
     ids: pd.Index

@@ -199,6 +199,20 @@ class Redistribution:
     kappa : float
         The ``equity-penalty`` strength used.
     parameters : Parameters
+
+    Examples
+    --------
+    The year's leftover (kronor) goes to the units that apply for more:
+
+    >>> import finsam_opt as fo
+    >>> units = fo.example_units()
+    >>> result = fo.allocate(units, fo.Parameters(budget=30_000_000))
+    >>> extra = fo.redistribute({"B": 1_000_000, "E": 2_000_000}, result, result.parameters,
+    ...                         units=units)
+    >>> round(extra.available), extra.rounded_total
+    (2573099, 2573099)
+    >>> extra.table["granted_rounded"].tolist()
+    [0, 857700, 0, 0, 1715399]
     """
 
     table: pd.DataFrame

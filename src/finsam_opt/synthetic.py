@@ -96,6 +96,15 @@ class SyntheticCase:
     population_total : numpy.ndarray
         Inhabitants of all ages in each unit, shape (n,).
     seed : int
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> case = fo.synthetic_units(80, seed=1, scenario="mild-deficit")
+    >>> case.units.shape, case.params.budget  # budget in kronor
+    ((80, 6), 339000000.0)
+    >>> fo.allocate(case.units, case.params).scenario
+    <Scenario.DEFICIT: 'deficit'>
     """
 
     units: pd.DataFrame
@@ -215,6 +224,35 @@ def write_synthetic(
 
     What ``finsam-opt synthetic`` calls. The budget is not in the file; it is
     returned in ``case.params`` (the command line prints it).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The CSV file to write (overwritten if it exists).
+    n_units : int
+        Number of units, ≥ 1.
+    seed : int
+        Seed of the random generator; the same seed writes the same file.
+    scenario : {'balance', 'surplus', 'mild-deficit', 'severe-deficit'}
+        As for :func:`synthetic_units`.
+    budget : float, optional
+        Kronor; default 339 Mkr × n_units / 80.
+
+    Returns
+    -------
+    SyntheticCase
+        The case drawn, as :func:`synthetic_units` returns it.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, pandas as pd, finsam_opt as fo
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder) / "units.csv"
+    ...     case = fo.write_synthetic(path, 40, seed=3, scenario="surplus")
+    ...     pd.read_csv(path, index_col="unit").shape
+    (40, 6)
+    >>> case.params.budget  # 339 Mkr × 40 / 80, kronor
+    169500000.0
     """
     case = synthetic_units(n_units, seed=seed, scenario=scenario, budget=budget)
     case.units.to_csv(path)
