@@ -33,6 +33,22 @@ class Join:
     """New units join in ``year``: rows of a unit table (indexed by unit id).
 
     Without a ``previous_allocation`` a joining unit is new (no floor).
+
+    Parameters
+    ----------
+    year : int
+        The first year the units are in the model.
+    units : pandas.DataFrame
+        Their rows, with at least ``population`` and ``support_measure``; amounts in kronor.
+
+    Examples
+    --------
+    >>> import pandas as pd, finsam_opt as fo
+    >>> f = pd.DataFrame({"population": [40_000], "support_measure": [250_000]}, index=["F"])
+    >>> sim = fo.simulate(fo.example_units(), fo.Parameters(budget=20_000_000), years=2,
+    ...                   first_year=2026, changes=[fo.Join(2027, f)])
+    >>> sim.by_year().loc["F"].tolist()  # kronor
+    [nan, 2599035.0]
     """
 
     year: int
@@ -41,7 +57,23 @@ class Join:
 
 @dataclass(frozen=True)
 class Leave:
-    """Unit ``unit`` is no longer in the model from ``year`` on."""
+    """Unit ``unit`` is no longer in the model from ``year`` on.
+
+    Parameters
+    ----------
+    year : int
+        The first year without the unit.
+    unit : hashable
+        The unit's id.
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> sim = fo.simulate(fo.example_units(), fo.Parameters(budget=20_000_000), years=2,
+    ...                   first_year=2026, changes=[fo.Leave(2027, "D")])
+    >>> sim.by_year().loc["D"].tolist()  # kronor
+    [1865789.0, nan]
+    """
 
     year: int
     unit: Hashable
@@ -57,6 +89,23 @@ class Merge:
     and matching are summed too; if any member has none (no limit), neither has
     the merged unit. Columns outside the model (a name, say) take the first
     member's value.
+
+    Parameters
+    ----------
+    year : int
+        The first year of the merged unit.
+    into : hashable
+        The merged unit's id (new, or one of the members').
+    members : tuple
+        The ids of the two or more merging units.
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> sim = fo.simulate(fo.example_units(), fo.Parameters(budget=20_000_000), years=2,
+    ...                   first_year=2026, changes=[fo.Merge(2027, "BE", ("B", "E"))])
+    >>> sim.by_year("previous_allocation").loc["BE"].tolist()  # B's + E's 2026 amounts, kronor
+    [nan, 6839474.0]
     """
 
     year: int
@@ -70,6 +119,24 @@ class Update:
 
     Rows of a unit table indexed by unit id, with any of the unit columns; a NaN
     leaves that value unchanged.
+
+    Parameters
+    ----------
+    year : int
+        The first year the new values apply.
+    units : pandas.DataFrame
+        Indexed by unit id, any of the unit columns; amounts in kronor.
+
+    Examples
+    --------
+    A smaller matching offer caps unit A at 2 × 1 000 000 kronor:
+
+    >>> import pandas as pd, finsam_opt as fo
+    >>> offer = pd.DataFrame({"municipal_match": [1e6], "regional_match": [1e6]}, index=["A"])
+    >>> sim = fo.simulate(fo.example_units(), fo.Parameters(budget=20_000_000), years=2,
+    ...                   first_year=2026, changes=[fo.Update(2027, offer)])
+    >>> sim.by_year().loc["A"].tolist()  # kronor
+    [8794737, 2000000]
     """
 
     year: int

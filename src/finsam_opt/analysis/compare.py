@@ -67,6 +67,16 @@ class Comparison:
         Budgets in the order compared, kronor.
     baseline : str
         The baseline policy's name.
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> c = fo.compare(fo.example_units(), fo.Parameters(budget=20_000_000),
+    ...                budgets=[18_000_000, 20_000_000])  # kronor
+    >>> c.policies, c.budgets
+    (('raise-limit', 'scale-protection', 'scale-gains'), (18000000.0, 20000000.0))
+    >>> c.difference("scale-gains", 18_000_000).round().tolist()  # kronor above raise-limit
+    [-222453.0, 1265538.0, -179070.0, -1302924.0, 438909.0]
     """
 
     table: pd.DataFrame

@@ -207,7 +207,31 @@ def write_report(
 
 
 def report_html(obj: Reportable, lang: str = "sv", title: str | None = None) -> str:
-    """The HTML report of ``obj`` as a string (see :func:`write_report`)."""
+    """The HTML report of ``obj`` as a string (see :func:`write_report`).
+
+    Parameters
+    ----------
+    obj : Allocation, Comparison or Simulation
+        What :func:`finsam_opt.allocate`, :func:`finsam_opt.compare` or
+        :func:`finsam_opt.simulate` returned; amounts are shown in kronor.
+    lang : {'sv', 'en'}
+        Language of the headings, tables and plots.
+    title : str, optional
+        The page title; a default names what is reported.
+
+    Returns
+    -------
+    str
+        A self-contained HTML page (plots embedded as PNG images).
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> result = fo.allocate(fo.example_units(), fo.Parameters(budget=20_000_000))
+    >>> page = fo.report_html(result, lang="en", title="Worked example")
+    >>> page.startswith("<!DOCTYPE html>"), "<title>Worked example</title>" in page
+    (True, True)
+    """
     check_language(lang)
     if isinstance(obj, Allocation):
         key, body = "report_allocation", _allocation_body(obj, lang)

@@ -79,6 +79,16 @@ class Simulation:
         ``'rounded'`` or ``'exact'`` (see :func:`simulate`).
     policy : str
         The deficit policy used every year.
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> sim = fo.simulate(fo.example_units(), fo.Parameters(budget=20_000_000), years=3,
+    ...                   first_year=2026)
+    >>> sim.year_labels, sim.years["scenario"].tolist()
+    ((2026, 2027, 2028), ['deficit', 'surplus', 'surplus'])
+    >>> sim.by_year().loc["B"].tolist()  # decided amounts, kronor
+    [4518421, 4066579, 3659922]
     """
 
     trajectories: pd.DataFrame
