@@ -268,7 +268,8 @@ def allocate_batch(
         rate=rate,
         phase=phase_number,
         decrease_limit=limit,
-        unallocated=budget - allocation.sum(axis=1),
+        # A deficit spends its budget exactly (re-checked); the rest would be float noise.
+        unallocated=np.where(deficit, 0.0, budget - allocation.sum(axis=1)),
         policy=chosen.name,
     )
 

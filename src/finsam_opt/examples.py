@@ -17,8 +17,8 @@ def example_units() -> pd.DataFrame:
     Examples
     --------
     >>> import finsam_opt as fo
-    >>> fo.example_units().loc["C", "municipal_match"]
-    np.float64(1250000.0)
+    >>> fo.example_units().loc["C", ["municipal_match", "regional_match"]].tolist()
+    [1250000.0, 1250000.0]
     """
     return pd.DataFrame(
         {
