@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 import finsam_opt as fo
-from finsam_opt import cli
 from finsam_opt.damping import Phase
 from finsam_opt.model import compute_quantities
 from finsam_opt.solvers import PhaseSolution
@@ -119,19 +118,6 @@ def test_a_solver_that_is_not_optimal_is_an_error(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(pulp.LpProblem, "status", pulp.LpStatusNotSolved, raising=False)
     with pytest.raises(fo.SolverError, match="solver 'highs' did not solve the phase: status"):
         fo.allocate(fo.example_units(), PARAMS, solver="highs")
-
-
-def test_the_command_line_prints_the_example(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["example"]) == 0
-    out = capsys.readouterr().out
-    assert "scenario: deficit" in out and "24.69%" in out and "relaxed-floor" in out
-
-
-def test_the_command_line_reports_bad_input_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["example", "--budget", "100"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("finsam-opt: parameter budget (100 kr) must be at least")
-    assert err.count("\n") == 1
 
 
 def test_weights_far_from_kronor_scale_still_agree_on_every_solver() -> None:

@@ -55,6 +55,7 @@ def test_the_public_names_are_checked() -> None:
         "BINDING_RULES",
         "DEFICIT_POLICIES",
         "EXAMPLE_STAIRCASE",
+        "ROUNDS",
         "SOLVERS",
         "SURPLUS_BINDING_RULES",
         "SURPLUS_POLICIES",

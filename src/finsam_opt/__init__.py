@@ -34,8 +34,11 @@ from finsam_opt.damping import Phase, PhaseKind
 from finsam_opt.errors import FinsamError, InputError, SolverError, VerificationError
 from finsam_opt.examples import example_units
 from finsam_opt.model import Scenario
+from finsam_opt.municipalities import Aggregation, aggregate_municipalities, previous_allocations
+from finsam_opt.national import NationalExample, national_example
 from finsam_opt.parameters import Parameters
 from finsam_opt.policies import DEFICIT_POLICIES, PhaseRule, Policy
+from finsam_opt.process import ROUNDS, AllocationYear, Round
 from finsam_opt.result import Allocation
 from finsam_opt.solvers import SOLVERS
 from finsam_opt.staircase import EXAMPLE_STAIRCASE, Staircase
@@ -47,10 +50,13 @@ __all__ = [
     "BINDING_RULES",
     "DEFICIT_POLICIES",
     "EXAMPLE_STAIRCASE",
+    "ROUNDS",
     "SOLVERS",
     "SURPLUS_BINDING_RULES",
     "SURPLUS_POLICIES",
+    "Aggregation",
     "Allocation",
+    "AllocationYear",
     "BatchAllocation",
     "Comparison",
     "Diagnostics",
@@ -59,12 +65,14 @@ __all__ = [
     "Join",
     "Leave",
     "Merge",
+    "NationalExample",
     "Parameters",
     "Phase",
     "PhaseKind",
     "PhaseRule",
     "Policy",
     "Redistribution",
+    "Round",
     "Scenario",
     "Simulation",
     "SolverError",
@@ -72,6 +80,7 @@ __all__ = [
     "SyntheticCase",
     "Update",
     "VerificationError",
+    "aggregate_municipalities",
     "allocate",
     "allocate_batch",
     "compare",
@@ -79,10 +88,12 @@ __all__ = [
     "example_units",
     "excess_equity",
     "ideal_allocation",
+    "national_example",
     "plot_allocation",
     "plot_balancing",
     "plot_comparison",
     "plot_glide_paths",
+    "previous_allocations",
     "redistribute",
     "report_html",
     "simulate",

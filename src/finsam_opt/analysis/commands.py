@@ -1,18 +1,10 @@
 """Command-line entry points for ``compare``, ``simulate`` and ``report``.
 
-``cli.py`` registers them; no model logic here: each ``run_*`` reads the units
-CSV, calls the API, prints a short summary and writes the files asked for.
-To register all three on an :mod:`argparse` sub-parser collection::
-
-    from finsam_opt.analysis.commands import add_analysis_commands
-    add_analysis_commands(subparsers)          # each sets args.run = run_<command>
-    ...
-    args = parser.parse_args(argv)
-    return args.run(args)
-
-The units CSV has the unit id in its first column and the canonical English
-columns (``population``, ``support_measure``, ``previous_allocation``,
-``requested``, ``municipal_match``, ``regional_match``).
+``cli.py`` registers them with :func:`add_analysis_commands`; each sets
+``args.function`` to its ``run_*`` like every other subcommand. No model logic
+here: each reads the unit table (CSV or xlsx, Swedish or English headers, via
+:func:`finsam_opt.io.read_units`), calls the API, prints a short summary and
+writes the files asked for.
 """
 
 from __future__ import annotations
@@ -20,7 +12,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -31,7 +22,9 @@ from finsam_opt.analysis.compare import compare
 from finsam_opt.analysis.labels import LANGUAGES
 from finsam_opt.analysis.report import write_report
 from finsam_opt.analysis.simulate import CARRY, simulate
+from finsam_opt.arguments import fraction, kronor
 from finsam_opt.errors import FinsamError, InputError
+from finsam_opt.io.tables import read_units
 from finsam_opt.parameters import Parameters
 from finsam_opt.policies import DEFICIT_POLICIES
 from finsam_opt.solvers import SOLVERS
@@ -41,7 +34,6 @@ __all__ = [
     "add_compare_parser",
     "add_report_parser",
     "add_simulate_parser",
-    "read_units_csv",
     "run_compare",
     "run_report",
     "run_simulate",
@@ -53,23 +45,9 @@ _EXIT_INPUT = 2
 Subparsers = Any  # argparse's _SubParsersAction is private
 
 
-def read_units_csv(path: str | Path) -> pd.DataFrame:
-    """The unit table in a CSV file: unit id in the first column, canonical column names."""
-    # Ids stay text: "0180" must not become the number 180.
-    return pd.read_csv(path, index_col=0, converters={0: str})
-
-
-def kronor(text: str) -> float:
-    """An amount from the command line: ``339000000``, ``339e6`` or ``339 000 000``."""
-    try:
-        return float(text.replace(" ", "").replace("_", "").replace("\u00a0", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an amount in kronor: {text!r}") from None
-
-
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("units", help="units CSV (unit id in the first column)")
-    parser.add_argument("--decrease-limit", type=float, default=0.10, help="d (0.10)")
+    parser.add_argument("units", help="unit table (.csv or .xlsx, Swedish or English headers)")
+    parser.add_argument("--decrease-limit", type=fraction, default=0.10, help="d (10 %%)")
     parser.add_argument("--solver", choices=list(SOLVERS), default="fast")
     parser.add_argument("--lang", choices=list(LANGUAGES), default="sv", help="plots and report")
 
@@ -94,7 +72,7 @@ def add_compare_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--summary", help="write the diagnostics per policy and budget (CSV)")
     parser.add_argument("--report", help="write an HTML report")
     parser.add_argument("--plot", help="write the difference plot (PNG or SVG), first budget")
-    parser.set_defaults(run=run_compare)
+    parser.set_defaults(function=run_compare)
     return parser
 
 
@@ -121,7 +99,7 @@ def add_simulate_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--report", help="write an HTML report")
     parser.add_argument("--plot", help="write the glide-path plot (PNG or SVG)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.set_defaults(run=run_simulate)
+    parser.set_defaults(function=run_simulate)
     return parser
 
 
@@ -138,12 +116,12 @@ def add_report_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--policy", choices=list(DEFICIT_POLICIES), default="raise-limit")
     parser.add_argument("--output", required=True, help="the HTML file to write")
     parser.add_argument("--plot", help="also write the allocation plot (PNG or SVG)")
-    parser.set_defaults(run=run_report)
+    parser.set_defaults(function=run_report)
     return parser
 
 
 def add_analysis_commands(subparsers: Subparsers) -> None:
-    """Register ``compare``, ``simulate`` and ``report``; each sets ``args.run``."""
+    """Register ``compare``, ``simulate`` and ``report``; each sets ``args.function``."""
     add_compare_parser(subparsers)
     add_simulate_parser(subparsers)
     add_report_parser(subparsers)
@@ -167,7 +145,7 @@ def run_compare(args: argparse.Namespace) -> int:
     """Run ``finsam-opt compare``; returns the exit code (0, or 2 for bad input)."""
     from finsam_opt.analysis.plots import plot_comparison
 
-    units = read_units_csv(args.units)
+    units = read_units(args.units)
     budgets = args.budget or [_DEFAULT_BUDGET]
     params = Parameters(budget=budgets[0], decrease_limit=args.decrease_limit)
     result = compare(units, params, args.policy, budgets, args.baseline, args.solver)
@@ -198,7 +176,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     """Run ``finsam-opt simulate``; returns the exit code (0, or 2 for bad input)."""
     from finsam_opt.analysis.plots import plot_glide_paths
 
-    units = read_units_csv(args.units)
+    units = read_units(args.units)
     params = Parameters(budget=args.budget, decrease_limit=args.decrease_limit)
     path = None
     if args.budget_path:
@@ -250,7 +228,7 @@ def run_report(args: argparse.Namespace) -> int:
     """Run ``finsam-opt report``; returns the exit code (0, or 2 for bad input)."""
     from finsam_opt.analysis.plots import plot_allocation
 
-    units = read_units_csv(args.units)
+    units = read_units(args.units)
     params = Parameters(budget=args.budget, decrease_limit=args.decrease_limit)
     result = allocate(units, params, args.policy, args.solver)
     write_report(result, args.output, lang=args.lang)

@@ -1,0 +1,37 @@
+"""Files in and out: CSV and Excel readers, decision tables, answer templates."""
+
+from finsam_opt.io.decision import (
+    DECISION_HEADERS,
+    read_decision_table,
+    write_decision_table,
+)
+from finsam_opt.io.tables import (
+    SCHEMAS,
+    read_answers_table,
+    read_memberships,
+    read_municipalities,
+    read_table,
+    read_units,
+)
+from finsam_opt.io.templates import (
+    MergedAnswers,
+    merge_answers,
+    read_answers,
+    write_templates,
+)
+
+__all__ = [
+    "DECISION_HEADERS",
+    "SCHEMAS",
+    "MergedAnswers",
+    "merge_answers",
+    "read_answers",
+    "read_answers_table",
+    "read_decision_table",
+    "read_memberships",
+    "read_municipalities",
+    "read_table",
+    "read_units",
+    "write_decision_table",
+    "write_templates",
+]

@@ -1,0 +1,122 @@
+"""Column names: canonical English names and the Swedish headers users write.
+
+A header is matched case- and whitespace-insensitively, with en dashes read as
+hyphens, after an amount unit in brackets or after a comma has been split off:
+``"Föregående års tilldelning (tkr)"`` is ``previous_allocation`` in thousands
+of kronor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from finsam_opt.io.numbers import AMOUNT_UNITS
+
+__all__ = [
+    "AMOUNT_COLUMNS",
+    "COUNT_COLUMNS",
+    "SWEDISH_HEADERS",
+    "Header",
+    "canonical_name",
+    "normalize_header",
+    "parse_header",
+]
+
+SWEDISH_HEADERS: dict[str, str] = {
+    "unit": "Förbund",
+    "municipality_code": "Kommunkod",
+    "municipality_name": "Kommun",
+    "region": "Region",
+    "year": "År",
+    "population": "Invånare 16-64",
+    "support_measure": "Försörjningsmått",
+    "previous_allocation": "Föregående års tilldelning",
+    "requested": "Ansökt belopp",
+    "municipal_match": "Kommunernas bidrag",
+    "regional_match": "Regionens bidrag",
+    "equity": "Eget kapital",
+    "turnover": "Omsättning",
+    "comment": "Kommentar",
+}
+"""The Swedish header written for each canonical column."""
+
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "unit": ("samordningsförbund", "forbund", "unit_id"),
+    "municipality_code": ("kommunnummer", "kommun kod"),
+    "municipality_name": ("kommunnamn",),
+    "region": ("län", "lan", "county", "county_name"),
+    "year": ("ar",),
+    "population": ("invånare", "invånare 16-65", "befolkning 16-64", "inv 16-64"),
+    "support_measure": ("forsorjningsmatt",),
+    "previous_allocation": ("föregående tilldelning", "tilldelning föregående år"),
+    "requested": ("ansökt statligt belopp", "önskad statlig tilldelning"),
+    "municipal_match": ("kommunens bidrag", "bidrag från kommunerna"),
+    "regional_match": ("bidrag från regionen",),
+    "equity": (),
+    "turnover": (),
+    "comment": (),
+}
+
+AMOUNT_COLUMNS: frozenset[str] = frozenset(
+    {
+        "support_measure",
+        "previous_allocation",
+        "requested",
+        "municipal_match",
+        "regional_match",
+        "equity",
+        "turnover",
+    }
+)
+"""Columns in kronor: a ``kr``/``tkr``/``Mkr`` unit in header or cell is applied."""
+
+COUNT_COLUMNS: frozenset[str] = frozenset({"population"})
+"""Numeric columns that are counts: an amount unit there is an error."""
+
+_UNIT_IN_HEADER = re.compile(r"^(?P<name>.*?)\s*(?:\((?P<b>[a-z]+)\)|,\s*(?P<c>[a-z]+))$")
+
+
+def normalize_header(text: str) -> str:
+    """Casefold, read dashes as hyphens and collapse whitespace."""
+    text = str(text).replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
+    text = re.sub(r"\s*-\s*", "-", text)
+    return " ".join(text.replace("\u00a0", " ").split()).casefold()
+
+
+_LOOKUP: dict[str, str] = {}
+for _name, _swedish in SWEDISH_HEADERS.items():
+    for _alias in (_name, _swedish, *_ALIASES[_name]):
+        _LOOKUP[normalize_header(_alias)] = _name
+
+
+@dataclass(frozen=True)
+class Header:
+    """A parsed header: the canonical column (None if unknown) and its unit."""
+
+    text: str
+    name: str | None
+    unit: str | None
+
+
+def canonical_name(text: str) -> str | None:
+    """The canonical column a header means, ignoring a unit suffix; None if unknown."""
+    return parse_header(text).name
+
+
+def parse_header(text: str) -> Header:
+    """Split ``'Ansökt belopp (tkr)'`` into ``Header(name='requested', unit='tkr')``."""
+    normal = normalize_header(text)
+    if normal in _LOOKUP:
+        return Header(str(text), _LOOKUP[normal], None)
+    match = _UNIT_IN_HEADER.match(normal)
+    if match:
+        unit = match.group("b") or match.group("c")
+        if unit in AMOUNT_UNITS:
+            return Header(str(text), _LOOKUP.get(match.group("name")), unit)
+    return Header(str(text), None, None)
+
+
+def known_headers() -> list[str]:
+    """Every normalized header text that names a column (for near-miss hints)."""
+    return list(_LOOKUP)

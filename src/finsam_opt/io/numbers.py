@@ -1,0 +1,61 @@
+"""Swedish number formats: ``1 234 567``, ``1 234,5``, ``2 700 tkr``, ``0,5 Mkr``.
+
+Parsing goes through :class:`decimal.Decimal` so that ``2,7 tkr`` is exactly
+2 700 kronor, not 2 700.0000000000005.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+__all__ = ["AMOUNT_UNITS", "parse_number", "split_unit"]
+
+AMOUNT_UNITS: dict[str, int] = {"kr": 1, "tkr": 1_000, "mkr": 1_000_000}
+"""Amount units a header or cell may carry, as multiples of one krona."""
+
+# Regular, non-breaking, narrow non-breaking and thin spaces, and the apostrophe
+# some exports use to group digits.
+_GROUPING = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
+_UNIT_SUFFIX = re.compile(r"^(?P<number>.*?)\s*(?P<unit>kr|tkr|mkr)\.?$", re.IGNORECASE)
+_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def split_unit(text: str) -> tuple[str, str | None]:
+    """``'2 700 tkr'`` → ``('2 700', 'tkr')``; ``'12'`` → ``('12', None)``."""
+    match = _UNIT_SUFFIX.match(text.strip())
+    if match is None:
+        return text.strip(), None
+    return match.group("number"), match.group("unit").lower()
+
+
+def parse_number(text: str) -> tuple[Decimal, str | None]:
+    """Parse one cell's text as a Swedish or plain number.
+
+    Returns the number and the amount unit written in the cell (``'kr'``,
+    ``'tkr'``, ``'mkr'`` or None); the caller applies the unit.
+
+    Raises
+    ------
+    ValueError
+        With a short reason (``"not a number"``, ``"ambiguous separators"``).
+    """
+    number, unit = split_unit(text)
+    number = number.replace("\u2212", "-").replace("\u2013", "-")
+    number = _GROUPING.sub("", number)
+    if not number:
+        raise ValueError("no digits")
+    if "," in number and "." in number:
+        raise ValueError("ambiguous separators: both ',' and '.' (write 1 234,5 or 1234.5)")
+    if number.count(",") > 1:
+        raise ValueError("more than one decimal comma (group digits with spaces: 1 234 567)")
+    if number.count(".") > 1:
+        raise ValueError("more than one decimal point (group digits with spaces: 1 234 567)")
+    number = number.replace(",", ".")
+    if not _PLAIN.match(number):
+        raise ValueError("not a number")
+    try:
+        value = Decimal(number)
+    except InvalidOperation as error:  # pragma: no cover - the regex admits only numbers
+        raise ValueError("not a number") from error
+    return value, unit

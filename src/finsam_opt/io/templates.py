@@ -1,0 +1,277 @@
+"""The answer template (*svarsmall*): written per unit, filled in, read back, merged.
+
+In August the förbund answer how much state money they apply for and what
+their municipalities and region plan to contribute (seed 002). The template
+shows the preliminary (ideal) allocation and last year's allocation for
+information and leaves three amount cells and a comment to fill in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+
+from finsam_opt.errors import InputError, describe_units
+from finsam_opt.io.safe import write_atomically
+from finsam_opt.io.tables import read_table
+
+__all__ = [
+    "ANSWER_COLUMNS",
+    "MergedAnswers",
+    "merge_answers",
+    "read_answers",
+    "template_path",
+    "write_templates",
+]
+
+ANSWER_COLUMNS: tuple[str, ...] = ("requested", "municipal_match", "regional_match")
+"""The amounts a unit answers with, kronor."""
+
+_SHEET = "Svar"
+_HEADERS = (
+    "Förbund",
+    "Region",
+    "Preliminär tilldelning (kr)",
+    "Föregående års tilldelning (kr)",
+    "Ansökt belopp (kr)",
+    "Kommunernas bidrag (kr)",
+    "Regionens bidrag (kr)",
+    "Kommentar",
+)
+_INSTRUCTIONS = (
+    "Svarsmall för statlig medelstilldelning till samordningsförbund",
+    "",
+    "Fyll i de gula cellerna i fliken Svar för ert förbund, i kronor:",
+    "  Ansökt belopp: den statliga tilldelning förbundet ansöker om.",
+    "  Kommunernas bidrag: vad kommunerna tillsammans planerar att avsätta.",
+    "  Regionens bidrag: vad regionen planerar att avsätta.",
+    "Staten bidrar med högst lika mycket som kommunerna och regionen tillsammans,",
+    "dvs. högst 2 × det minsta av kommunernas och regionens bidrag.",
+    "Belopp får skrivas som 1 234 567, 1 234 tkr eller 1,2 Mkr. Lämna tom cell om uppgift saknas.",
+    "Ändra inte förbundets namn eller kolumnrubrikerna.",
+)
+_FILL = openpyxl.styles.PatternFill("solid", fgColor="FFF2CC")
+
+
+def template_path(directory: Path, unit: object) -> Path:
+    """``svarsmall_<unit>.xlsx`` with characters unsafe in file names replaced."""
+    safe = re.sub(r"[^\w\-. ]+", "_", str(unit), flags=re.UNICODE).strip(" .") or "forbund"
+    return directory / f"svarsmall_{safe}.xlsx"
+
+
+def write_templates(
+    units: pd.DataFrame,
+    directory: str | Path,
+    *,
+    preliminary: pd.Series | None = None,
+    combined: bool = False,
+) -> list[Path]:
+    """Write answer templates, one file per unit or one combined file.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The unit table (index: unit); ``region``, ``previous_allocation`` and
+        the answer columns are shown when present (answers prefilled).
+    directory : str or Path
+        An existing folder.
+    preliminary : pandas.Series, optional
+        The preliminary (ideal) allocation per unit, kronor, shown for information.
+    combined : bool
+        One file ``svarsmall_alla.xlsx`` with a row per unit instead of one per unit.
+
+    Returns
+    -------
+    list of Path
+        The files written; either all are written or none.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise InputError(f"{directory}: the folder does not exist")
+    if combined:
+        groups = [(directory / "svarsmall_alla.xlsx", list(units.index))]
+    else:
+        groups = [(template_path(directory, u), [u]) for u in units.index]
+        paths = [p for p, _ in groups]
+        if len(set(paths)) != len(paths):
+            raise InputError("two units give the same template file name; use combined=True")
+    targets = [p for p, _ in groups]
+
+    def write(temporaries: Sequence[Path]) -> None:
+        for temporary, (_, members) in zip(temporaries, groups, strict=True):
+            _write_one(units.loc[members], preliminary, temporary)
+
+    write_atomically(targets, write)
+    return targets
+
+
+def _amount(value: object) -> object:
+    if value is None or (isinstance(value, float) and (np.isnan(value) or np.isinf(value))):
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return int(number) if number.is_integer() else number
+
+
+def _write_one(rows: pd.DataFrame, preliminary: pd.Series | None, path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = _SHEET
+    sheet.append(list(_HEADERS))
+    for unit, row in rows.iterrows():
+        values = [
+            str(unit),
+            row.get("region"),
+            _amount(preliminary.get(unit)) if preliminary is not None else None,
+            _amount(row.get("previous_allocation")),
+            *(_amount(row.get(c)) for c in ANSWER_COLUMNS),
+            None,
+        ]
+        sheet.append([None] * len(values))
+        for col, value in enumerate(values, start=1):
+            cell = sheet.cell(sheet.max_row, col)
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the name says
+                cell.quotePrefix = value.startswith(("=", "+", "-", "@"))
+            if 5 <= col <= 8:
+                cell.fill = _FILL
+            if 3 <= col <= 7:
+                cell.number_format = "#,##0"
+    for letter, width in zip("ABCDEFGH", (45, 20, 20, 22, 18, 20, 18, 40), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for cell in sheet[1]:
+        cell.font = openpyxl.styles.Font(bold=True)
+    info = book.create_sheet("Instruktioner")
+    for line in _INSTRUCTIONS:
+        info.append([line])
+    book.save(path)
+
+
+def read_answers(
+    paths: str | Path | Iterable[str | Path], units: Iterable[object] | None = None
+) -> pd.DataFrame:
+    """Read filled-in templates (files, or a folder of ``svarsmall_*.xlsx``) into one table.
+
+    Parameters
+    ----------
+    paths : path or iterable of paths
+        Answer files (.xlsx or .csv), or one folder.
+    units : iterable, optional
+        The known units; an answer for any other unit is an error.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by unit: ``requested``, ``municipal_match``, ``regional_match``
+        (kronor, NaN where left empty) and ``comment``, plus ``file``.
+
+    Raises
+    ------
+    InputError
+        A malformed file (file, sheet, row, column named), a unit answered in
+        two files, or an unknown unit. Nothing is returned half.
+    """
+    files = _answer_files(paths)
+    known = None if units is None else set(units)
+    tables = []
+    seen: dict[object, str] = {}
+    for path in files:
+        sheet = _SHEET if path.suffix.lower() == ".xlsx" and _has_sheet(path) else None
+        table = read_table(path, "answers", sheet)
+        for unit in table.index:
+            if unit in seen:
+                raise InputError(
+                    f"{path.name}: unit '{unit}' is answered twice (also in {seen[unit]})",
+                    units=[unit],
+                )
+            if known is not None and unit not in known:
+                raise InputError(
+                    f"{path.name}: answer for unit '{unit}', which is not in the unit table",
+                    units=[unit],
+                )
+            seen[unit] = path.name
+        tables.append(table.assign(file=path.name))
+    answers = pd.concat(tables)
+    for column in (*ANSWER_COLUMNS, "comment"):
+        if column not in answers.columns:
+            answers[column] = np.nan if column != "comment" else None
+    return answers[[*ANSWER_COLUMNS, "comment", "file"]]
+
+
+def _answer_files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(path.glob("svarsmall_*.xlsx")) + sorted(path.glob("svarsmall_*.csv"))
+            if not found:
+                raise InputError(f"{path}: no answer files (svarsmall_*.xlsx) in the folder")
+            files += found
+        else:
+            files.append(path)
+    if not files:
+        raise InputError("no answer files given")
+    return files
+
+
+def _has_sheet(path: Path) -> bool:
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception:
+        return False  # read_table reports the problem with the file itself
+    try:
+        return _SHEET in book.sheetnames
+    finally:
+        book.close()
+
+
+@dataclass(frozen=True)
+class MergedAnswers:
+    """A unit table with the answers merged in.
+
+    Attributes
+    ----------
+    units : pandas.DataFrame
+        A new table: answered amounts replace the unit's values; amounts left
+        empty in an answer keep the unit's previous value.
+    answered, unanswered : tuple
+        The units that did and did not answer.
+    """
+
+    units: pd.DataFrame
+    answered: tuple[object, ...]
+    unanswered: tuple[object, ...]
+
+
+def merge_answers(units: pd.DataFrame, answers: pd.DataFrame) -> MergedAnswers:
+    """Merge answers (from :func:`read_answers`) into a unit table; nothing is mutated.
+
+    Raises
+    ------
+    InputError
+        An answer for a unit that is not in the table.
+    """
+    unknown = [u for u in answers.index if u not in units.index]
+    if unknown:
+        raise InputError(
+            f"answers for {describe_units(unknown)} not in the unit table", units=unknown
+        )
+    merged = units.copy()
+    for column in ANSWER_COLUMNS:
+        if column not in merged.columns:
+            merged[column] = np.nan
+        if column not in answers.columns:
+            continue
+        given = answers[column].dropna()
+        merged.loc[given.index, column] = given.astype(float)
+    answered = tuple(u for u in units.index if u in answers.index)
+    unanswered = tuple(u for u in units.index if u not in answers.index)
+    return MergedAnswers(merged, answered, unanswered)

@@ -1,0 +1,285 @@
+"""From municipalities to units: memberships, aggregation and changes between years.
+
+SCB publishes its statistics per *kommun*; the model needs them per
+*samordningsförbund*. :func:`aggregate_municipalities` sums the municipalities of
+each unit for one year, after one validation gate over both tables.
+:func:`previous_allocations` carries last year's decided amounts over to this
+year's units when units are new, renamed or merged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from finsam_opt.errors import InputError, describe_units
+
+__all__ = [
+    "Aggregation",
+    "aggregate_municipalities",
+    "members_in_year",
+    "previous_allocations",
+]
+
+_SUMMED = ("population", "support_measure")
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    """Municipality data summed per unit for one year.
+
+    Attributes
+    ----------
+    units : pandas.DataFrame
+        Indexed by unit, sorted by region then unit: ``region``,
+        ``municipalities`` (how many), ``population`` and ``support_measure``
+        (sums), then the columns of ``unit_data`` if one was given.
+    membership : pandas.Series
+        The unit of every member municipality, indexed by municipality code.
+    outside : pandas.DataFrame
+        The municipalities in no unit this year (allowed; they get nothing).
+
+    Examples
+    --------
+    >>> import pandas as pd, finsam_opt as fo
+    >>> kommuner = pd.DataFrame(
+    ...     {"region": ["Gotlands län", "Gotlands län"], "population": [36_000, 1_000],
+    ...      "support_measure": [9e8, 2e7]}, index=["0980", "0999"])
+    >>> members = pd.DataFrame({"municipality_code": ["0980"], "unit": ["Gotland"]})
+    >>> aggregation = fo.aggregate_municipalities(kommuner, members)
+    >>> aggregation.membership.to_dict()
+    {'0980': 'Gotland'}
+    >>> aggregation.outside.index.tolist()
+    ['0999']
+    """
+
+    units: pd.DataFrame
+    membership: pd.Series
+    outside: pd.DataFrame
+
+
+def members_in_year(memberships: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    """The membership rows that hold in ``year``.
+
+    A row without a year holds every year; a row with a year holds in that year
+    only. With ``year=None`` the table must not have years.
+    """
+    if "year" not in memberships.columns or memberships["year"].isna().all():
+        return memberships[["municipality_code", "unit"]]
+    years = memberships["year"]
+    if year is None:
+        found = sorted({int(y) for y in years.dropna()})
+        raise InputError(
+            f"the membership table has years {found}; say which year to use", column="year"
+        )
+    keep = years.isna() | (years == year)
+    if not keep.any():
+        raise InputError(f"the membership table has no rows for the year {year}", column="year")
+    return memberships.loc[keep, ["municipality_code", "unit"]]
+
+
+def aggregate_municipalities(
+    municipalities: pd.DataFrame,
+    memberships: pd.DataFrame,
+    year: int | None = None,
+    unit_data: pd.DataFrame | None = None,
+) -> Aggregation:
+    """Sum municipality statistics to units for one year.
+
+    Parameters
+    ----------
+    municipalities : pandas.DataFrame
+        Indexed by municipality code, with ``region``, ``population`` (16–64)
+        and ``support_measure`` (kronor); ``municipality_name`` optional.
+    memberships : pandas.DataFrame
+        Columns ``municipality_code`` and ``unit``; optionally ``year``.
+    year : int, optional
+        The allocation year, when the memberships have years.
+    unit_data : pandas.DataFrame, optional
+        Indexed by unit: data that exists only per unit (``previous_allocation``,
+        ``requested``, ``municipal_match``, ``regional_match``, ...). Units in it
+        must have municipalities this year; units missing from it are new.
+
+    Returns
+    -------
+    Aggregation
+
+    Raises
+    ------
+    InputError
+        A municipality in two units, a code not in the statistics, a unit
+        spanning two regions, or a unit in ``unit_data`` without municipalities.
+
+    Examples
+    --------
+    >>> import pandas as pd, finsam_opt as fo
+    >>> kommuner = pd.DataFrame(
+    ...     {"region": ["Västmanlands län"] * 3, "population": [12_000, 8_000, 6_000],
+    ...      "support_measure": [3e8, 2e8, 1e8]}, index=["1983", "1984", "1960"])
+    >>> members = pd.DataFrame({"municipality_code": ["1983", "1984"], "unit": ["VM", "VM"]})
+    >>> result = fo.aggregate_municipalities(kommuner, members)
+    >>> result.units.loc["VM", ["municipalities", "population"]].tolist()
+    [2, 20000]
+    >>> result.outside.index.tolist()
+    ['1960']
+    """
+    # The same pair twice (say with and without a year) is one membership.
+    members = members_in_year(memberships, year).drop_duplicates()
+    in_year = f" in {year}" if year is not None else ""
+    _check_members(municipalities, members, in_year)
+    membership = pd.Series(
+        members["unit"].to_numpy(), index=pd.Index(members["municipality_code"]), name="unit"
+    )
+    joined = municipalities.loc[membership.index].assign(unit=membership.to_numpy())
+    _check_regions(joined, in_year)
+    grouped = joined.groupby("unit", sort=False)
+    units = pd.DataFrame(
+        {
+            "region": grouped["region"].first(),
+            "municipalities": grouped.size(),
+            **{c: grouped[c].sum() for c in _SUMMED},
+        }
+    )
+    units = units.sort_values(["region"], kind="stable").rename_axis("unit")
+    if unit_data is not None:
+        units = _join_unit_data(units, unit_data, in_year)
+    outside = municipalities.loc[~municipalities.index.isin(membership.index)]
+    return Aggregation(units=units, membership=membership, outside=outside)
+
+
+def _check_members(municipalities: pd.DataFrame, members: pd.DataFrame, in_year: str) -> None:
+    for column in ("region", *_SUMMED):
+        if column not in municipalities.columns:
+            raise InputError(f"the municipality table lacks column '{column}'", column=column)
+    unknown = members.loc[~members["municipality_code"].isin(municipalities.index)]
+    if len(unknown):
+        row = unknown.iloc[0]
+        raise InputError(
+            f"municipality code {row['municipality_code']} (unit '{row['unit']}') is not in "
+            "the municipality statistics",
+            column="municipality_code",
+            units=[row["unit"]],
+        )
+    twice = members.drop_duplicates().loc[
+        members.drop_duplicates()["municipality_code"].duplicated(keep=False)
+    ]
+    if len(twice):
+        code = twice["municipality_code"].iloc[0]
+        owners = sorted(twice.loc[twice["municipality_code"] == code, "unit"].unique())
+        name = _name(municipalities, code)
+        raise InputError(
+            f"municipality {code}{name} is in more than one unit{in_year}: "
+            + " and ".join(f"'{u}'" for u in owners)
+            + "; a municipality belongs to at most one förbund",
+            column="municipality_code",
+            units=owners,
+        )
+
+
+def _name(municipalities: pd.DataFrame, code: str) -> str:
+    if "municipality_name" in municipalities.columns:
+        name = municipalities.loc[code, "municipality_name"]
+        return f" ({name!s})"
+    return ""
+
+
+def _check_regions(joined: pd.DataFrame, in_year: str) -> None:
+    regions = joined.groupby("unit", sort=False)["region"].nunique()
+    spanning = regions[regions > 1]
+    if len(spanning):
+        unit = spanning.index[0]
+        rows = joined.loc[joined["unit"] == unit]
+        found = rows.reset_index().drop_duplicates("region")
+        listed = " and ".join(
+            f"'{r['region']}' ({r[rows.index.name or 'index']})" for _, r in found.iterrows()
+        )
+        raise InputError(
+            f"unit '{unit}' spans more than one region{in_year}: {listed}; "
+            "a förbund has exactly one region",
+            column="region",
+            units=[unit],
+        )
+
+
+def _join_unit_data(units: pd.DataFrame, unit_data: pd.DataFrame, in_year: str) -> pd.DataFrame:
+    empty = [u for u in unit_data.index if u not in units.index]
+    if empty:
+        raise InputError(
+            f"{describe_units(empty)} in the unit data {'have' if len(empty) > 1 else 'has'} "
+            f"no municipalities{in_year}",
+            column="unit",
+            units=empty,
+        )
+    extra = unit_data.drop(columns=[c for c in units.columns if c in unit_data.columns])
+    return units.join(extra, how="left")
+
+
+def previous_allocations(
+    last_year: pd.Series,
+    units: Sequence[object] | pd.Index,
+    predecessors: Mapping[object, Sequence[object]] | None = None,
+) -> pd.Series:
+    """Last year's allocation of this year's units, through renames and mergers.
+
+    A unit keeps its own previous allocation; a unit listed in ``predecessors``
+    gets the sum of its predecessors' (a merger: one unit, one base amount, the
+    floor on the sum); a unit in neither is new (NaN: no floor). Municipalities
+    joining a unit change only its population and support measure.
+
+    Parameters
+    ----------
+    last_year : pandas.Series
+        Decided allocation per unit last year, kronor, indexed by last year's units.
+    units : sequence
+        This year's units.
+    predecessors : mapping, optional
+        ``{new unit: [last year's units it replaces]}``.
+
+    Returns
+    -------
+    pandas.Series
+        Kronor, indexed by ``units``; NaN for new units.
+
+    Raises
+    ------
+    InputError
+        A predecessor that did not exist last year, or one claimed twice.
+
+    Examples
+    --------
+    >>> import pandas as pd, finsam_opt as fo
+    >>> last = pd.Series({"A": 3e6, "B": 2e6, "C": 1e6})
+    >>> fo.previous_allocations(last, ["AB", "C", "D"], {"AB": ["A", "B"]}).tolist()
+    [5000000.0, 1000000.0, nan]
+    """
+    predecessors = dict(predecessors or {})
+    claimed: dict[object, object] = {}
+    for unit, olds in predecessors.items():
+        for old in olds:
+            if old not in last_year.index:
+                raise InputError(
+                    f"unit '{unit}': predecessor '{old}' had no allocation last year",
+                    column="previous_allocation",
+                    units=[unit],
+                )
+            if old in claimed:
+                raise InputError(
+                    f"unit '{old}' of last year is a predecessor of both '{claimed[old]}' and "
+                    f"'{unit}'; split its allocation explicitly in previous_allocation",
+                    column="previous_allocation",
+                    units=[claimed[old], unit],
+                )
+            claimed[old] = unit
+    amounts: dict[object, float] = {k: float(v) for k, v in last_year.items()}
+    values = []
+    for unit in units:
+        if unit in predecessors:
+            values.append(sum(amounts[old] for old in predecessors[unit]))
+        elif unit in amounts and unit not in claimed:
+            values.append(amounts[unit])
+        else:
+            values.append(np.nan)
+    return pd.Series(values, index=pd.Index(list(units), name="unit"), name="previous_allocation")

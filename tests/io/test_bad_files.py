@@ -1,0 +1,96 @@
+"""The corpus of malformed files: each gives its own specific message, nothing is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from finsam_opt.cli import main
+from finsam_opt.errors import InputError
+from finsam_opt.io import read_table
+
+BAD = Path(__file__).parent.parent / "data" / "bad"
+
+KINDS = {
+    "units": "units",
+    "munis": "municipalities",
+    "members": "memberships",
+    "answers": "answers",
+}
+
+EXPECTED = {
+    "answers_negative_request.csv": "row 2, column 'Ansökt belopp (kr)': requested must be "
+    "≥ 0, got '-1'",
+    "answers_no_amount_columns.csv": "an answer table needs at least one of the columns",
+    "members_bad_year.csv": "row 2, column 'År': a year has four digits (e.g. 2025), got 'twenty'",
+    "members_missing_unit.csv": "missing required column(s) 'Förbund' (unit)",
+    "munis_bad_code.csv": "row 3, column 'Kommunkod': a municipality code has four digits",
+    "munis_duplicate_code.csv": "row 3, column 'Kommunkod': '0114' appears twice (also in row 2)",
+    "munis_missing_region.csv": "missing required column(s) 'Region' (region)",
+    "units_ambiguous_separators.csv": "row 2, column 'Försörjningsmått': support_measure must be "
+    "a number, got '1.234,5' (ambiguous separators",
+    "units_csv_sheet_given.csv": "a CSV file has no sheets (asked for sheet 'Nope')",
+    "units_date_cell.xlsx": "sheet 'Sheet', row 2, column 'Invånare 16-64': population must be "
+    "a number, got '2025-01-01",
+    "units_duplicate_column.csv": "row 1: columns 'Invånare 16-64' and 'Population' both mean",
+    "units_duplicate_unit.csv": "row 4, column 'Förbund': 'A' appears twice (also in row 2)",
+    "units_empty_file.csv": "units_empty_file.csv: the file is empty",
+    "units_empty_population.csv": "row 3, column 'Invånare 16-64': population must be given",
+    "units_empty_unit_name.csv": "row 3, column 'Förbund': unit must be given, the cell is empty",
+    "units_header_only.csv": "the table has a header but no rows",
+    "units_missing_population.csv": "missing required column(s) 'Invånare 16-64' (population)",
+    "units_missing_sheet.xlsx": "no sheet 'Nope' (the sheets are 'Data')",
+    "units_misspelt_column.csv": "unknown column 'Föregånde års tilldelning' (did you mean",
+    "units_nan_text.csv": "row 2, column 'Försörjningsmått': support_measure must be a number, "
+    "got 'inf'",
+    "units_negative_previous.csv": "row 3, column 'Föregående års tilldelning': "
+    "previous_allocation must be ≥ 0, got '-5'",
+    "units_negative_support.xlsx": "sheet 'Svar', row 3, column 'Försörjningsmått': "
+    "support_measure must be ≥ 0, got -3",
+    "units_no_header.csv": "no header row found",
+    "units_not_a_zip.xlsx": "not a valid .xlsx file (not a zip archive)",
+    "units_nul_bytes.csv": "not a text file (contains NUL bytes)",
+    "units_old_excel.xls": "the old Excel format .xls is not supported",
+    "units_population_header_tkr.csv": "column 'Invånare 16-64 (tkr)': population is not an "
+    "amount and cannot be in tkr",
+    "units_population_in_kr.csv": "population is a number of inhabitants, not an amount in tkr",
+    "units_text_in_number.csv": "row 3, column 'Invånare 16-64': population must be a number, "
+    "got 'tio'",
+    "units_two_commas.csv": "got '1,234,567' (more than one decimal comma",
+    "units_negative_tkr.csv": "row 3, column 'Föregående års tilldelning (tkr)': "
+    "previous_allocation must be ≥ 0, got '−2 tkr'",
+    "units_wrong_suffix.ods": "unknown file type '.ods'",
+    "units_xml_entities.xlsx": "refused: the file contains XML entity or DTD declarations",
+    "units_zip_bomb.xlsx": "unpacks to 210,000,000 bytes, more than the limit",
+}
+
+
+def test_corpus_is_complete() -> None:
+    assert sorted(p.name for p in BAD.iterdir()) == sorted(EXPECTED)
+    assert len(EXPECTED) >= 25
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_file_gives_its_message(name: str, tmp_path: Path) -> None:
+    path = BAD / name
+    before = sorted(BAD.iterdir())
+    sheet = "Nope" if "sheet" in name else None
+    with pytest.raises(InputError) as info:
+        read_table(path, KINDS[name.split("_")[0]], sheet)
+    message = str(info.value)
+    assert message.startswith(name)
+    assert EXPECTED[name] in message
+    assert "\n" not in message
+    assert sorted(BAD.iterdir()) == before
+
+
+@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if n.startswith("units_")))
+def test_cli_writes_nothing_for_a_bad_file(name: str, tmp_path: Path, capsys) -> None:
+    if "sheet" in name:
+        argv = ["allocate", str(BAD / name), "--sheet", "Nope"]
+    else:
+        argv = ["allocate", str(BAD / name)]
+    assert main([*argv, "-o", str(tmp_path / "beslut.xlsx")]) == 2
+    assert EXPECTED[name] in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

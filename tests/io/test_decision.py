@@ -1,0 +1,157 @@
+"""Decision tables and answer templates: round-trips to the krona, safety."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+import finsam_opt as fo
+from finsam_opt.errors import InputError
+from finsam_opt.io import (
+    merge_answers,
+    read_answers,
+    read_decision_table,
+    read_units,
+    write_decision_table,
+    write_templates,
+)
+
+
+@pytest.fixture(scope="module")
+def national() -> tuple[fo.NationalExample, fo.Allocation]:
+    example = fo.national_example()
+    return example, fo.allocate(example.units, example.parameters)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_decision_table_round_trip(national, tmp_path: Path, language: str, suffix: str) -> None:
+    example, result = national
+    files = write_decision_table(
+        result, tmp_path / f"beslut{suffix}", language=language, units=example.units
+    )
+    back = read_decision_table(files[0])
+    table = result.table
+    assert back.index.tolist() == table.index.tolist()
+    assert back["allocation_rounded"].astype(np.int64).tolist() == (
+        table["allocation_rounded"].tolist()
+    )
+    np.testing.assert_allclose(back["allocation"], table["allocation"], rtol=0, atol=1e-6)
+    np.testing.assert_allclose(back["allocation_tkr"] * 1000, table["allocation_rounded"])
+    np.testing.assert_allclose(back["ideal"], table["ideal"], atol=1e-6)
+    assert back["new"].tolist() == table["new"].tolist()
+    assert back["binding"].tolist() == table["binding"].tolist()
+    assert np.isinf(back["cap"]).tolist() == np.isinf(table["cap"]).tolist()
+    assert back["region"].tolist() == example.units["region"].tolist()
+
+
+def test_xlsx_has_totals_and_parameters(national, tmp_path: Path) -> None:
+    _, result = national
+    write_decision_table(result, tmp_path / "b.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "b.xlsx")
+    assert book.sheetnames == ["Beslutsunderlag", "Parametrar"]
+    rows = list(book["Beslutsunderlag"].values)
+    header, last = rows[0], rows[-1]
+    assert last[0] == "Totalt"
+    assert last[header.index("Tilldelning (kr)")] == result.rounded_total
+    parameters = dict(book["Parametrar"].values)
+    assert parameters["Budget (kr)"] == 339_000_000
+    assert parameters["Scenario"] == "överskott"
+    assert parameters["Effektiv spärr"] == pytest.approx(0.10)
+
+
+def test_csv_writes_parameter_file(national, tmp_path: Path) -> None:
+    _, result = national
+    files = write_decision_table(result, tmp_path / "b.csv", language="en")
+    assert [f.name for f in files] == ["b.csv", "b_parameters.csv"]
+    assert "Budget (kr),339000000" in files[1].read_text(encoding="utf-8-sig")
+
+
+def test_formula_injection_neutralised(tmp_path: Path) -> None:
+    names = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "Vanligt"]
+    units = pd.DataFrame(
+        {"population": [1.0] * 5, "support_measure": [1.0] * 5}, index=pd.Index(names)
+    )
+    result = fo.allocate(units, fo.Parameters(budget=5_000_000))
+    write_decision_table(result, tmp_path / "b.xlsx")
+    files = write_decision_table(result, tmp_path / "b.csv")
+    sheet = openpyxl.load_workbook(tmp_path / "b.xlsx")["Beslutsunderlag"]
+    cells = [sheet.cell(row, 1) for row in range(2, 7)]
+    assert all(c.data_type == "s" for c in cells)
+    assert [c.value for c in cells] == names
+    assert cells[0].quotePrefix
+    text = files[0].read_text(encoding="utf-8-sig")
+    assert "\n'=HYPERLINK" in text.replace('"', "")
+    assert "\n'+1;" in text and "\n'@SUM" in text
+    for path in (tmp_path / "b.xlsx", files[0]):
+        assert read_decision_table(path).index.tolist() == names
+
+
+def test_write_is_all_or_nothing(national, tmp_path: Path) -> None:
+    _, result = national
+    with pytest.raises(InputError, match=r"folder .* does not exist"):
+        write_decision_table(result, tmp_path / "missing" / "b.xlsx")
+    with pytest.raises(InputError, match=r"written as \.xlsx or \.csv"):
+        write_decision_table(result, tmp_path / "b.ods")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_templates_round_trip_per_unit(national, tmp_path: Path) -> None:
+    example, result = national
+    units = example.units
+    files = write_templates(units, tmp_path, preliminary=result.table["ideal"])
+    assert len(files) == len(units)
+    answers = read_answers(tmp_path, units=units.index)
+    assert sorted(answers.index) == sorted(units.index)
+    merged = merge_answers(units.drop(columns=["requested"]), answers)
+    for column in ("requested", "municipal_match", "regional_match"):
+        assert merged.units[column].equals(units[column].astype(float))
+    assert merged.unanswered == ()
+
+
+def test_filled_in_template_is_read_and_merged(tmp_path: Path) -> None:
+    units = pd.DataFrame(
+        {"population": [10.0, 20.0], "support_measure": [5.0, 5.0], "region": ["X", "X"]},
+        index=pd.Index(["A", "B"], name="unit"),
+    )
+    (path,) = write_templates(units, tmp_path, combined=True)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Svar"]
+    sheet["E2"], sheet["F2"], sheet["G2"], sheet["H2"] = "2 700 tkr", "1,5 Mkr", 1_400_000, "ok"
+    book.save(path)
+    answers = read_answers(path)
+    assert answers.loc["A", ["requested", "municipal_match", "regional_match"]].tolist() == [
+        2_700_000.0, 1_500_000.0, 1_400_000.0,
+    ]  # fmt: skip
+    merged = merge_answers(units, answers)
+    assert merged.units.loc["A", "requested"] == 2_700_000
+    assert np.isnan(merged.units.loc["B", "requested"])
+    assert merged.answered == ("A", "B")
+    assert "requested" not in units.columns  # not mutated
+
+
+def test_answer_errors(tmp_path: Path) -> None:
+    units = pd.DataFrame({"population": [1.0], "support_measure": [1.0]}, index=["A"])
+    write_templates(units, tmp_path)
+    (tmp_path / "svarsmall_copy.csv").write_text("Förbund;Ansökt belopp\nA;5\n")
+    with pytest.raises(InputError, match=r"svarsmall_copy.csv: unit 'A' is answered twice"):
+        read_answers(tmp_path)
+    (tmp_path / "svarsmall_copy.csv").write_text("Förbund;Ansökt belopp\nQ;5\n")
+    with pytest.raises(InputError, match=r"answer for unit 'Q', which is not in the unit"):
+        read_answers(tmp_path, units=["A"])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError, match="no answer files"):
+        read_answers(empty)
+
+
+def test_decision_table_can_be_read_as_units(national, tmp_path: Path) -> None:
+    _, result = national
+    write_decision_table(result, tmp_path / "b.csv")
+    units = read_units(tmp_path / "b.csv")
+    assert units.index.tolist() == result.table.index.tolist()
+    np.testing.assert_allclose(units["support_measure"], result.table["support_measure"])

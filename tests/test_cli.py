@@ -1,0 +1,153 @@
+"""The command line, in-process and once as a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import finsam_opt
+from finsam_opt.cli import EXAMPLE_OUTPUT, main
+from finsam_opt.io import read_decision_table, read_units
+from finsam_opt.national import data_file
+
+BAD = Path(__file__).parent / "data" / "bad"
+
+
+def national_args() -> list[str]:
+    return [
+        "--municipalities", str(data_file("national_municipalities.csv")),
+        "--memberships", str(data_file("national_memberships.csv")),
+        "--unit-data", str(data_file("national_units.csv")),
+    ]  # fmt: skip
+
+
+def test_example_writes_default_file(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["example"]) == 0
+    out = capsys.readouterr().out
+    assert "79 förbund · scenario surplus" in out
+    assert "ideal 52, cap 13, floor 10, new 4" in out
+    table = read_decision_table(tmp_path / EXAMPLE_OUTPUT)
+    assert len(table) == 79
+
+
+def test_yearly_round_trip_through_the_cli(tmp_path: Path, capsys) -> None:
+    units_file = tmp_path / "forbund.xlsx"
+    assert main(["allocate", *national_args(), "-o", str(units_file)]) == 0
+    assert main(["ideal", str(units_file), "-o", str(tmp_path / "juni.csv")]) == 0
+    assert (tmp_path / "juni.csv").read_text(encoding="utf-8-sig").startswith("Förbund;")
+    templates = tmp_path / "svar"
+    assert main(["template", str(units_file), "-d", str(templates)]) == 0
+    assert len(list(templates.glob("svarsmall_*.xlsx"))) == 79
+    merged = tmp_path / "forbund_svar.csv"
+    assert main(["answers", str(templates), "--units", str(units_file), "-o", str(merged)]) == 0
+    assert "answers from 79 of 79 förbund" in capsys.readouterr().out
+    decision = tmp_path / "beslut.xlsx"
+    args = ["allocate", str(units_file), "--answers", str(templates), "--budget", "339 Mkr"]
+    assert main([*args, "-o", str(decision)]) == 0
+    assert read_decision_table(decision)["allocation_rounded"].sum() == 325_036_920
+    assert len(read_units(merged)) == 79
+
+
+def test_english_and_csv(tmp_path: Path) -> None:
+    out = tmp_path / "d.csv"
+    assert main(["example", "--language", "en", "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8-sig").startswith("Unit,")
+    assert (tmp_path / "d_parameters.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["example", "--budget", "tre"], "argument --budget: not an amount: 'tre'"),
+        (["allocate", "-o", "x.xlsx"], "no units: give a unit table"),
+        (["allocate", str(BAD / "units_negative_previous.csv"), "-o", "OUT.xlsx"],
+         "units_negative_previous.csv, row 3, column 'Föregående års tilldelning'"),
+        (["ideal", str(BAD / "units_zip_bomb.xlsx"), "-o", "OUT.xlsx"], "unpacks to"),
+        (["example", "--budget", "10 kr", "-o", "OUT.xlsx"], "parameter budget (10 kr)"),
+        (["nonsense"], "invalid choice: 'nonsense'"),
+    ],
+)  # fmt: skip
+def test_bad_input_one_line_exit_2(argv, message, tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) if argv[0] == "nonsense" or "tre" in argv else _none():
+        assert main(argv) == 2
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if line.startswith("finsam-opt")]
+    assert len(errors) == 1  # one line; anything else on stderr is progress ("reading ...")
+    assert message in errors[0]
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+class _none:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> bool:
+        return False
+
+
+def test_help_has_examples(capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["allocate", "--help"])
+    assert info.value.code == 0
+    assert "finsam-opt allocate forbund_svar.xlsx" in capsys.readouterr().out
+
+
+def test_real_subprocess(tmp_path: Path) -> None:
+    env = dict(os.environ)
+    src = str(Path(finsam_opt.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    done = subprocess.run(
+        [sys.executable, "-m", "finsam_opt", "example", "-o", "b.xlsx"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "scenario surplus" in done.stdout
+    assert openpyxl.load_workbook(tmp_path / "b.xlsx").sheetnames[1] == "Parametrar"
+    bad = subprocess.run(
+        [sys.executable, "-m", "finsam_opt", "allocate", str(BAD / "units_old_excel.xls"),
+         "-o", "x.xlsx"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert bad.returncode == 2
+    assert bad.stderr.strip().endswith("save the file as .xlsx (Excel-arbetsbok) or CSV")
+    assert "Traceback" not in bad.stderr
+
+
+def test_decrease_limit_in_swedish(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "b.xlsx"
+    argv = ["allocate", *national_args(), "--decrease-limit", "5 %", "-o", str(out)]
+    assert main(argv) == 0
+    parameters = dict(openpyxl.load_workbook(out)["Parametrar"].values)
+    assert parameters["Högsta minskning (spärr)"] == pytest.approx(0.05)
+
+
+def test_municipality_errors_name_the_files(tmp_path: Path, capsys) -> None:
+    members = tmp_path / "medlemmar.csv"
+    members.write_text("Kommunkod;Förbund\n0114;A\n0114;B\n")
+    argv = ["allocate", "--municipalities", str(data_file("national_municipalities.csv")),
+            "--memberships", str(members), "-o", str(tmp_path / "x.xlsx")]  # fmt: skip
+    assert main(argv) == 2
+    assert (
+        "medlemmar.csv: municipality 0114 (Upplands Väsby) is in more than one unit: 'A' and 'B'"
+        in capsys.readouterr().err
+    )
+
+
+def test_synthetic_writes_a_table_that_allocates(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "units.csv"
+    assert main(["synthetic", "200", "--seed", "3", "--scenario", "mild-deficit",
+                     "-o", str(out)]) == 0  # fmt: skip
+    assert "200 synthetic förbund (mild-deficit, seed 3); budget 847 500 000 kr" in (
+        capsys.readouterr().out
+    )
+    assert main(["allocate", str(out), "--budget", "847,5 Mkr", "-o",
+                     str(tmp_path / "d.csv")]) == 0  # fmt: skip
+    assert "scenario deficit" in capsys.readouterr().out

@@ -1,0 +1,74 @@
+"""The yearly process object: rounds, changes between rounds, save and load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import finsam_opt as fo
+from finsam_opt.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def example() -> fo.NationalExample:
+    return fo.national_example()
+
+
+def june_units(example: fo.NationalExample) -> pd.DataFrame:
+    """The June table: statistics and last year's allocation, no answers yet."""
+    return example.units.drop(columns=["requested", "municipal_match", "regional_match"])
+
+
+def test_rounds_and_changes(example: fo.NationalExample) -> None:
+    year = fo.AllocationYear(2027, june_units(example), example.parameters).preliminary()
+    june = year.round("preliminary").table
+    assert june["amount"].sum() == 339_000_000
+    np.testing.assert_allclose(
+        june["change_from_previous_round"],
+        june["amount"] - example.units["previous_allocation"],
+    )
+    answers = example.units[["requested", "municipal_match", "regional_match"]]
+    year = year.second_preliminary(answers).final(budget=335_000_000)
+    september = year.round("second_preliminary").table
+    final = year.round("final").table
+    assert (september["previous_round"] == june["amount"]).all()
+    assert (final["change_from_previous_round"] == final["amount"] - september["amount"]).all()
+    assert year.round("final").parameters.budget == 335_000_000
+    assert year.parameters.budget == 339_000_000  # the year's inputs are unchanged
+    assert "requested" in year.round("final").units.columns  # answers carried to final
+
+
+def test_save_and_load(example: fo.NationalExample, tmp_path: Path) -> None:
+    year = fo.AllocationYear(2027, example.units, example.parameters).preliminary()
+    year.save(tmp_path / "2027")  # June: close the laptop
+    loaded = fo.AllocationYear.load(tmp_path / "2027").second_preliminary()
+    assert [r.name for r in loaded.rounds] == ["preliminary", "second_preliminary"]
+    direct = fo.AllocationYear(2027, example.units, example.parameters)
+    direct = direct.preliminary().second_preliminary()
+    pd.testing.assert_series_equal(
+        loaded.round("second_preliminary").table["amount"],
+        direct.round("second_preliminary").table["amount"],
+        check_dtype=False,
+    )
+    loaded.save(tmp_path / "2027")
+    again = fo.AllocationYear.load(tmp_path / "2027")
+    assert again.round("second_preliminary").summary["scenario"] == "surplus"
+    assert (tmp_path / "2027" / "process.json").read_text().count('"name"') == 2
+    assert (tmp_path / "2027" / "2_second_preliminary.xlsx").is_file()
+
+
+def test_rerunning_a_round_drops_later_rounds(example: fo.NationalExample) -> None:
+    year = fo.AllocationYear(2027, example.units, example.parameters)
+    year = year.preliminary().second_preliminary().final().second_preliminary()
+    assert [r.name for r in year.rounds] == ["preliminary", "second_preliminary"]
+
+
+def test_errors(tmp_path: Path, example: fo.NationalExample) -> None:
+    year = fo.AllocationYear(2027, example.units, example.parameters)
+    with pytest.raises(InputError, match=r"round 'final' has not been run \(done: none\)"):
+        year.round("final")
+    with pytest.raises(InputError, match="not a saved allocation year"):
+        fo.AllocationYear.load(tmp_path)
