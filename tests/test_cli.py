@@ -151,3 +151,75 @@ def test_synthetic_writes_a_table_that_allocates(tmp_path: Path, capsys) -> None
     assert main(["allocate", str(out), "--budget", "847,5 Mkr", "-o",
                      str(tmp_path / "d.csv")]) == 0  # fmt: skip
     assert "scenario deficit" in capsys.readouterr().out
+
+
+def write_spring_files(tmp_path: Path, matched: str = "2 500") -> tuple[Path, Path, list[str]]:
+    """The national unit table and four applications of 5 Mkr, in tkr with Swedish headers."""
+    example = finsam_opt.national_example()
+    units = tmp_path / "forbund.csv"
+    example.units.to_csv(units, index_label="unit")
+    names = example.units.index[:4].tolist()
+    applications = tmp_path / "ansokningar.csv"
+    header = "Förbund;Ansökan ofördelade medel (tkr);Kommunernas extra bidrag (tkr);"
+    rows = "".join(f"{name};5 000;{matched};{matched}\n" for name in names)
+    applications.write_text(header + "Regionens extra bidrag (tkr)\n" + rows, encoding="utf-8")
+    return units, applications, names
+
+
+@pytest.mark.parametrize(("language", "suffix"), [("sv", ".xlsx"), ("en", ".csv")])
+def test_surplus_redistributes_the_leftover(tmp_path: Path, capsys, language, suffix) -> None:
+    units, applications, names = write_spring_files(tmp_path)
+    out = tmp_path / f"ofordelade{suffix}"
+    argv = ["surplus", str(applications), "--units", str(units), "--returned", "0,5 Mkr",
+            "--policy", "proportional", "--language", language, "-o", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    example = finsam_opt.national_example()
+    direct = finsam_opt.redistribute(
+        dict.fromkeys(names, 5e6),
+        finsam_opt.allocate(example.units, example.parameters),
+        example.parameters,
+        policy="proportional",
+        units=example.units,
+        returned=500_000,
+    )
+    assert direct.balancing_scalar is not None  # 20 Mkr applied for, about 14.5 Mkr available
+    assert "4 applications · policy proportional" in printed
+    assert f"granted {finsam_opt.result.format_kronor(direct.rounded_total)}" in printed
+    back = read_decision_table(out)
+    assert back.index.tolist() == example.units.index.tolist()
+    assert back["granted_rounded"].tolist() == direct.table["granted_rounded"].tolist()
+    assert back.loc[names, "application"].tolist() == [5_000_000] * 4
+
+
+def test_surplus_with_an_amount_and_no_unit_table(tmp_path: Path, capsys) -> None:
+    _, applications, names = write_spring_files(tmp_path)
+    out = tmp_path / "ofordelade.xlsx"
+    assert main(["surplus", str(applications), "--available", "30 Mkr", "-o", str(out)]) == 0
+    assert "applications fit: granted in full" in capsys.readouterr().out
+    back = read_decision_table(out)
+    assert back.index.tolist() == names  # without a unit table: the applicants only
+    assert back["granted_rounded"].tolist() == [5_000_000] * 4
+
+
+@pytest.mark.parametrize(
+    ("extra_argv", "matched", "message"),
+    [
+        ([], "2 500", "give --available, or --units to allocate the budget"),
+        (["--available", "1 Mkr"], "1 000", "application 5,000,000 kr exceeds 2 × min"),
+        (["--available", "1 Mkr", "--staircase", "STAIRS"], "2 500", "trappa.csv: a staircase "
+         "table needs the column(s) 'turnover_upper_bound'"),
+    ],
+)  # fmt: skip
+def test_surplus_bad_input_writes_nothing(tmp_path: Path, capsys, extra_argv, matched, message):
+    _, applications, _ = write_spring_files(tmp_path, matched)
+    stairs = tmp_path / "trappa.csv"
+    stairs.write_text("upper;fraction\n1;0.1\n", encoding="utf-8")
+    extra_argv = [str(stairs) if a == "STAIRS" else a for a in extra_argv]
+    out = tmp_path / "out" / "ofordelade.xlsx"
+    out.parent.mkdir()
+    assert main(["surplus", str(applications), *extra_argv, "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+    assert list(out.parent.iterdir()) == []

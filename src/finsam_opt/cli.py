@@ -21,7 +21,14 @@ from finsam_opt.analysis.commands import add_analysis_commands
 from finsam_opt.arguments import fraction, kronor
 from finsam_opt.errors import FinsamError, InputError
 from finsam_opt.io.decision import write_decision_table, write_table
-from finsam_opt.io.tables import read_memberships, read_municipalities, read_table, read_units
+from finsam_opt.io.surplus_table import write_redistribution
+from finsam_opt.io.tables import (
+    read_applications,
+    read_memberships,
+    read_municipalities,
+    read_table,
+    read_units,
+)
 from finsam_opt.io.templates import merge_answers, read_answers, write_templates
 from finsam_opt.municipalities import aggregate_municipalities
 from finsam_opt.national import NATIONAL_BUDGET, national_example
@@ -30,6 +37,8 @@ from finsam_opt.policies import DEFICIT_POLICIES
 from finsam_opt.process import ideal_table
 from finsam_opt.result import Allocation, format_kronor
 from finsam_opt.solvers import SOLVERS
+from finsam_opt.staircase import Staircase
+from finsam_opt.surplus import DEFAULT_KAPPA, SURPLUS_POLICIES, Redistribution, redistribute
 from finsam_opt.synthetic import SCENARIOS, write_synthetic
 
 __all__ = ["main"]
@@ -44,6 +53,8 @@ _EPILOG = """examples:
   finsam-opt allocate forbund_svar.xlsx --budget "339 Mkr" -o beslutsunderlag.xlsx
   finsam-opt allocate --municipalities kommuner.xlsx --memberships medlemmar.csv \\
       --unit-data forbund.csv --year 2027 -o beslutsunderlag.csv
+  finsam-opt surplus ansokningar.xlsx --units forbund_svar.xlsx --returned "0,5 Mkr" \\
+      -o ofordelade_medel.xlsx                         # spring: ofördelade medel
 
 Amounts may be written the Swedish way: "339 Mkr", "339 000 000", "400 tkr".
 Column headers may be Swedish (Förbund, Invånare 16-64, Försörjningsmått, ...) or English.
@@ -129,6 +140,34 @@ def _summary(result: Allocation) -> str:
     )
 
 
+def _surplus_summary(extra: Redistribution) -> str:
+    counts = extra.table["binding"].value_counts()
+    cases = ", ".join(f"{rule} {count}" for rule, count in counts.items())
+    rationed = (
+        "applications fit: granted in full"
+        if extra.phase_description is None
+        else f"rationed: {extra.phase_description} (λ = {extra.balancing_scalar:.6f})"
+    )
+    return (
+        f"{int((extra.table['application'] > 0).sum())} applications · policy {extra.policy}\n"
+        f"available {format_kronor(extra.available)} · applied for "
+        f"{format_kronor(extra.table['application'].sum())} · granted "
+        f"{format_kronor(extra.rounded_total)} · still unallocated "
+        f"{format_kronor(extra.unallocated)}\n"
+        f"{rationed}\n"
+        f"binding rule: {cases}"
+    )
+
+
+def _read_staircase(path: str) -> Staircase:
+    try:
+        return Staircase.from_csv(path)
+    except InputError as error:
+        raise InputError(f"{Path(path).name}: {error}", column=error.column) from error
+    except ValueError as error:  # pandas' parser errors
+        raise InputError(f"{Path(path).name}: not a staircase CSV ({error})") from error
+
+
 def _write(result: Allocation, units: pd.DataFrame, output: str, language: str) -> None:
     files = write_decision_table(result, output, language=language, units=units)
     print("wrote " + ", ".join(str(f) for f in files))
@@ -196,6 +235,36 @@ def _cmd_answers(args: argparse.Namespace) -> int:
         frame = merged.units.rename_axis("unit").reset_index()
         files = write_table(frame, args.output, language=args.language)
         print("wrote " + ", ".join(str(f) for f in files))
+    return 0
+
+
+def _cmd_surplus(args: argparse.Namespace) -> int:
+    applications = read_applications(args.applications, args.sheet)
+    units = read_units(args.units) if args.units else None
+    staircase = _read_staircase(args.staircase) if args.staircase else None
+    params = Parameters(budget=args.budget, staircase=staircase)
+    if args.available is not None:
+        available: float | Allocation = args.available
+    elif units is not None:
+        _progress(f"allocating {format_kronor(args.budget)} to find what is left over")
+        available = allocate(units, params, solver=args.solver)
+    else:
+        raise InputError("give --available, or --units to allocate the budget and use its leftover")
+    extra = redistribute(
+        applications["application"],
+        available,
+        params,
+        policy=args.policy,
+        units=units,
+        solver=args.solver,
+        municipal_extra=applications.get("municipal_extra"),
+        regional_extra=applications.get("regional_extra"),
+        returned=args.returned,
+        kappa=args.kappa,
+    )
+    print(_surplus_summary(extra))
+    files = write_redistribution(extra, args.output, language=args.language, units=units)
+    print("wrote " + ", ".join(str(f) for f in files))
     return 0
 
 
@@ -273,6 +342,32 @@ def build_parser() -> argparse.ArgumentParser:
     answers.add_argument("--sheet", help="sheet of the unit table")
     answers.add_argument("-o", "--output", help="write the unit table with the answers merged")
     answers.add_argument("--language", choices=["sv", "en"], default="sv")
+
+    surplus = _subcommand(
+        commands, "surplus", _cmd_surplus, "spring: redistribute ofördelade medel"
+    )
+    surplus.add_argument("applications", help="applications (.xlsx/.csv), one row per förbund")
+    surplus.add_argument("--sheet", help="sheet of the applications (default: the first)")
+    surplus.add_argument("--units", help="the year's unit table (need key, equity, turnover)")
+    surplus.add_argument(
+        "--budget", type=kronor, default=NATIONAL_BUDGET, help='the year\'s budget ("339 Mkr")'
+    )
+    surplus.add_argument(
+        "--available", type=kronor, help="amount to redistribute (default: the leftover of "
+        "allocating --budget to --units)",
+    )  # fmt: skip
+    surplus.add_argument("--returned", type=kronor, default=0.0, help="funds handed back late")
+    surplus.add_argument(
+        "--policy", choices=list(SURPLUS_POLICIES), default="equity-first", help="(equity-first)"
+    )
+    surplus.add_argument(
+        "--kappa", type=fraction, default=DEFAULT_KAPPA, help="strength of equity-penalty"
+    )
+    surplus.add_argument("--staircase", help="equity staircase CSV (turnover_upper_bound, "
+                         "allowed_fraction)")  # fmt: skip
+    surplus.add_argument("--solver", choices=list(SOLVERS), default="fast")
+    surplus.add_argument("--language", choices=["sv", "en"], default="sv", help="headers")
+    surplus.add_argument("-o", "--output", required=True, help="table to write (.xlsx/.csv)")
 
     synthetic = _subcommand(commands, "synthetic", _cmd_synthetic, "write a synthetic unit table")
     synthetic.add_argument("units", type=int, help="number of förbund (10 … 10 000 000)")

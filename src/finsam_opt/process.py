@@ -9,11 +9,14 @@ The rounds follow Försäkringskassan's process (seeds 000 and 002):
     contributions, i.e. the caps) and the decrease limit (floors).
 ``final`` (autumn, after the budget bill)
     As the second round with the budget bill's amount and late answers.
+``surplus`` (spring)
+    The call for *ofördelade medel*: the final round's leftover plus funds
+    handed back late, redistributed among the units that apply (MODEL.md §6).
 
-Later rounds (``surplus``, the spring call for *ofördelade medel*) are added
-with :meth:`AllocationYear.with_round`; saving and loading are generic over
-round names. Each round's table shows the change against the previous round
-(for the first round: against last year's allocation).
+Other rounds can be added with :meth:`AllocationYear.with_round`; saving and
+loading are generic over round names. Each round's table shows the change
+against the previous round (for the first round: against last year's
+allocation).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import json
 import math
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,11 +36,13 @@ from finsam_opt.io.decision import write_table
 from finsam_opt.io.templates import ANSWER_COLUMNS, merge_answers
 from finsam_opt.parameters import Parameters
 from finsam_opt.result import Allocation
+from finsam_opt.staircase import STAIRCASE_COLUMNS, Staircase
+from finsam_opt.surplus import DEFAULT_KAPPA, Redistribution, redistribute
 
 __all__ = ["ROUNDS", "AllocationYear", "Round", "ideal_table"]
 
-ROUNDS: tuple[str, ...] = ("preliminary", "second_preliminary", "final")
-"""The rounds this module runs, in order; other rounds may follow (e.g. ``surplus``)."""
+ROUNDS: tuple[str, ...] = ("preliminary", "second_preliminary", "final", "surplus")
+"""The rounds :class:`AllocationYear` runs, in order."""
 
 _STATE_FILE = "process.json"
 
@@ -55,7 +61,9 @@ class Round:
         Indexed by unit: ``amount`` (kronor, whole), ``previous_round`` and
         ``change_from_previous_round``, then the round's model columns.
     summary : dict
-        ``scenario``, ``decrease_limit``, ``unallocated``, ``policy`` (JSON-able).
+        ``scenario``, ``decrease_limit``, ``unallocated``, ``policy`` (JSON-able);
+        the surplus round has ``available`` and ``balancing_scalar`` instead of
+        ``scenario`` and ``decrease_limit``.
 
     Examples
     --------
@@ -110,6 +118,34 @@ def _summary(result: Allocation) -> dict[str, object]:
         "policy": result.policy,
         "allocated": result.rounded_total,
     }
+
+
+def _surplus_summary(extra: Redistribution) -> dict[str, object]:
+    return {
+        "available": extra.available,
+        "balancing_scalar": extra.balancing_scalar,
+        "unallocated": extra.unallocated,
+        "policy": extra.policy,
+        "allocated": extra.rounded_total,
+    }
+
+
+def _applications(
+    applications: pd.DataFrame | pd.Series,
+) -> tuple[pd.Series, pd.Series | None, pd.Series | None]:
+    """Applications, extra municipal and extra regional matching, from a Series or a table."""
+    if isinstance(applications, pd.Series):
+        return applications, None, None
+    if "application" not in applications.columns:
+        raise InputError(
+            "the applications table needs the column 'application' (Ansökan ofördelade medel)",
+            column="application",
+        )
+    return (
+        applications["application"],
+        applications.get("municipal_extra"),
+        applications.get("regional_extra"),
+    )
 
 
 @dataclass(frozen=True)
@@ -190,6 +226,72 @@ class AllocationYear:
         params = self.parameters if budget is None else replace(self.parameters, budget=budget)
         return self._allocate("final", answers, params)
 
+    def surplus(
+        self,
+        applications: pd.DataFrame | pd.Series,
+        *,
+        returned: float = 0.0,
+        policy: str = "equity-first",
+        kappa: float = DEFAULT_KAPPA,
+    ) -> AllocationYear:
+        """Run the spring call for ofördelade medel after the final round.
+
+        The amount redistributed is the final round's unallocated amount plus
+        ``returned``; the round's ``amount`` is the final amount plus the
+        granted amount, so ``change_from_previous_round`` is what each unit was
+        granted. The final round's unit table (equity, turnover) and parameters
+        (staircase, rounding unit) are used.
+
+        Parameters
+        ----------
+        applications : pandas.DataFrame or pandas.Series
+            Additional state amount per applying unit, kronor: a Series, or a
+            table with ``application`` and optionally ``municipal_extra`` and
+            ``regional_extra`` (as :func:`finsam_opt.io.read_applications` reads).
+        returned : float
+            Funds handed back late, kronor.
+        policy : str
+            A surplus policy (:data:`finsam_opt.SURPLUS_POLICIES`).
+        kappa : float
+            Strength of ``equity-penalty``.
+
+        Examples
+        --------
+        >>> import pandas as pd, finsam_opt as fo
+        >>> example = fo.national_example()
+        >>> year = fo.AllocationYear(2027, example.units, example.parameters).final()
+        >>> gotland = "Samordningsförbundet Gotland"
+        >>> year = year.surplus(pd.Series({gotland: 2e6}), returned=500_000)
+        >>> spring = year.round("surplus")
+        >>> int(spring.table.loc[gotland, "change_from_previous_round"])
+        2000000
+        >>> round(spring.summary["available"])
+        14463080
+        """
+        final = self.round("final")
+        amounts, municipal_extra, regional_extra = _applications(applications)
+        extra = redistribute(
+            amounts,
+            max(0.0, float(final.summary["unallocated"])),  # type: ignore[arg-type]
+            final.parameters,
+            policy,
+            units=final.units,
+            municipal_extra=municipal_extra,
+            regional_extra=regional_extra,
+            returned=returned,
+            kappa=kappa,
+        )
+        table = extra.table.copy()
+        table.insert(0, "amount", final.table["amount"] + table["granted_rounded"])
+        item = Round(
+            "surplus",
+            final.parameters,
+            final.units,
+            _with_changes(table, self._before("surplus")),
+            _surplus_summary(extra),
+        )
+        return self.with_round(item)
+
     def _allocate(
         self, name: str, answers: pd.DataFrame | None, params: Parameters
     ) -> AllocationYear:
@@ -260,7 +362,7 @@ class AllocationYear:
             rounds = tuple(
                 Round(
                     entry["name"],
-                    Parameters(**entry["parameters"]),
+                    _params_from_json(entry["parameters"]),
                     _read_frame(directory / entry["units"]),
                     _read_frame(directory / entry["file"]),
                     entry["summary"],
@@ -270,7 +372,7 @@ class AllocationYear:
             return cls(
                 int(state["year"]),
                 units,
-                Parameters(**state["parameters"]),
+                _params_from_json(state["parameters"]),
                 state["policy"],
                 rounds,
             )
@@ -284,6 +386,12 @@ def _placeholder(name: str) -> Round:
 
 
 def _params_json(params: Parameters) -> dict[str, object]:
+    staircase = None
+    if params.staircase is not None:
+        # JSON has no infinity: the open-ended last bound is written as null.
+        bounds = [None if math.isinf(b) else b for b in params.staircase.upper_bounds]
+        columns = (bounds, list(params.staircase.fractions))
+        staircase = dict(zip(STAIRCASE_COLUMNS, columns, strict=True))
     return {
         "budget": params.budget,
         "base_amount": params.base_amount,
@@ -291,7 +399,17 @@ def _params_json(params: Parameters) -> dict[str, object]:
         "weight_population": params.weight_population,
         "decrease_limit": params.decrease_limit,
         "rounding_unit": params.rounding_unit,
+        "staircase": staircase,
+        "exempt_excess_equity": params.exempt_excess_equity,
     }
+
+
+def _params_from_json(entry: dict[str, Any]) -> Parameters:
+    values = dict(entry)
+    staircase = values.pop("staircase", None)
+    if staircase is not None:
+        values["staircase"] = Staircase.from_frame(pd.DataFrame(staircase))
+    return Parameters(**values)
 
 
 def _json_safe(summary: dict[str, object]) -> dict[str, object]:

@@ -17,9 +17,14 @@ KINDS = {
     "munis": "municipalities",
     "members": "memberships",
     "answers": "answers",
+    "applications": "applications",
 }
 
 EXPECTED = {
+    "applications_missing_application.csv": "missing required column(s) 'Ansökan ofördelade "
+    "medel' (application)",
+    "applications_negative_application.csv": "row 3, column 'Ansökan ofördelade medel': "
+    "application must be ≥ 0, got '-200 000'",
     "answers_negative_request.csv": "row 2, column 'Ansökt belopp (kr)': requested must be "
     "≥ 0, got '-1'",
     "answers_no_amount_columns.csv": "an answer table needs at least one of the columns",

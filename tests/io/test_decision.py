@@ -12,13 +12,16 @@ import pytest
 import finsam_opt as fo
 from finsam_opt.errors import InputError
 from finsam_opt.io import (
+    DECISION_HEADERS,
     merge_answers,
     read_answers,
     read_decision_table,
     read_units,
     write_decision_table,
+    write_redistribution,
     write_templates,
 )
+from finsam_opt.io.columns import normalize_header
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +158,36 @@ def test_decision_table_can_be_read_as_units(national, tmp_path: Path) -> None:
     units = read_units(tmp_path / "b.csv")
     assert units.index.tolist() == result.table.index.tolist()
     np.testing.assert_allclose(units["support_measure"], result.table["support_measure"])
+
+
+@pytest.mark.parametrize("language", [0, 1])
+def test_decision_headers_are_unique(language: int) -> None:
+    headers = [normalize_header(names[language]) for names in DECISION_HEADERS.values()]
+    assert len(headers) == len(set(headers))  # a header read back means one column
+
+
+@pytest.mark.parametrize(("language", "suffix"), [("sv", ".xlsx"), ("en", ".csv")])
+def test_surplus_table_round_trip(national, tmp_path: Path, language: str, suffix: str) -> None:
+    example, result = national
+    applying = example.units.index[[0, 10, 20]]
+    extra = fo.redistribute(
+        pd.Series([9e6, 5e6, 3e6], index=applying),
+        result,
+        example.parameters,
+        policy="by-key",
+        units=example.units,
+    )
+    files = write_redistribution(
+        extra, tmp_path / f"ofordelade{suffix}", language=language, units=example.units
+    )
+    back = read_decision_table(files[0])
+    assert back.index.tolist() == extra.table.index.tolist()
+    assert back["granted_rounded"].astype(np.int64).tolist() == (
+        extra.table["granted_rounded"].tolist()
+    )
+    np.testing.assert_allclose(back["granted"], extra.table["granted"], rtol=0, atol=1e-6)
+    assert back["binding"].tolist() == extra.table["binding"].tolist()
+    assert back["region"].tolist() == example.units["region"].tolist()
+    parameters = files[1] if suffix == ".csv" else None
+    if parameters is not None:
+        assert "Policy,by-key" in parameters.read_text(encoding="utf-8-sig")

@@ -5,9 +5,11 @@ from finsam_opt.io.decision import (
     read_decision_table,
     write_decision_table,
 )
+from finsam_opt.io.surplus_table import write_redistribution
 from finsam_opt.io.tables import (
     SCHEMAS,
     read_answers_table,
+    read_applications,
     read_memberships,
     read_municipalities,
     read_table,
@@ -27,11 +29,13 @@ __all__ = [
     "merge_answers",
     "read_answers",
     "read_answers_table",
+    "read_applications",
     "read_decision_table",
     "read_memberships",
     "read_municipalities",
     "read_table",
     "read_units",
     "write_decision_table",
+    "write_redistribution",
     "write_templates",
 ]

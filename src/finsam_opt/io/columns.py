@@ -37,6 +37,9 @@ SWEDISH_HEADERS: dict[str, str] = {
     "regional_match": "Regionens bidrag",
     "equity": "Eget kapital",
     "turnover": "Omsättning",
+    "application": "Ansökan ofördelade medel",
+    "municipal_extra": "Kommunernas extra bidrag",
+    "regional_extra": "Regionens extra bidrag",
     "comment": "Kommentar",
 }
 """The Swedish header written for each canonical column."""
@@ -55,6 +58,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "regional_match": ("bidrag från regionen",),
     "equity": (),
     "turnover": (),
+    "application": ("ansökt tilläggsbelopp", "ansökan", "ansökt extra belopp"),
+    "municipal_extra": ("kommunernas tilläggsbidrag", "extra bidrag från kommunerna"),
+    "regional_extra": ("regionens tilläggsbidrag", "extra bidrag från regionen"),
     "comment": (),
 }
 
@@ -67,6 +73,9 @@ AMOUNT_COLUMNS: frozenset[str] = frozenset(
         "regional_match",
         "equity",
         "turnover",
+        "application",
+        "municipal_extra",
+        "regional_extra",
     }
 )
 """Columns in kronor: a ``kr``/``tkr``/``Mkr`` unit in header or cell is applied."""

@@ -72,6 +72,15 @@ DECISION_HEADERS: dict[str, tuple[str, str, str]] = {
     "change": ("Förändring mot föregående år (kr)", "Change from last year (kr)", "kr"),
     "change_rate": ("Förändring mot föregående år (%)", "Change from last year (%)", "percent"),
     "binding": ("Avgörande regel", "Binding rule", "text"),
+    # The surplus round (ofördelade medel).
+    "application": ("Ansökan ofördelade medel (kr)", "Application (kr)", "kr"),
+    "municipal_extra": ("Kommunernas extra bidrag (kr)", "Extra municipal contribution (kr)", "kr"),
+    "regional_extra": ("Regionens extra bidrag (kr)", "Extra regional contribution (kr)", "kr"),
+    "matching_cap": ("Tak enligt extra matchning (kr)", "Extra matching cap (kr)", "kr"),
+    "excess_equity": ("Överskjutande eget kapital (kr)", "Excess equity (kr)", "kr"),
+    "granted": ("Beviljat exakt (kr)", "Granted exact (kr)", "exact"),
+    "granted_rounded": ("Beviljat (kr)", "Granted (kr)", "kr"),
+    "granted_tkr": ("Beviljat (tkr)", "Granted (tkr)", "tkr"),
 }
 """Headers of the decision table; columns not listed keep their canonical name."""
 
@@ -79,7 +88,8 @@ _SUMMED = (
     "municipalities", "population", "support_measure", "previous_allocation", "share_population",
     "share_support", "key", "ideal", "floor", "capped", "target", "allocation",
     "allocation_rounded", "allocation_tkr", "change", "ideal_tkr", "amount", "amount_tkr",
-    "previous_round", "change_from_previous_round",
+    "previous_round", "change_from_previous_round", "application", "excess_equity", "granted",
+    "granted_rounded", "granted_tkr",
 )  # fmt: skip
 _TOTAL = {"sv": "Totalt", "en": "Total"}
 _YES_NO = {"sv": ("ja", "nej"), "en": ("yes", "no")}

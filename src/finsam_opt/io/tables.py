@@ -37,6 +37,7 @@ __all__ = [
     "TOTAL_LABELS",
     "Schema",
     "read_answers_table",
+    "read_applications",
     "read_memberships",
     "read_municipalities",
     "read_table",
@@ -105,6 +106,12 @@ SCHEMAS: dict[str, Schema] = {
     "answers": Schema(
         "answers", "unit", (), ("requested", "municipal_match", "regional_match", "comment")
     ),
+    "applications": Schema(
+        "applications",
+        "unit",
+        ("application",),
+        ("municipal_extra", "regional_extra", "comment"),
+    ),
 }
 """The table kinds :func:`read_table` knows."""
 
@@ -121,7 +128,8 @@ def read_table(path: str | Path, kind: str, sheet: str | None = None) -> pd.Data
     path : str or Path
         A ``.csv`` (``;``, ``,`` or tab separated, UTF-8 or Windows-1252) or ``.xlsx``.
     kind : str
-        ``'units'``, ``'municipalities'``, ``'memberships'``, ``'answers'`` or
+        ``'units'``, ``'municipalities'``, ``'memberships'``, ``'answers'``,
+        ``'applications'`` (the spring call for ofördelade medel) or
         ``'unit_data'`` (per-unit amounts without statistics, to be joined to
         municipality data).
     sheet : str, optional
@@ -165,6 +173,16 @@ def read_memberships(path: str | Path, sheet: str | None = None) -> pd.DataFrame
 def read_answers_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
     """Read a filled-in answer template (svarsmall); see :func:`read_table`."""
     return read_table(path, "answers", sheet)
+
+
+def read_applications(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
+    """Read applications for ofördelade medel (one row per förbund that applies).
+
+    Column ``application`` (``Ansökan ofördelade medel``) is required;
+    ``municipal_extra`` and ``regional_extra`` (the additional matching) are
+    optional. See :func:`read_table`.
+    """
+    return read_table(path, "applications", sheet)
 
 
 def _find_header(cells: Sheet, schema: Schema) -> tuple[int, list[Header]]:
