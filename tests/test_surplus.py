@@ -135,6 +135,30 @@ def test_applications_that_fit_are_granted_in_full():
     assert set(result.table["binding"]) <= set(fo.SURPLUS_BINDING_RULES)
 
 
+def test_explain_walks_through_a_grant():
+    ids = ["u1", "u2", "u3", "u4"]
+    units = _units(ids, equity=[0.0, 3 * MKR, 0.0, 0.0], turnover=[10 * MKR] * 4)
+    params = fo.Parameters(budget=339 * MKR, staircase=FLAT)
+    apps = pd.Series([6 * MKR, 5 * MKR, 4 * MKR, 3 * MKR], index=ids)
+    extra = fo.redistribute(
+        apps, 14 * MKR, params, units=units, municipal_extra=pd.Series({"u2": 3 * MKR})
+    )
+    lines = extra.explain("u2").splitlines()
+    assert lines[0] == "Unit 'u2' (surplus round, policy equity-first):"
+    assert lines[1] == (
+        "  applied for 5 000 000 kr; matching cap 6 000 000 kr (2 × the smaller extra match)"
+    )
+    assert "matching cap: none (no extra matching given)" in extra.explain("u1")
+    assert lines[2] == "  excess equity 2 000 000 kr"
+    assert lines[3] == "  18 000 000 kr applied for in all, 14 000 000 kr available"
+    assert lines[4].startswith("  rationed by phase 2 (λ = 0.125): ")
+    assert lines[5] == "  granted 2 625 000 kr: " + fo.SURPLUS_BINDING_RULES["equity-rationed"]
+    fits = fo.redistribute({"A": 2 * MKR}, 14 * MKR, fo.Parameters(budget=339 * MKR))
+    assert "  all applications fit: nothing rationed" in fits.explain("A").splitlines()
+    with pytest.raises(fo.InputError, match="unit 'B' is not in this surplus round"):
+        fits.explain("B")
+
+
 def test_an_allocation_result_and_returned_funds_make_the_amount_available():
     units = fo.example_units()
     allocation = fo.allocate(units, fo.Parameters(budget=25 * MKR))

@@ -12,18 +12,19 @@ like a deficit policy is a list of phases tried in order::
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from finsam_opt.binding import SURPLUS_BINDING_RULES
 from finsam_opt.damping import Phase, PhaseKind
 from finsam_opt.errors import InputError, SolverError, describe_units
 from finsam_opt.model import compute_quantities
 from finsam_opt.parameters import Parameters
 from finsam_opt.phases import first_fitting_phase, solve_exactly
-from finsam_opt.result import Allocation
+from finsam_opt.result import Allocation, format_kronor
 from finsam_opt.rounding import id_ranks, round_largest_remainder
 from finsam_opt.solvers import SOLVERS, get_solver
 from finsam_opt.units import validate_units
@@ -235,6 +236,49 @@ class Redistribution:
     def rounded_total(self) -> int:
         """Sum of the rounded granted amounts, kronor."""
         return int(self.table["granted_rounded"].sum())
+
+    def explain(self, unit: Hashable) -> str:
+        """How unit ``unit``'s grant was reached, step by step, in plain English.
+
+        Examples
+        --------
+        >>> import finsam_opt as fo
+        >>> extra = fo.redistribute({"A": 6e6, "B": 4e6}, 5_000_000, fo.Parameters(budget=339e6))
+        >>> for line in extra.explain("A").splitlines():
+        ...     print(line[:76])
+        Unit 'A' (surplus round, policy equity-first):
+          applied for 6 000 000 kr; matching cap: none (no extra matching given)
+          excess equity 0 kr
+          10 000 000 kr applied for in all, 5 000 000 kr available
+          rationed by phase 2 (λ = 0.5): cutting all excess equity is not enough: ex
+          granted 3 000 000 kr: cut by the same (weighted) fraction of its applicati
+        """
+        if unit not in self.table.index:
+            raise InputError(f"unit {unit!r} is not in this surplus round", units=[unit])
+        row = self.table.loc[[unit]].iloc[0]
+        cap = row["matching_cap"]
+        lines = [
+            f"Unit {unit!r} (surplus round, policy {self.policy}):",
+            f"  applied for {format_kronor(row['application'])}; "
+            + (
+                "matching cap: none (no extra matching given)"
+                if math.isnan(cap)
+                else f"matching cap {format_kronor(cap)} (2 × the smaller extra match)"
+            ),
+            f"  excess equity {format_kronor(row['excess_equity'])}",
+        ]
+        applied = format_kronor(self.table["application"].sum())
+        available = format_kronor(self.available)
+        lines.append(f"  {applied} applied for in all, {available} available")
+        lines.append(
+            "  all applications fit: nothing rationed"
+            if self.phase is None
+            else f"  rationed by phase {self.phase} (λ = {self.balancing_scalar:.6g}): "
+            f"{self.phase_description}"
+        )
+        rule = SURPLUS_BINDING_RULES[row["binding"]]
+        lines.append(f"  granted {format_kronor(row['granted'])}: {rule}")
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
