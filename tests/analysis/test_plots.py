@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,11 @@ PARAMS = fo.Parameters(budget=20_000_000)
 RESULT = fo.allocate(UNITS, PARAMS)
 COMPARISON = fo.compare(UNITS, PARAMS, budgets=[19e6, 20e6, 21e6])
 SIMULATION = fo.simulate(UNITS, PARAMS, years=4, progress=False)
+
+NATIONAL = fo.national_example()  # 79 units with long names
+NATIONAL_RESULT = fo.allocate(NATIONAL.units, NATIONAL.parameters)
+NATIONAL_COMPARISON = fo.compare(NATIONAL.units, NATIONAL.parameters, budgets=[300e6])
+BY_IDEAL = NATIONAL_RESULT.table.sort_values("ideal", ascending=False, kind="stable").index
 
 FIGURES = {
     "allocation": lambda lang: fo.plot_allocation(RESULT, lang=lang),
@@ -71,6 +77,50 @@ def test_the_comparison_plot_draws_the_differences() -> None:
     order = [0, 1, 2, 4, 3]  # units sorted by ideal: A B C E D
     expected = [expected[i] / 1e3 for i in order] + [expected[5 + i] / 1e3 for i in order]
     assert bars == pytest.approx(expected)
+
+
+def test_with_many_units_the_bars_lie_down_one_named_row_per_unit() -> None:
+    ax = fo.plot_allocation(NATIONAL_RESULT, lang="en").axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(BY_IDEAL)
+    widths = [p.get_width() for p in ax.patches]
+    assert widths == pytest.approx(list(NATIONAL_RESULT.table.loc[BY_IDEAL, "allocation"] / 1e6))
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("Allocation, MSEK", "Unit")
+    bottom, top = ax.get_ylim()
+    assert bottom > top  # the largest ideal on top
+
+
+def test_with_many_units_the_comparison_lies_down_too() -> None:
+    ax = fo.plot_comparison(NATIONAL_COMPARISON, lang="en").axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(BY_IDEAL)
+    expected = [
+        *NATIONAL_COMPARISON.difference("scale-protection").reindex(BY_IDEAL),
+        *NATIONAL_COMPARISON.difference("scale-gains").reindex(BY_IDEAL),
+    ]
+    assert [p.get_width() for p in ax.patches] == pytest.approx([e / 1e3 for e in expected])
+    assert ax.get_xlabel() == "Difference from raise-limit, kSEK"
+
+
+@pytest.mark.parametrize("n_units", [5, 30, 31, 79])
+@pytest.mark.parametrize("kind", ["allocation", "comparison"])
+def test_unit_names_neither_overlap_nor_leave_the_figure(n_units: int, kind: str) -> None:
+    units = NATIONAL.units.iloc[:n_units]  # long names: "Samordningsförbundet ... m.fl."
+    params = fo.Parameters(budget=n_units * 4_000_000)
+    if kind == "allocation":
+        figure = fo.plot_allocation(fo.allocate(units, params))
+    else:
+        figure = fo.plot_comparison(fo.compare(units, params))
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    ax = figure.axes[0]
+    names = ax.get_yticklabels() if n_units > 30 else ax.get_xticklabels()
+    boxes = [t.get_window_extent(renderer) for t in names]
+    assert len(boxes) == n_units
+    assert not any(a.overlaps(b) for a, b in itertools.pairwise(boxes))
+    whole = figure.bbox
+    assert all(
+        whole.x0 <= b.x0 and b.x1 <= whole.x1 and whole.y0 <= b.y0 and b.y1 <= whole.y1
+        for b in boxes
+    )
 
 
 def test_bad_choices_are_refused() -> None:

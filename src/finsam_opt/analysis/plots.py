@@ -10,7 +10,7 @@ is drawn, so the rest of finsam_opt does not need it.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,9 @@ __all__ = ["plot_allocation", "plot_balancing", "plot_comparison", "plot_glide_p
 _MKR = 1e6
 _TKR = 1e3
 _LEGEND_MAX_UNITS = 12
+#: More units than this and the bar plots lie down: one row per unit, its name level.
+_COLUMNS_MAX_UNITS = 30
+_ROW_INCHES = 0.17
 
 
 def _figure(width: float, height: float, rows: int = 1) -> tuple[Figure, list]:
@@ -55,20 +58,62 @@ def _height(ids: Sequence[Hashable]) -> float:
     return 4.8 if longest <= 6 else 4.8 + min(longest, 40) * 0.06
 
 
-def _unit_ticks(ax, ids: Sequence[Hashable]) -> None:
-    ax.set_xticks(np.arange(len(ids)))
+def _unit_figure(ids: Sequence[Hashable]) -> tuple[Figure, Any, bool]:
+    """A figure with one bar position per unit, and whether the bars lie down (``barh``).
+
+    Beyond ``_COLUMNS_MAX_UNITS`` units, names written under columns shrink past
+    reading (and the figure past a page's width): each unit gets a row instead,
+    its name written level, and the figure grows downwards.
+    """
+    if len(ids) <= _COLUMNS_MAX_UNITS:
+        figure, (ax,) = _figure(_width(len(ids)), _height(ids))
+        return figure, ax, False
+    longest = max(len(str(u)) for u in ids)
+    width = 6.0 + min(longest, 60) * 0.06  # the names take the left part
+    height = min(1.6 + _ROW_INCHES * len(ids), 24.0)
+    figure, (ax,) = _figure(width, height)
+    return figure, ax, True
+
+
+def _unit_ticks(ax, ids: Sequence[Hashable], lying: bool) -> None:
     names = [str(u) for u in ids]
+    if lying:
+        ax.set_yticks(np.arange(len(ids)))
+        ax.set_yticklabels(names, fontsize=7)
+        ax.set_ylim(len(ids) - 0.3, -0.7)  # the first unit on top
+        return
+    ax.set_xticks(np.arange(len(ids)))
     size = 9 if len(ids) <= 20 else 6
     upright = len(ids) <= 12 and max(len(n) for n in names) <= 6
     ax.set_xticklabels(names, rotation=0 if upright else 90, fontsize=size)
     ax.set_xlim(-0.7, len(ids) - 0.3)
 
 
+def _axis_labels(ax, amount: str, unit: str, lying: bool) -> None:
+    if lying:
+        ax.set_xlabel(amount)
+        ax.set_ylabel(unit)
+    else:
+        ax.set_ylabel(amount)
+        ax.set_xlabel(unit)
+
+
+def _dash_size(figure: Figure, n: int, lying: bool) -> float:
+    """The area (pt²) of a dash about as long as a bar is wide."""
+    if not lying:
+        return min(300.0, 4_000.0 / n)
+    row = figure.get_figheight() * 72.0 / (n + 4)  # points per unit, less the margins
+    return float((0.8 * row) ** 2)
+
+
 def plot_allocation(result: Allocation, lang: str = "sv") -> Figure:
     """Ideal allocation and allocation per unit, sorted by ideal, with floors and caps.
 
-    Bars are the allocations; a black dash marks each unit's ideal, a triangle
-    its floor and a red ``v`` its matching cap (when it has one within view).
+    Bars are the allocations; a black dash marks each unit's ideal, an orange
+    ``^`` its floor and a red ``v`` its matching cap (when it has one within
+    view). With more than 30 units the bars lie down, one row per unit with its
+    name written level and the largest ideal on top; the floor is then a ``>``
+    and the cap a ``<``.
 
     Parameters
     ----------
@@ -90,26 +135,32 @@ def plot_allocation(result: Allocation, lang: str = "sv") -> Figure:
     check_language(lang)
     t = result.table.sort_values("ideal", ascending=False, kind="stable")
     x = np.arange(len(t))
-    figure, (ax,) = _figure(_width(len(t)), _height(t.index))
-    ax.bar(x, t["allocation"] / _MKR, color="#4c78a8", label=label("allocation", lang))
-    dash = min(300.0, 4_000.0 / len(t))  # the ideal's dash about as wide as a bar
+    figure, ax, lying = _unit_figure(list(t.index))
+
+    def points(values: pd.Series, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(x, y) of amounts at unit positions: lying down, the amount is x."""
+        amounts = values.to_numpy(dtype=float) / _MKR
+        return (amounts, where) if lying else (where, amounts)
+
+    (ax.barh if lying else ax.bar)(
+        x, t["allocation"] / _MKR, color="#4c78a8", label=label("allocation", lang)
+    )
     ax.scatter(
-        x,
-        t["ideal"] / _MKR,
-        marker="_",
-        s=dash,
+        *points(t["ideal"], x),
+        marker="|" if lying else "_",
+        s=_dash_size(figure, len(t), lying),
         color="black",
         linewidths=2.2,
         label=label("ideal", lang),
         zorder=3,
     )
+    bound_size = 30 if lying else 45
     has_floor = ~t["new"].to_numpy(dtype=bool)
     ax.scatter(
-        x[has_floor],
-        t["floor"][has_floor] / _MKR,
-        marker="^",
+        *points(t["floor"][has_floor], x[has_floor]),
+        marker=">" if lying else "^",
         color="#f58518",
-        s=45,
+        s=bound_size,
         label=label("floor", lang),
         zorder=4,
     )
@@ -117,23 +168,21 @@ def plot_allocation(result: Allocation, lang: str = "sv") -> Figure:
     shown_cap = np.isfinite(t["cap"].to_numpy()) & (t["cap"].to_numpy() <= top)
     if shown_cap.any():
         ax.scatter(
-            x[shown_cap],
-            t["cap"][shown_cap] / _MKR,
-            marker="v",
+            *points(t["cap"][shown_cap], x[shown_cap]),
+            marker="<" if lying else "v",
             color="#e45756",
-            s=45,
+            s=bound_size,
             label=label("cap", lang),
             zorder=4,
         )
-    _unit_ticks(ax, list(t.index))
-    ax.set_ylabel(label("allocation_mkr", lang))
-    ax.set_xlabel(label("unit", lang))
+    _unit_ticks(ax, list(t.index), lying)
+    _axis_labels(ax, label("allocation_mkr", lang), label("unit", lang), lying)
     ax.set_title(
         f"{label('title_allocation', lang)} — {result.parameters.budget / _MKR:,.1f} "
         f"{label('mkr', lang)}, {label(str(result.scenario), lang)}, {result.policy}"
     )
-    ax.legend(fontsize=8)
-    ax.grid(axis="y", alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right" if lying else "best")
+    ax.grid(axis="x" if lying else "y", alpha=0.3)
     return figure
 
 
@@ -141,6 +190,9 @@ def plot_comparison(
     comparison: Comparison, budget: float | None = None, lang: str = "sv"
 ) -> Figure:
     """Per-unit difference of each policy's allocation from the baseline's, tkr.
+
+    Units are sorted by ideal; with more than 30 units the bars lie down, one
+    row per unit (as in :func:`plot_allocation`).
 
     Parameters
     ----------
@@ -175,19 +227,27 @@ def plot_comparison(
         )
     order = base.sort_values("ideal", ascending=False, kind="stable")["unit"].tolist()
     x = np.arange(len(order))
-    figure, (ax,) = _figure(_width(len(order)), _height(order))
+    figure, ax, lying = _unit_figure(order)
     width = 0.8 / max(len(others), 1)
     for k, policy in enumerate(others):
         diff = rows[rows["policy"] == policy].set_index("unit")["difference"].reindex(order)
-        ax.bar(x - 0.4 + width * (k + 0.5), diff / _TKR, width=width, label=policy)
-    ax.axhline(0.0, color="black", linewidth=0.8)
-    _unit_ticks(ax, order)
-    ax.set_ylabel(f"{label('difference', lang)} {comparison.baseline}, {label('tkr', lang)}")
-    ax.set_xlabel(label("unit", lang))
+        where = x - 0.4 + width * (k + 0.5)
+        if lying:
+            ax.barh(where, diff / _TKR, height=width, label=policy)
+        else:
+            ax.bar(where, diff / _TKR, width=width, label=policy)
+    (ax.axvline if lying else ax.axhline)(0.0, color="black", linewidth=0.8)
+    _unit_ticks(ax, order, lying)
+    _axis_labels(
+        ax,
+        f"{label('difference', lang)} {comparison.baseline}, {label('tkr', lang)}",
+        label("unit", lang),
+        lying,
+    )
     ax.set_title(f"{label('title_comparison', lang)} — {budget / _MKR:,.1f} {label('mkr', lang)}")
     if others:
         ax.legend(fontsize=8)
-    ax.grid(axis="y", alpha=0.3)
+    ax.grid(axis="x" if lying else "y", alpha=0.3)
     return figure
 
 
