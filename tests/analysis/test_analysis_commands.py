@@ -44,6 +44,7 @@ def test_compare_writes_what_it_is_asked_for(
     assert code == 0
     printed = capsys.readouterr().out
     assert "scale-protection" in printed and "deficit" in printed
+    assert "20,000,000" in printed and "21,000,000" in printed  # budgets in kronor, not 2e+07
     table = pd.read_csv(f"{out}.csv", dtype={"unit": str})
     direct = fo.compare(read_units(units_csv), fo.Parameters(budget=20e6), budgets=[20e6, 21e6])
     assert table["allocation_rounded"].tolist() == direct.table["allocation_rounded"].tolist()

@@ -129,3 +129,14 @@ def test_gini_is_the_pairwise_definition(amounts: list[float], data: st.DataObje
 def test_gini_is_zero_when_every_inhabitant_gets_the_same() -> None:
     population = np.array([10.0, 30.0, 60.0])
     assert population_weighted_gini(population * 7.5, population) == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize(("budget", "policy"), [(310e6, "raise-limit"), (300e6, "scale-gains")])
+def test_a_fully_paid_floor_leaves_exactly_nothing_relaxed(budget: float, policy: str) -> None:
+    """Floors paid in full (a surplus; scale-gains' first phase) report 0, not float noise."""
+    example = fo.national_example()
+    result = fo.allocate(example.units, fo.Parameters(budget=budget), policy)
+    d = fo.diagnose(result)
+    assert d.protected > 0
+    assert d.floor_relaxed == 0.0
+    assert d.floor_paid == d.floor_cost

@@ -137,3 +137,20 @@ def test_importing_the_library_does_not_import_matplotlib() -> None:
     src = str(Path(fo.__file__).resolve().parents[1])
     done = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": src}, check=False)
     assert done.returncode == 0
+
+
+def test_the_balancing_line_breaks_where_a_later_phase_begins() -> None:
+    example = fo.national_example()
+    # scale-gains solves phase 1 at 300 and 290 Mkr and phase 2 at 280 Mkr (floors + base > B).
+    c = fo.compare(example.units, example.parameters, ["scale-gains"], [300e6, 290e6, 280e6])
+    phases = c.summary.groupby("policy")["phase"].apply(list).to_dict()
+    assert phases == {"raise-limit": [1, 1, 1], "scale-gains": [1, 1, 2]}  # with the baseline
+    top = fo.plot_balancing(c, lang="en").axes[0]
+    baseline, first, second = top.lines
+    assert sorted(baseline.get_xdata()) == [280.0, 290.0, 300.0]
+    assert sorted(first.get_xdata()) == [290.0, 300.0]
+    assert list(second.get_xdata()) == [280.0]
+    assert first.get_color() == second.get_color() != baseline.get_color()
+    legend = [t.get_text() for t in top.get_legend().get_texts()]
+    assert legend == ["raise-limit", "scale-gains"]
+    assert [t.get_text() for t in top.texts] == ["phase 2"]

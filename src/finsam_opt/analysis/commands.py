@@ -244,5 +244,10 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def _text(frame: pd.DataFrame) -> str:
-    with pd.option_context("display.width", 160, "display.float_format", "{:,.4g}".format):
+    with pd.option_context("display.width", 160, "display.float_format", _number):
         return frame.to_string()
+
+
+def _number(value: float) -> str:
+    """Kronor as whole kronor with digit grouping; rates and shares to four digits."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"

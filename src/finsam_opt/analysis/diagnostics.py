@@ -17,6 +17,9 @@ from finsam_opt.result import Allocation
 __all__ = ["Diagnostics", "diagnose", "population_weighted_gini"]
 
 _HALF_KRONA = 0.5
+# Float sums of the same amounts taken in another order differ in the last bits
+# (1e-8 kr at 339 Mkr); sums below half an öre are reported as exactly 0.
+_HALF_ORE = 0.005
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class Diagnostics:
         Σ (x − m) over protected units: how much of that cost the allocation paid.
     floor_relaxed : float
         ``floor_cost − floor_paid``: the part not paid because floors were relaxed.
+        Here and in ``floor_paid`` and ``cut_below_capped``, a sum below half an
+        öre is floating-point noise and reported as exactly 0.
     cut_below_capped : float
         Σ max(m − x, 0) over units that were not protected: what other units gave
         up below their capped ideal (how ``scale-gains`` pays the floor).
@@ -149,7 +154,9 @@ def diagnose(result: Allocation) -> Diagnostics:
     protected = t["protected"].to_numpy(dtype=bool)
     binding = t["binding"].to_numpy()
     floor_cost = float((target - capped).sum())
-    floor_paid = float((x - capped)[protected].sum())
+    floor_relaxed = _zero_if_noise(
+        floor_cost - _zero_if_noise(float((x - capped)[protected].sum()))
+    )
     relative = np.abs(x - ideal) / ideal
     worst = int(np.argmax(relative))
     count = lambda *rules: int(np.isin(binding, rules).sum())  # noqa: E731
@@ -173,9 +180,9 @@ def diagnose(result: Allocation) -> Diagnostics:
         protected=int(protected.sum()),
         below_floor=int((x < t["floor"].to_numpy(dtype=float) - _HALF_KRONA).sum()),
         floor_cost=floor_cost,
-        floor_paid=floor_paid,
-        floor_relaxed=floor_cost - floor_paid,
-        cut_below_capped=float(np.maximum(capped - x, 0.0)[~protected].sum()),
+        floor_paid=floor_cost - floor_relaxed,
+        floor_relaxed=floor_relaxed,
+        cut_below_capped=_zero_if_noise(float(np.maximum(capped - x, 0.0)[~protected].sum())),
         deviation_l1=float(np.abs(x - ideal).sum()),
         deviation_max_relative=float(relative[worst]),
         deviation_max_unit=t.index[worst],
@@ -223,3 +230,8 @@ def population_weighted_gini(amounts: np.ndarray, population: np.ndarray) -> flo
     lorenz = np.cumsum(w * y) / (w * y).sum()
     lorenz_before = np.concatenate(([0.0], lorenz[:-1]))
     return float(1.0 - (share_pop * (lorenz + lorenz_before)).sum())
+
+
+def _zero_if_noise(amount: float) -> float:
+    """``amount`` kronor, or 0.0 when it is below half an öre (float-sum noise)."""
+    return 0.0 if abs(amount) < _HALF_ORE else amount

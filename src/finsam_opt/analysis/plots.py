@@ -315,7 +315,8 @@ def plot_balancing(comparison: Comparison, lang: str = "sv") -> Figure:
     """The balancing scalar λ*, and the effective decrease limit, against the budget.
 
     One line per policy over the comparison's budgets (compare with several
-    ``budgets`` to draw a curve). The lower panel shows the effective decrease
+    ``budgets`` to draw a curve), broken where the policy moves to a later
+    phase, whose λ measures another cut. The lower panel shows the effective decrease
     limit of the policies that report one (``raise-limit``, ``scale-gains``).
 
     Parameters
@@ -343,17 +344,28 @@ def plot_balancing(comparison: Comparison, lang: str = "sv") -> Figure:
     for policy in comparison.policies:
         rows = s[s["policy"] == policy].sort_values("budget")
         budget = rows["budget"] / _MKR
-        (line,) = top.plot(budget, rows["balancing_scalar"], marker="o", markersize=3, label=policy)
-        later = rows[pd.to_numeric(rows["phase"], errors="coerce") > 1]
-        for _, row in later.iterrows():
-            # A later phase's λ measures a different cut; say so at the point.
+        # A later phase's λ measures a different cut: one line per phase (in one
+        # colour), not joined across, and its points marked with the phase.
+        phase = pd.to_numeric(rows["phase"], errors="coerce").fillna(1).clip(lower=1)
+        color = None
+        for _, part in rows.groupby(phase, sort=True):
+            (line,) = top.plot(
+                part["budget"] / _MKR,
+                part["balancing_scalar"],
+                marker="o",
+                markersize=3,
+                color=color,
+                label=policy if color is None else None,
+            )
+            color = line.get_color()
+        for _, row in rows[phase > 1].iterrows():
             top.annotate(
                 f"{label('phase', lang)} {int(row['phase'])}",
                 (row["budget"] / _MKR, row["balancing_scalar"]),
                 textcoords="offset points",
                 xytext=(4, 4),
                 fontsize=7,
-                color=line.get_color(),
+                color=color,
             )
         limit = pd.to_numeric(rows["decrease_limit"], errors="coerce")
         if limit.notna().any():
