@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +103,11 @@ def test_the_section_parser_finds_sections() -> None:
     assert documented_parameters(found["Parameters"]) == {"a", "b"}
     assert ">>>" in found["Examples"]
     assert sections("Summary only.") == {}
+
+
+def test_every_public_name_is_in_the_api_reference() -> None:
+    reference = (Path(__file__).resolve().parents[1] / "docs" / "reference.md").read_text(
+        encoding="utf-8"
+    )
+    shown = set(re.findall(r"^::: finsam_opt\.(?:[\w.]+\.)?(\w+)$", reference, re.MULTILINE))
+    assert sorted(set(CHECKED) - shown) == []

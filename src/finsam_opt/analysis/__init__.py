@@ -6,6 +6,7 @@ multi-year simulation, plots and HTML reports.
 
 from finsam_opt.analysis.changes import Join, Leave, Merge, Update, changes_from_frame
 from finsam_opt.analysis.compare import Comparison, compare
+from finsam_opt.analysis.curve import balancing_curve
 from finsam_opt.analysis.diagnostics import Diagnostics, diagnose
 from finsam_opt.analysis.plots import (
     plot_allocation,
@@ -24,6 +25,7 @@ __all__ = [
     "Merge",
     "Simulation",
     "Update",
+    "balancing_curve",
     "changes_from_frame",
     "compare",
     "diagnose",

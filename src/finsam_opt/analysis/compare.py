@@ -193,6 +193,24 @@ def _gate(
 ) -> tuple[list[Policy], list[str], list[float], str]:
     """The one validation gate of :func:`compare`."""
     get_solver(solver)
+    chosen = check_policies(policies)
+    names = [p.name for p in chosen]
+    if baseline not in names:
+        if baseline not in DEFICIT_POLICIES:
+            raise InputError(
+                f"baseline {baseline!r} is neither among the policies compared nor built in",
+                column="baseline",
+            )
+        chosen.insert(0, resolve_policy(baseline))
+        names.insert(0, baseline)
+    budget_list = check_budgets(params, budgets)
+    for budget in budget_list:
+        validate_units(units, replace(params, budget=budget))
+    return chosen, names, budget_list, baseline
+
+
+def check_policies(policies: Sequence[str | Policy] | str | Policy | None) -> list[Policy]:
+    """The policies named (default: every built-in one), resolved, at least one, none twice."""
     if policies is None:
         policies = list(DEFICIT_POLICIES)
     if isinstance(policies, (str, Policy)):
@@ -204,21 +222,11 @@ def _gate(
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
         raise InputError(f"policy {duplicated[0]!r} is named more than once", column="policy")
-    if baseline not in names:
-        if baseline not in DEFICIT_POLICIES:
-            raise InputError(
-                f"baseline {baseline!r} is neither among the policies compared nor built in",
-                column="baseline",
-            )
-        chosen.insert(0, resolve_policy(baseline))
-        names.insert(0, baseline)
-    budget_list = _budgets(params, budgets)
-    for budget in budget_list:
-        validate_units(units, replace(params, budget=budget))
-    return chosen, names, budget_list, baseline
+    return chosen
 
 
-def _budgets(params: Parameters, budgets: Iterable[float] | None) -> list[float]:
+def check_budgets(params: Parameters, budgets: Iterable[float] | None) -> list[float]:
+    """The budgets as distinct finite floats ≥ 0 (default: ``params.budget``)."""
     if budgets is None:
         return [float(params.budget)]
     if isinstance(budgets, (int, float)):

@@ -311,17 +311,19 @@ def plot_glide_paths(
     return figure
 
 
-def plot_balancing(comparison: Comparison, lang: str = "sv") -> Figure:
+def plot_balancing(comparison: Comparison | pd.DataFrame, lang: str = "sv") -> Figure:
     """The balancing scalar λ*, and the effective decrease limit, against the budget.
 
-    One line per policy over the comparison's budgets (compare with several
-    ``budgets`` to draw a curve), broken where the policy moves to a later
-    phase, whose λ measures another cut. The lower panel shows the effective decrease
-    limit of the policies that report one (``raise-limit``, ``scale-gains``).
+    One line per policy over the budgets, broken where the policy moves to a later
+    phase, whose λ measures another cut (the first point of that phase is marked).
+    The lower panel shows the effective decrease limit of the policies that report
+    one (``raise-limit``, ``scale-gains``).
 
     Parameters
     ----------
-    comparison : Comparison
+    comparison : Comparison or pandas.DataFrame
+        A :func:`~finsam_opt.compare` result (its ``summary``), or the table of
+        :func:`~finsam_opt.balancing_curve` for a dense curve over many budgets.
     lang : {'sv', 'en'}
 
     Returns
@@ -330,46 +332,48 @@ def plot_balancing(comparison: Comparison, lang: str = "sv") -> Figure:
 
     Examples
     --------
-    >>> import finsam_opt as fo
+    >>> import numpy as np, finsam_opt as fo
     >>> c = fo.compare(fo.example_units(), fo.Parameters(budget=20_000_000),
     ...                budgets=[19e6, 20e6, 21e6, 22e6])
     >>> [a.get_xlabel() for a in fo.plot_balancing(c, lang="en").axes]
     ['', 'State budget, MSEK']
+    >>> curve = fo.balancing_curve(fo.example_units(), fo.Parameters(budget=20e6),
+    ...                            np.linspace(18e6, 24e6, 61))
+    >>> len(fo.plot_balancing(curve, lang="en").axes[0].get_legend().get_texts())
+    3
     """
     check_language(lang)
-    s = comparison.summary
+    s = comparison if isinstance(comparison, pd.DataFrame) else comparison.summary
     if "balancing_scalar" not in s:
         s = s.assign(balancing_scalar=np.nan, decrease_limit=np.nan, phase=np.nan)
     figure, (top, bottom) = _figure(8.0, 6.0, rows=2)
-    for policy in comparison.policies:
+    for policy in dict.fromkeys(s["policy"]):
         rows = s[s["policy"] == policy].sort_values("budget")
-        budget = rows["budget"] / _MKR
-        # A later phase's λ measures a different cut: one line per phase (in one
-        # colour), not joined across, and its points marked with the phase.
+        marker = {"marker": "o", "markersize": 3} if len(rows) <= 30 else {}
         phase = pd.to_numeric(rows["phase"], errors="coerce").fillna(1).clip(lower=1)
         color = None
-        for _, part in rows.groupby(phase, sort=True):
+        for number, part in rows.groupby(phase, sort=True):
             (line,) = top.plot(
                 part["budget"] / _MKR,
                 part["balancing_scalar"],
-                marker="o",
-                markersize=3,
                 color=color,
                 label=policy if color is None else None,
+                **marker,
             )
             color = line.get_color()
-        for _, row in rows[phase > 1].iterrows():
-            top.annotate(
-                f"{label('phase', lang)} {int(row['phase'])}",
-                (row["budget"] / _MKR, row["balancing_scalar"]),
-                textcoords="offset points",
-                xytext=(4, 4),
-                fontsize=7,
-                color=color,
-            )
+            if number > 1:
+                first = part.iloc[-1]  # the highest budget of the phase: where it begins
+                top.annotate(
+                    f"{label('phase', lang)} {int(number)}",
+                    (first["budget"] / _MKR, first["balancing_scalar"]),
+                    textcoords="offset points",
+                    xytext=(4, 4),
+                    fontsize=7,
+                    color=color,
+                )
         limit = pd.to_numeric(rows["decrease_limit"], errors="coerce")
         if limit.notna().any():
-            bottom.plot(budget, limit * 100.0, marker="o", markersize=3, label=policy)
+            bottom.plot(rows["budget"] / _MKR, limit * 100.0, label=policy, **marker)
     top.set_ylabel(label("balancing_scalar", lang))
     top.set_title(label("title_balancing", lang))
     top.legend(fontsize=8)
