@@ -182,7 +182,7 @@ def test_matching_equal_to_the_application_is_allowed():
         regional_extra=pd.Series({"A": 1.5 * MKR, "B": np.nan}),
     )
     assert result.table["matching_cap"].tolist()[0] == 2 * MKR
-    assert np.isnan(result.table["matching_cap"].tolist()[1])
+    assert result.table["matching_cap"].tolist()[1] == INF  # no limit, as Allocation's cap
 
 
 # --- errors: every message pinned -----------------------------------------------------

@@ -181,9 +181,10 @@ class Redistribution:
     table : pandas.DataFrame
         One row per unit (the unit table's order, or the applications' order without
         one): ``application``, ``matching_cap`` (2 × min(extra municipal, extra
-        regional); NaN for no limit), ``excess_equity``, ``granted`` (exact, float
-        kronor), ``granted_rounded`` (int, multiples of ``parameters.rounding_unit``)
-        and ``binding`` (see :data:`finsam_opt.binding.SURPLUS_BINDING_RULES`).
+        regional); ``inf`` for no limit, as ``Allocation.table["cap"]``),
+        ``excess_equity``, ``granted`` (exact, float kronor), ``granted_rounded``
+        (int, multiples of ``parameters.rounding_unit``) and ``binding`` (see
+        :data:`finsam_opt.binding.SURPLUS_BINDING_RULES`).
     available : float
         The amount redistributed, L, kronor (leftover plus funds handed back).
     unallocated : float
@@ -262,7 +263,7 @@ class Redistribution:
             f"  applied for {format_kronor(row['application'])}; "
             + (
                 "matching cap: none (no extra matching given)"
-                if math.isnan(cap)
+                if math.isinf(cap)
                 else f"matching cap {format_kronor(cap)} (2 × the smaller extra match)"
             ),
             f"  excess equity {format_kronor(row['excess_equity'])}",
@@ -378,7 +379,7 @@ def redistribute(
     table = pd.DataFrame(
         {
             "application": a,
-            "matching_cap": np.where(np.isinf(checked.matching_cap), np.nan, checked.matching_cap),
+            "matching_cap": checked.matching_cap,
             "excess_equity": claims.excess_equity,
             "granted": granted,
             "granted_rounded": rounded,
