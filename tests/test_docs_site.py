@@ -23,6 +23,7 @@ def test_the_site_builds_strictly(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr[-3000:]
     reference = (tmp_path / "reference" / "index.html").read_text(encoding="utf-8")
     assert "Allocate the budget among the units" in reference  # docstrings were rendered
+    assert ":func:" not in reference and ":class:" not in reference  # roles shown as code
     cli_page = (tmp_path / "cli" / "index.html").read_text(encoding="utf-8")
     assert "usage: finsam-opt" in cli_page  # the CLI help was generated into the page
     assert (tmp_path / "sv" / "modell" / "index.html").exists()
