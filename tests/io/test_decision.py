@@ -189,6 +189,7 @@ def test_surplus_table_round_trip(national, tmp_path: Path, language: str, suffi
     assert back["binding"].tolist() == extra.table["binding"].tolist()
     assert back["region"].tolist() == example.units["region"].tolist()
     assert np.isinf(back["matching_cap"]).all()  # no extra matching given: "ingen gräns"
-    parameters = files[1] if suffix == ".csv" else None
-    if parameters is not None:
-        assert "Policy,by-key" in parameters.read_text(encoding="utf-8-sig")
+    if suffix == ".csv":
+        assert "Policy,by-key" in files[1].read_text(encoding="utf-8-sig")
+    else:
+        assert openpyxl.load_workbook(files[0]).sheetnames == ["Ofördelade medel", "Parametrar"]

@@ -191,18 +191,23 @@ def write_table(
     parameters: list[tuple[str, object]] | None = None,
     *,
     language: str = "sv",
+    sheet: str | None = None,
 ) -> list[Path]:
     """Write any table with canonical columns (``unit`` first) like a decision table.
 
     Known columns get the headers of :data:`DECISION_HEADERS`; a totals row is
     added; ``parameters`` go to a second sheet (or ``<stem>_parametrar.csv``).
+    ``sheet`` names the table's sheet (default: the decision table's name).
     """
     _check_language(language)
     path = Path(path)
     parameters = parameters or []
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        write_atomically([path], lambda tmp: _write_xlsx(frame, parameters, tmp[0], language))
+        title = sheet or _SHEETS[language][0]
+        write_atomically(
+            [path], lambda tmp: _write_xlsx(frame, parameters, tmp[0], language, title)
+        )
         return [path]
     if suffix == ".csv":
         extra = path.with_name(path.stem + ("_parametrar" if language == "sv" else "_parameters"))
@@ -263,11 +268,15 @@ def _rows(frame: pd.DataFrame, language: str) -> list[list[object]]:
 
 
 def _write_xlsx(
-    frame: pd.DataFrame, parameters: list[tuple[str, object]], path: Path, language: str
+    frame: pd.DataFrame,
+    parameters: list[tuple[str, object]],
+    path: Path,
+    language: str,
+    title: str,
 ) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.title, parameter_title = _SHEETS[language]
+    sheet.title, parameter_title = title, _SHEETS[language][1]
     sheet.append([_header(c, language) for c in frame.columns])
     for row in _rows(frame, language):
         sheet.append([None] * len(row))

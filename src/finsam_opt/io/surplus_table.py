@@ -18,6 +18,8 @@ from finsam_opt.surplus import Redistribution
 
 __all__ = ["redistribution_frame", "redistribution_parameter_rows", "write_redistribution"]
 
+_SHEET = {"sv": "Ofördelade medel", "en": "Unallocated funds"}
+
 
 def redistribution_frame(extra: Redistribution, units: pd.DataFrame | None = None) -> pd.DataFrame:
     """The surplus table as a DataFrame with canonical columns, unit as a column.
@@ -66,6 +68,9 @@ def write_redistribution(
 ) -> list[Path]:
     """Write the surplus round's table to ``.xlsx`` (two sheets) or ``.csv`` (two files).
 
+    The ``.xlsx`` sheets are ``Ofördelade medel`` and ``Parametrar`` (English:
+    ``Unallocated funds`` and ``Parameters``).
+
     Parameters
     ----------
     extra : Redistribution
@@ -100,4 +105,5 @@ def write_redistribution(
         path,
         redistribution_parameter_rows(extra, language),
         language=language,
+        sheet=_SHEET.get(language),
     )
