@@ -172,6 +172,33 @@ def test_an_allocation_result_and_returned_funds_make_the_amount_available():
     assert result.table.loc[["B", "C", "E"], "application"].tolist() == [0.0, 0.0, 0.0]
 
 
+def test_an_applications_table_carries_its_extra_matching():
+    table = pd.DataFrame(
+        {"application": [6 * MKR, 4 * MKR], "municipal_extra": [3 * MKR, 2 * MKR],
+         "regional_extra": [5 * MKR, np.nan], "comment": ["", "sent late"]},
+        index=["A", "B"],
+    )  # fmt: skip
+    params = fo.Parameters(budget=339 * MKR)
+    from_table = fo.redistribute(table, 5 * MKR, params, policy="proportional")
+    from_arguments = fo.redistribute(
+        table["application"],
+        5 * MKR,
+        params,
+        policy="proportional",
+        municipal_extra=table["municipal_extra"],
+        regional_extra=table["regional_extra"],
+    )
+    pd.testing.assert_frame_equal(from_table.table, from_arguments.table)
+    assert from_table.table["matching_cap"].tolist() == [6 * MKR, 4 * MKR]
+    with pytest.raises(fo.InputError, match="municipal_extra is given twice"):
+        fo.redistribute(table, 5 * MKR, params, municipal_extra=table["municipal_extra"])
+    with pytest.raises(fo.InputError, match="the applications table needs the column"):
+        fo.redistribute(table.drop(columns=["application"]), 5 * MKR, params)
+    too_much = table.assign(municipal_extra=[2 * MKR, 2 * MKR])  # A: 6 Mkr > 2 × 2 Mkr
+    with pytest.raises(fo.InputError, match="unit 'A': application 6,000,000 kr exceeds"):
+        fo.redistribute(too_much, 5 * MKR, params)
+
+
 def test_matching_equal_to_the_application_is_allowed():
     apps = pd.Series({"A": 2 * MKR, "B": 1 * MKR})
     result = fo.redistribute(

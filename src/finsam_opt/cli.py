@@ -251,14 +251,12 @@ def _cmd_surplus(args: argparse.Namespace) -> int:
     else:
         raise InputError("give --available, or --units to allocate the budget and use its leftover")
     extra = redistribute(
-        applications["application"],
+        applications,
         available,
         params,
         policy=args.policy,
         units=units,
         solver=args.solver,
-        municipal_extra=applications.get("municipal_extra"),
-        regional_extra=applications.get("regional_extra"),
         returned=args.returned,
         kappa=args.kappa,
     )

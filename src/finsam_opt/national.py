@@ -46,8 +46,8 @@ class NationalExample:
     --------
     >>> import finsam_opt as fo
     >>> example = fo.national_example()
-    >>> len(example.municipalities), len(example.units), len(example.outside)
-    (290, 79, 20)
+    >>> int(example.units["municipalities"].sum()) + len(example.outside)  # every kommun
+    290
     >>> example.parameters.budget
     339000000.0
     """

@@ -130,24 +130,6 @@ def _surplus_summary(extra: Redistribution) -> dict[str, object]:
     }
 
 
-def _applications(
-    applications: pd.DataFrame | pd.Series,
-) -> tuple[pd.Series, pd.Series | None, pd.Series | None]:
-    """Applications, extra municipal and extra regional matching, from a Series or a table."""
-    if isinstance(applications, pd.Series):
-        return applications, None, None
-    if "application" not in applications.columns:
-        raise InputError(
-            "the applications table needs the column 'application' (Ansökan ofördelade medel)",
-            column="application",
-        )
-    return (
-        applications["application"],
-        applications.get("municipal_extra"),
-        applications.get("regional_extra"),
-    )
-
-
 @dataclass(frozen=True)
 class AllocationYear:
     """One allocation year: its inputs and the rounds run so far.
@@ -269,15 +251,12 @@ class AllocationYear:
         14463080
         """
         final = self.round("final")
-        amounts, municipal_extra, regional_extra = _applications(applications)
         extra = redistribute(
-            amounts,
+            applications,
             max(0.0, float(final.summary["unallocated"])),  # type: ignore[arg-type]
             final.parameters,
             policy,
             units=final.units,
-            municipal_extra=municipal_extra,
-            regional_extra=regional_extra,
             returned=returned,
             kappa=kappa,
         )

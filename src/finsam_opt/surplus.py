@@ -291,7 +291,7 @@ class _Checked:
 
 
 def redistribute(
-    applications: pd.Series | Mapping[object, float],
+    applications: pd.Series | pd.DataFrame | Mapping[object, float],
     available: float | Allocation,
     params: Parameters,
     policy: str = "equity-first",
@@ -307,9 +307,12 @@ def redistribute(
 
     Parameters
     ----------
-    applications : pandas.Series or mapping
+    applications : pandas.Series, mapping or pandas.DataFrame
         Additional state amount each unit applies for, kronor ≥ 0, indexed by unit
-        id. A unit of ``units`` that is absent (or NaN) applied for nothing.
+        id. A unit of ``units`` that is absent (or NaN) applied for nothing. A
+        table (as :func:`finsam_opt.io.read_applications` reads) has the amounts
+        in column ``application`` and may hold ``municipal_extra`` and
+        ``regional_extra`` instead of the arguments below.
     available : float or Allocation
         The amount to redistribute, kronor; an :class:`Allocation` stands for its
         ``unallocated`` amount.
@@ -463,6 +466,9 @@ def _validate(
             "policy 'by-key' needs units= (the unit table) for the need key", column="units"
         )
 
+    applications, municipal_extra, regional_extra = _from_table(
+        applications, municipal_extra, regional_extra
+    )
     apps = _series(applications, "application")
     ids = apps.index if table is None else table.ids
     a = _amounts(apps, ids, "application", missing=0.0, known_ids=table is not None)
@@ -510,6 +516,29 @@ def _number(value: object, name: str) -> float:
     if not math.isfinite(float(value)) or float(value) < 0:
         raise InputError(f"{name} must be finite and ≥ 0, got {value}", column=name)
     return float(value)
+
+
+def _from_table(
+    applications: object, municipal_extra: object, regional_extra: object
+) -> tuple[object, object, object]:
+    """Applications and the extra matching from an applications table's columns."""
+    if not isinstance(applications, pd.DataFrame):
+        return applications, municipal_extra, regional_extra
+    if "application" not in applications.columns:
+        raise InputError(
+            "the applications table needs the column 'application' (Ansökan ofördelade medel)",
+            column="application",
+        )
+    extras = []
+    for column, given in (("municipal_extra", municipal_extra), ("regional_extra", regional_extra)):
+        if column in applications.columns and given is not None:
+            raise InputError(
+                f"{column} is given twice: as a column of the applications table and as an "
+                "argument",
+                column=column,
+            )
+        extras.append(applications[column] if column in applications.columns else given)
+    return applications["application"], extras[0], extras[1]
 
 
 def _series(values: object, column: str) -> pd.Series:

@@ -85,11 +85,19 @@ def test_bad_input_gives_exit_code_2_and_a_message(
     units_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert _run("report", str(units_csv), "--budget", "1e6", "--output", "x.html") == 2
-    assert "finsam-opt: parameter budget (1,000,000 kr) must be at least" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "finsam-opt report: parameter budget (1,000,000 kr) must be at least" in err
     assert _run("compare", str(tmp_path / "missing.csv")) == 2
     assert "missing.csv: file not found" in capsys.readouterr().err
     assert _run("simulate", str(units_csv), "--budget-path", "20e6,lots", "--no-progress") == 2
     assert "--budget-path: not an amount: 'lots'" in capsys.readouterr().err
+    broken = tmp_path / "changes.csv"
+    broken.write_text('year,action,unit\n2,"join\n', encoding="utf-8")  # an unclosed quote
+    argv = ["simulate", str(units_csv), "--changes", str(broken), "--no-progress"]
+    assert _run(*argv) == 2
+    err = capsys.readouterr().err
+    assert "finsam-opt simulate: changes.csv: not a readable CSV table" in err
+    assert "Traceback" not in err
 
 
 def test_amounts_accept_spaces_and_exponents() -> None:

@@ -50,6 +50,17 @@ def test_a_policy_that_cannot_fit_is_recorded_budget_by_budget(example) -> None:
     assert np.isnan(curve["balancing_scalar"].iloc[1])
 
 
+def test_a_staircase_is_applied(example: fo.NationalExample) -> None:
+    params = fo.Parameters(budget=339e6, staircase=fo.EXAMPLE_STAIRCASE)
+    budgets = [339e6, 300e6, 290e6]
+    curve = fo.balancing_curve(example.units, params, budgets)
+    summary = fo.compare(example.units, params, budgets=budgets).summary
+    np.testing.assert_allclose(curve["balancing_scalar"], summary["balancing_scalar"], rtol=1e-12)
+    np.testing.assert_allclose(curve["unallocated"], summary["unallocated"], atol=1e-6)
+    plain = fo.balancing_curve(example.units, example.parameters, budgets)
+    assert not np.allclose(curve["balancing_scalar"], plain["balancing_scalar"])  # it mattered
+
+
 @pytest.mark.parametrize(
     ("budgets", "policies", "message"),
     [

@@ -4,14 +4,15 @@
 ``args.function`` to its ``run_*`` like every other subcommand. No model logic
 here: each reads the unit table (CSV or xlsx, Swedish or English headers, via
 :func:`finsam_opt.io.read_units`), calls the API, prints a short summary and
-writes the files asked for.
+writes the files asked for. Bad input raises :class:`~finsam_opt.errors.FinsamError`,
+which ``cli.main`` turns into one line on stderr and exit code 2, as for every
+subcommand.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -23,8 +24,9 @@ from finsam_opt.analysis.labels import LANGUAGES
 from finsam_opt.analysis.report import write_report
 from finsam_opt.analysis.simulate import CARRY, simulate
 from finsam_opt.arguments import fraction, kronor
-from finsam_opt.errors import FinsamError, InputError
+from finsam_opt.errors import InputError
 from finsam_opt.io.tables import read_units
+from finsam_opt.national import NATIONAL_BUDGET
 from finsam_opt.parameters import Parameters
 from finsam_opt.policies import DEFICIT_POLICIES
 from finsam_opt.solvers import SOLVERS
@@ -38,9 +40,6 @@ __all__ = [
     "run_report",
     "run_simulate",
 ]
-
-_DEFAULT_BUDGET = 339_000_000.0
-_EXIT_INPUT = 2
 
 Subparsers = Any  # argparse's _SubParsersAction is private
 
@@ -87,7 +86,7 @@ def add_simulate_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     _common(parser)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--first-year", type=int, default=1, help="label of the first year")
-    parser.add_argument("--budget", type=kronor, default=_DEFAULT_BUDGET, help="kronor a year")
+    parser.add_argument("--budget", type=kronor, default=NATIONAL_BUDGET, help="kronor a year")
     parser.add_argument("--budget-path", help="one budget per year, comma-separated (kronor)")
     parser.add_argument("--population-growth", type=float, default=0.0, help="a year, e.g. 0.01")
     parser.add_argument("--support-growth", type=float, default=0.0, help="a year, e.g. 0.02")
@@ -112,7 +111,7 @@ def add_report_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         "(for comparisons and simulations use their --report option).",
     )
     _common(parser)
-    parser.add_argument("--budget", type=kronor, default=_DEFAULT_BUDGET, help="kronor")
+    parser.add_argument("--budget", type=kronor, default=NATIONAL_BUDGET, help="kronor")
     parser.add_argument("--policy", choices=list(DEFICIT_POLICIES), default="raise-limit")
     parser.add_argument("--output", required=True, help="the HTML file to write")
     parser.add_argument("--plot", help="also write the allocation plot (PNG or SVG)")
@@ -127,26 +126,12 @@ def add_analysis_commands(subparsers: Subparsers) -> None:
     add_report_parser(subparsers)
 
 
-def _guarded(body: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return body(args)
-        except (FinsamError, OSError, pd.errors.ParserError) as error:
-            print(f"finsam-opt: {error}", file=sys.stderr)
-            return _EXIT_INPUT
-
-    run.__doc__ = body.__doc__
-    run.__name__ = body.__name__
-    return run
-
-
-@_guarded
 def run_compare(args: argparse.Namespace) -> int:
-    """Run ``finsam-opt compare``; returns the exit code (0, or 2 for bad input)."""
+    """Run ``finsam-opt compare``; returns the exit code 0."""
     from finsam_opt.analysis.plots import plot_comparison
 
     units = read_units(args.units)
-    budgets = args.budget or [_DEFAULT_BUDGET]
+    budgets = args.budget or [NATIONAL_BUDGET]
     params = Parameters(budget=budgets[0], decrease_limit=args.decrease_limit)
     result = compare(units, params, args.policy, budgets, args.baseline, args.solver)
     shown = [
@@ -171,9 +156,8 @@ def run_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-@_guarded
 def run_simulate(args: argparse.Namespace) -> int:
-    """Run ``finsam-opt simulate``; returns the exit code (0, or 2 for bad input)."""
+    """Run ``finsam-opt simulate``; returns the exit code 0."""
     from finsam_opt.analysis.plots import plot_glide_paths
 
     units = read_units(args.units)
@@ -184,7 +168,7 @@ def run_simulate(args: argparse.Namespace) -> int:
             path = [kronor(b) for b in args.budget_path.split(",")]
         except argparse.ArgumentTypeError as error:
             raise InputError(f"--budget-path: {error}", column="budget_path") from None
-    changes = changes_from_frame(pd.read_csv(args.changes)) if args.changes else ()
+    changes = changes_from_frame(_read_csv(args.changes)) if args.changes else ()
     result = simulate(
         units,
         params,
@@ -223,9 +207,8 @@ def run_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-@_guarded
 def run_report(args: argparse.Namespace) -> int:
-    """Run ``finsam-opt report``; returns the exit code (0, or 2 for bad input)."""
+    """Run ``finsam-opt report``; returns the exit code 0."""
     from finsam_opt.analysis.plots import plot_allocation
 
     units = read_units(args.units)
@@ -241,6 +224,13 @@ def run_report(args: argparse.Namespace) -> int:
         f"report written to {args.output}"
     )
     return 0
+
+
+def _read_csv(path: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path)
+    except ValueError as error:  # pandas' parser errors, an empty file
+        raise InputError(f"{Path(path).name}: not a readable CSV table ({error})") from None
 
 
 def _text(frame: pd.DataFrame) -> str:

@@ -43,7 +43,8 @@ def balancing_curve(
     (exact, the fast solver), so a curve of hundreds of budgets costs milliseconds; each
     row equals the ``allocate`` call at that budget. A policy that cannot fit some
     budget (a custom policy) is solved budget by budget instead and its failures
-    recorded in ``error``; the curve goes on.
+    recorded in ``error``; the curve goes on. With an equity staircase (which the
+    batch solver does not apply) every budget is solved by ``allocate``.
 
     Parameters
     ----------
@@ -98,10 +99,12 @@ def balancing_curve(
 def _one_policy(
     units: pd.DataFrame, params: Parameters, budgets: list[float], policy: Policy
 ) -> pd.DataFrame:
+    if params.staircase is not None:  # the batch solver does not apply the staircase
+        return _one_by_one(units, params, budgets, policy)
     try:
         batch = allocate_batch(units, np.asarray(budgets), policy, params=params)
     except SolverError:
-        return pd.DataFrame([_single(units, params, b, policy) for b in budgets])
+        return _one_by_one(units, params, budgets, policy)
     deficit = batch.phase > 0
     return pd.DataFrame(
         {
@@ -115,6 +118,12 @@ def _one_policy(
             "error": None,
         }
     )
+
+
+def _one_by_one(
+    units: pd.DataFrame, params: Parameters, budgets: list[float], policy: Policy
+) -> pd.DataFrame:
+    return pd.DataFrame([_single(units, params, budget, policy) for budget in budgets])
 
 
 def _single(
