@@ -6,6 +6,8 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+pytest_plugins = ["pytester"]  # tests/test_headless.py runs a test file in a fresh session
+
 settings.register_profile(
     "ci",
     derandomize=True,

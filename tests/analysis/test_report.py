@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +11,7 @@ import pytest
 from PIL import Image
 
 import finsam_opt as fo
+from headless import chromium
 
 PARAMS = fo.Parameters(budget=20_000_000)
 EVIL = '<script>alert("x")</script>'
@@ -87,32 +86,12 @@ def test_bad_arguments_are_refused() -> None:
         fo.report_html(fo.allocate(fo.example_units(), PARAMS), lang="fi")
 
 
-def _chromium(*arguments: str, profile: Path) -> subprocess.CompletedProcess[str]:
-    binary = shutil.which("chromium")
-    assert binary is not None, "chromium is not installed (CI installs it: see .ci/run)"
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        f"--user-data-dir={profile}",
-    ]
-    return subprocess.run(
-        [binary, *flags, *arguments], capture_output=True, text=True, timeout=120, check=True
-    )
-
-
 def test_a_headless_browser_renders_the_report(tmp_path: Path) -> None:
     comparison = fo.compare(_units_with_awkward_ids(), PARAMS, budgets=[19e6, 20e6])
     page = fo.write_report(comparison, tmp_path / "comparison.html", lang="en")
     url = page.resolve().as_uri()
 
-    loaded = _chromium("--enable-logging=stderr", "--dump-dom", url, profile=tmp_path / "dom")
+    loaded = chromium("--enable-logging=stderr", "--dump-dom", url, profile=tmp_path / "dom")
     assert "CONSOLE" not in loaded.stderr  # the page logged no errors (e.g. uncaught script)
     dom = loaded.stdout
     assert "<h1>Comparison of policies</h1>" in dom
@@ -123,7 +102,7 @@ def test_a_headless_browser_renders_the_report(tmp_path: Path) -> None:
     assert "&lt;script&gt;" in dom
 
     shot = tmp_path / "comparison.png"
-    _chromium(
+    chromium(
         f"--screenshot={shot}", "--window-size=1200,2000", url, profile=tmp_path / "profile-shot"
     )
     assert shot.exists()
