@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 import finsam_opt as fo
-from finsam_opt.synthetic import municipality_populations
+from finsam_opt.datasets.synthetic import municipality_populations
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT.parent.parent / "shared" / "data" / "municipalities.csv"

@@ -31,10 +31,10 @@ from pathlib import Path
 import numpy as np
 
 import finsam_opt as fo
-from finsam_opt.damping import Phase, allocation_at, polish, solve_exact
-from finsam_opt.model import compute_quantities
-from finsam_opt.policies import DEFICIT_POLICIES
-from finsam_opt.units import validate_units
+from finsam_opt.domain.units import validate_units
+from finsam_opt.engine.damping import Phase, allocation_at, polish, solve_exact
+from finsam_opt.engine.model import compute_quantities
+from finsam_opt.engine.policies import DEFICIT_POLICIES
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (80, 1_000, 10_000, 100_000, 1_000_000)
@@ -108,7 +108,7 @@ def _pulp_peer(name: str) -> Callable[[Instance], Run]:
     def run(inst: Instance) -> Run:
         import pulp
 
-        from finsam_opt.solvers.pulp_lp import build_problem, pulp_solver
+        from finsam_opt.engine.solvers.pulp_lp import build_problem, pulp_solver
 
         available = inst.params.budget
         build, (problem, x, rate, unit) = _timed(lambda: build_problem(inst.phase, available))
@@ -123,7 +123,7 @@ def _pulp_peer(name: str) -> Callable[[Instance], Run]:
 
 
 def peer_scipy(inst: Instance) -> Run:
-    from finsam_opt.solvers.scipy_lp import solve
+    from finsam_opt.engine.solvers.scipy_lp import solve
 
     seconds, sol = _timed(lambda: solve(inst.phase, inst.params.budget))
     return Run(0.0, seconds, sol.rate, sol.allocation)
@@ -377,7 +377,7 @@ def run_variants(
         batch_times.append(seconds)
     # The kernel alone on the deficit rows' phases of the same variants.
     rows = np.flatnonzero(batch.phase == 1)
-    from finsam_opt.batch import _constants, _phase_bounds, _quantities
+    from finsam_opt.engine.batch import _constants, _phase_bounds, _quantities
 
     table = validate_units(case.units, case.params)
     q = _quantities(table, _constants(budgets, None))

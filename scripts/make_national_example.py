@@ -1,4 +1,4 @@
-"""Generate the national example dataset shipped in src/finsam_opt/data/ (run once).
+"""Generate the national example dataset shipped in src/finsam_opt/datasets/data/ (run once).
 
     PYTHONPATH=src python3 scripts/make_national_example.py /work/shared/data
 
@@ -20,7 +20,7 @@ import pandas as pd
 
 SEED = 20_260_101
 BUDGET = 339_000_000
-OUT = Path(__file__).resolve().parent.parent / "src" / "finsam_opt" / "data"
+OUT = Path(__file__).resolve().parent.parent / "src" / "finsam_opt" / "datasets" / "data"
 OUTSIDE_STOCKHOLM = ["0125", "0123", "0139", "0140", "0184", "0186"]  # data README
 N_OUTSIDE_ELSEWHERE = 14
 CHUNK_SIZES = [2, 3, 4, 4, 5, 5, 6, 7]

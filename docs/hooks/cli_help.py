@@ -10,7 +10,7 @@ import argparse
 import contextlib
 import io
 
-from finsam_opt import cli
+from finsam_opt.cli import app as cli
 
 MARKER = "<!-- cli-help -->"
 

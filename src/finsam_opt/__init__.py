@@ -9,7 +9,8 @@ The public API::
     extra = fo.redistribute(applications, result, params, units=units)   # ofördelade medel
 """
 
-from finsam_opt.allocate import allocate, ideal_allocation
+from importlib.metadata import version as _distribution_version
+
 from finsam_opt.analysis import (
     Comparison,
     Diagnostics,
@@ -29,23 +30,28 @@ from finsam_opt.analysis import (
     simulate,
     write_report,
 )
-from finsam_opt.batch import BatchAllocation, allocate_batch, solve_batch
-from finsam_opt.binding import BINDING_RULES, SURPLUS_BINDING_RULES
-from finsam_opt.damping import Phase, PhaseKind
+from finsam_opt.datasets.examples import example_units
+from finsam_opt.datasets.national import NationalExample, national_example
+from finsam_opt.datasets.synthetic import SyntheticCase, synthetic_units, write_synthetic
+from finsam_opt.domain.municipalities import (
+    Aggregation,
+    aggregate_municipalities,
+    previous_allocations,
+)
+from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.staircase import EXAMPLE_STAIRCASE, Staircase
+from finsam_opt.domain.units import excess_equity
+from finsam_opt.engine.allocate import allocate, ideal_allocation
+from finsam_opt.engine.batch import BatchAllocation, allocate_batch, solve_batch
+from finsam_opt.engine.binding import BINDING_RULES, SURPLUS_BINDING_RULES
+from finsam_opt.engine.damping import Phase, PhaseKind
+from finsam_opt.engine.model import Scenario
+from finsam_opt.engine.policies import DEFICIT_POLICIES, PhaseRule, Policy
+from finsam_opt.engine.result import Allocation
+from finsam_opt.engine.solvers import SOLVERS
+from finsam_opt.engine.surplus import SURPLUS_POLICIES, Redistribution, redistribute
 from finsam_opt.errors import FinsamError, InputError, SolverError, VerificationError
-from finsam_opt.examples import example_units
-from finsam_opt.model import Scenario
-from finsam_opt.municipalities import Aggregation, aggregate_municipalities, previous_allocations
-from finsam_opt.national import NationalExample, national_example
-from finsam_opt.parameters import Parameters
-from finsam_opt.policies import DEFICIT_POLICIES, PhaseRule, Policy
-from finsam_opt.process import ROUNDS, AllocationYear, Round
-from finsam_opt.result import Allocation
-from finsam_opt.solvers import SOLVERS
-from finsam_opt.staircase import EXAMPLE_STAIRCASE, Staircase
-from finsam_opt.surplus import SURPLUS_POLICIES, Redistribution, redistribute
-from finsam_opt.synthetic import SyntheticCase, synthetic_units, write_synthetic
-from finsam_opt.units import excess_equity
+from finsam_opt.year.process import ROUNDS, AllocationYear, Round
 
 __all__ = [
     "BINDING_RULES",
@@ -105,4 +111,4 @@ __all__ = [
     "write_synthetic",
 ]
 
-__version__ = "0.1.0"
+__version__ = _distribution_version("finsam_opt")

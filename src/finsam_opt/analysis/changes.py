@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from finsam_opt.domain.units import UNIT_COLUMNS
 from finsam_opt.errors import InputError, describe_units
-from finsam_opt.units import UNIT_COLUMNS
 
 __all__ = [
     "Change",

@@ -10,14 +10,14 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from finsam_opt.allocate import allocate
 from finsam_opt.analysis.diagnostics import diagnose
+from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.units import validate_units
+from finsam_opt.engine.allocate import allocate
+from finsam_opt.engine.policies import DEFICIT_POLICIES, Policy, resolve_policy
+from finsam_opt.engine.result import Allocation
+from finsam_opt.engine.solvers import get_solver
 from finsam_opt.errors import InputError
-from finsam_opt.parameters import Parameters
-from finsam_opt.policies import DEFICIT_POLICIES, Policy, resolve_policy
-from finsam_opt.result import Allocation
-from finsam_opt.solvers import get_solver
-from finsam_opt.units import validate_units
 
 __all__ = ["Comparison", "compare"]
 

@@ -8,13 +8,13 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from finsam_opt.allocate import allocate
 from finsam_opt.analysis.compare import check_budgets, check_policies
-from finsam_opt.batch import allocate_batch
+from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.units import validate_units
+from finsam_opt.engine.allocate import allocate
+from finsam_opt.engine.batch import allocate_batch
+from finsam_opt.engine.policies import Policy
 from finsam_opt.errors import SolverError
-from finsam_opt.parameters import Parameters
-from finsam_opt.policies import Policy
-from finsam_opt.units import validate_units
 
 __all__ = ["CURVE_COLUMNS", "balancing_curve"]
 

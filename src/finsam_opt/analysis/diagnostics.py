@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from finsam_opt.result import Allocation
+from finsam_opt.engine.result import Allocation
 
 __all__ = ["Diagnostics", "diagnose", "population_weighted_gini"]
 

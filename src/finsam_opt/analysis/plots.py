@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 from finsam_opt.analysis.compare import Comparison
-from finsam_opt.analysis.labels import check_language, label
 from finsam_opt.analysis.simulate import Simulation
+from finsam_opt.engine.result import Allocation
 from finsam_opt.errors import InputError
-from finsam_opt.result import Allocation
+from finsam_opt.language.words import check_language, label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Mapping
 from datetime import date
 from functools import partial
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,10 +24,10 @@ import pandas as pd
 from finsam_opt.analysis import plots
 from finsam_opt.analysis.compare import Comparison
 from finsam_opt.analysis.diagnostics import diagnose
-from finsam_opt.analysis.labels import check_language, label
 from finsam_opt.analysis.simulate import Simulation
+from finsam_opt.engine.result import Allocation
 from finsam_opt.errors import InputError
-from finsam_opt.result import Allocation
+from finsam_opt.language.words import check_language, label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -244,9 +245,7 @@ def report_html(obj: Reportable, lang: str = "sv", title: str | None = None) -> 
             f"a report needs an Allocation, Comparison or Simulation, got {type(obj).__name__}"
         )
     heading = _e(title or label(key, lang))
-    from finsam_opt import __version__
-
-    meta = f"{label('generated', lang)} {__version__}, {date.today().isoformat()}"
+    meta = f"{label('generated', lang)} {version('finsam_opt')}, {date.today().isoformat()}"
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'

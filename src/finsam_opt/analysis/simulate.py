@@ -10,15 +10,15 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from finsam_opt.allocate import allocate
 from finsam_opt.analysis.changes import Change, apply_change, check_changes
 from finsam_opt.analysis.diagnostics import diagnose
+from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.units import validate_units
+from finsam_opt.engine.allocate import allocate
+from finsam_opt.engine.policies import Policy, resolve_policy
+from finsam_opt.engine.result import Allocation
+from finsam_opt.engine.solvers import get_solver
 from finsam_opt.errors import InputError, describe_units
-from finsam_opt.parameters import Parameters
-from finsam_opt.policies import Policy, resolve_policy
-from finsam_opt.result import Allocation
-from finsam_opt.solvers import get_solver
-from finsam_opt.units import validate_units
 
 __all__ = ["CARRY", "Simulation", "simulate"]
 

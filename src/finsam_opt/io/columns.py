@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from finsam_opt.io.numbers import AMOUNT_UNITS
+from finsam_opt.language.words import SWEDISH_HEADERS
 
 __all__ = [
     "AMOUNT_COLUMNS",
@@ -22,27 +23,6 @@ __all__ = [
     "normalize_header",
     "parse_header",
 ]
-
-SWEDISH_HEADERS: dict[str, str] = {
-    "unit": "Förbund",
-    "municipality_code": "Kommunkod",
-    "municipality_name": "Kommun",
-    "region": "Region",
-    "year": "År",
-    "population": "Invånare 16-64",
-    "support_measure": "Försörjningsmått",
-    "previous_allocation": "Föregående års tilldelning",
-    "requested": "Ansökt belopp",
-    "municipal_match": "Kommunernas bidrag",
-    "regional_match": "Regionens bidrag",
-    "equity": "Eget kapital",
-    "turnover": "Omsättning",
-    "application": "Ansökan ofördelade medel",
-    "municipal_extra": "Kommunernas extra bidrag",
-    "regional_extra": "Regionens extra bidrag",
-    "comment": "Kommentar",
-}
-"""The Swedish header written for each canonical column."""
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "unit": ("samordningsförbund", "forbund", "unit_id"),

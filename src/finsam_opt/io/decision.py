@@ -18,12 +18,12 @@ import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from finsam_opt.engine.result import Allocation
 from finsam_opt.errors import InputError
 from finsam_opt.io.columns import normalize_header
 from finsam_opt.io.numbers import parse_number
 from finsam_opt.io.raw import read_cells
 from finsam_opt.io.safe import neutralise, restore, write_atomically
-from finsam_opt.result import Allocation
 
 __all__ = [
     "DECISION_HEADERS",

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from finsam_opt.engine.surplus import Redistribution
 from finsam_opt.io.decision import write_table
-from finsam_opt.surplus import Redistribution
 
 __all__ = ["redistribution_frame", "redistribution_parameter_rows", "write_redistribution"]
 

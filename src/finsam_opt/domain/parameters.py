@@ -1,0 +1,95 @@
+"""Model parameters: the budget and the constants of the allocation formula."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from finsam_opt.domain.staircase import Staircase
+from finsam_opt.errors import InputError
+
+__all__ = ["Parameters"]
+
+_WEIGHT_SUM_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Parameters of one year's allocation (MODEL.md §2).
+
+    Parameters
+    ----------
+    budget : float
+        The state budget B to distribute, kronor (339 000 000 since 2016).
+    base_amount : float
+        The base amount b every unit receives first, kronor (*grundtilldelning*).
+    weight_support : float
+        Weight of the support measure (*försörjningsmått*) in the need key.
+    weight_population : float
+        Weight of the population aged 16–64 in the need key; the two weights sum to 1.
+    decrease_limit : float
+        Largest decrease d from last year's allocation that the floor allows, in [0, 1).
+    rounding_unit : int
+        Decided amounts are whole multiples of this many kronor (1, or 1 000 for tkr).
+    staircase : Staircase or None
+        The equity staircase (MODEL.md §7); when set, the unit table must have the
+        columns ``equity`` and ``turnover`` for every unit. None: no equity rule.
+    exempt_excess_equity : bool
+        With a staircase, a unit whose equity exceeds its staircase level has no
+        floor (MODEL.md §4, Försäkringskassan's 2015 rule).
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> fo.Parameters(budget=339_000_000).decrease_limit
+    0.1
+    """
+
+    budget: float
+    base_amount: float = 400_000.0
+    weight_support: float = 0.75
+    weight_population: float = 0.25
+    decrease_limit: float = 0.10
+    rounding_unit: int = 1
+    staircase: Staircase | None = None
+    exempt_excess_equity: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("budget", "base_amount", "weight_support", "weight_population"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise InputError(f"parameter {name} must be a number, got {value!r}", column=name)
+            if not math.isfinite(value) or value < 0:
+                raise InputError(
+                    f"parameter {name} must be finite and ≥ 0, got {value}", column=name
+                )
+        total = self.weight_support + self.weight_population
+        if abs(total - 1.0) > _WEIGHT_SUM_TOLERANCE:
+            raise InputError(
+                "parameters weight_support and weight_population must sum to 1, "
+                f"got {self.weight_support} + {self.weight_population} = {total}",
+                column="weight_support",
+            )
+        d = self.decrease_limit
+        if isinstance(d, bool) or not isinstance(d, (int, float)) or not 0 <= d < 1:
+            raise InputError(
+                f"parameter decrease_limit must be in [0, 1), got {d!r}", column="decrease_limit"
+            )
+        unit = self.rounding_unit
+        if isinstance(unit, bool) or not isinstance(unit, int) or unit < 1:
+            raise InputError(
+                f"parameter rounding_unit must be a whole number of kronor ≥ 1, got {unit!r}",
+                column="rounding_unit",
+            )
+        if self.staircase is not None and not isinstance(self.staircase, Staircase):
+            raise InputError(
+                f"parameter staircase must be a Staircase or None, got "
+                f"{type(self.staircase).__name__}",
+                column="staircase",
+            )
+        if not isinstance(self.exempt_excess_equity, bool):
+            raise InputError(
+                f"parameter exempt_excess_equity must be True or False, got "
+                f"{self.exempt_excess_equity!r}",
+                column="exempt_excess_equity",
+            )

@@ -1,0 +1,282 @@
+"""The unit table and its validation gate.
+
+A *unit* is a samordningsförbund. Users pass a :class:`pandas.DataFrame` indexed by
+unit id with the columns of MODEL.md §2; :func:`validate_units` checks all of it
+in one place, before any arithmetic, and returns a :class:`UnitTable` of plain
+float arrays in which "missing" has been given its model meaning.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.staircase import Staircase
+from finsam_opt.errors import InputError, describe_units
+
+__all__ = [
+    "EQUITY_COLUMNS",
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "UNIT_COLUMNS",
+    "UnitTable",
+    "excess_equity",
+    "validate_units",
+]
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("population", "support_measure")
+"""Columns every unit table must have; a missing value is an error."""
+
+OPTIONAL_COLUMNS: tuple[str, ...] = (
+    "previous_allocation",
+    "requested",
+    "municipal_match",
+    "regional_match",
+)
+"""Columns that may be absent or NaN: no previous allocation is a new unit, no
+request or matching is no limit."""
+
+UNIT_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+EQUITY_COLUMNS: tuple[str, ...] = ("equity", "turnover")
+"""Equity capital and turnover, kronor (MODEL.md §7): optional, but required together
+for every unit when ``Parameters.staircase`` is set."""
+
+_KNOWN_COLUMNS: tuple[str, ...] = UNIT_COLUMNS + EQUITY_COLUMNS
+
+_NEAR_MISS_CUTOFF = 0.85
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    """Validated unit data as float arrays, one entry per unit, in the input's order.
+
+    ``previous_allocation`` is NaN for a new unit; ``requested``,
+    ``municipal_match`` and ``regional_match`` are ``inf`` where no limit was given.
+    ``equity`` and ``turnover`` are NaN where not given. All amounts are kronor.
+    """
+
+    ids: pd.Index
+    population: np.ndarray
+    support_measure: np.ndarray
+    previous_allocation: np.ndarray
+    requested: np.ndarray
+    municipal_match: np.ndarray
+    regional_match: np.ndarray
+    equity: np.ndarray | None = None
+    turnover: np.ndarray | None = None
+
+    @property
+    def size(self) -> int:
+        """Number of units."""
+        return len(self.ids)
+
+    @property
+    def is_new(self) -> np.ndarray:
+        """True for units without a previous allocation (no floor)."""
+        return np.isnan(self.previous_allocation)
+
+    def excess_equity(self, params: Parameters) -> np.ndarray:
+        """Excess equity E_i over the staircase level, kronor; zeros without a staircase."""
+        if params.staircase is None or self.equity is None or self.turnover is None:
+            return np.zeros(self.size)
+        return params.staircase.excess(self.equity, self.turnover)
+
+
+def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
+    """Check a unit table against every input rule and return it as arrays.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        Indexed by unit id, with the columns ``population`` and ``support_measure``
+        and optionally ``previous_allocation``, ``requested``, ``municipal_match``
+        and ``regional_match`` (kronor; NaN or a missing column means "none"), and
+        ``equity`` and ``turnover`` (kronor; required for every unit when
+        ``params.staircase`` is set, ignored otherwise).
+    params : Parameters
+        The year's parameters; the budget must pay every unit's base amount.
+
+    Returns
+    -------
+    UnitTable
+
+    Raises
+    ------
+    InputError
+        Naming the unit(s), the column and the rule, for the first rule broken.
+    """
+    if not isinstance(units, pd.DataFrame):
+        raise InputError(f"units must be a pandas DataFrame, got {type(units).__name__}")
+    if len(units) == 0:
+        raise InputError("the unit table has no units")
+    _check_ids(units.index)
+    _check_column_names(units.columns)
+
+    equity_required = params.staircase is not None
+    if equity_required:
+        for name in EQUITY_COLUMNS:
+            if name not in units.columns:
+                raise InputError(
+                    f"the unit table lacks column '{name}', required (with "
+                    f"{' and '.join(map(repr, EQUITY_COLUMNS))}) when parameters.staircase is set",
+                    column=name,
+                )
+    arrays = {
+        name: _numeric_column(
+            units,
+            name,
+            required=name in REQUIRED_COLUMNS or (equity_required and name in EQUITY_COLUMNS),
+        )
+        for name in _KNOWN_COLUMNS
+    }
+    for name in REQUIRED_COLUMNS:
+        if not arrays[name].sum() > 0:
+            raise InputError(
+                f"column '{name}' must have a positive total over all units, got 0",
+                column=name,
+            )
+    n = len(units)
+    if params.budget < n * params.base_amount:
+        raise InputError(
+            f"parameter budget ({params.budget:,.0f} kr) must be at least the number of units "
+            f"× base_amount ({n} × {params.base_amount:,.0f} = {n * params.base_amount:,.0f} kr)",
+            column="budget",
+        )
+    no_limit = {
+        name: np.where(np.isnan(arrays[name]), np.inf, arrays[name])
+        for name in ("requested", "municipal_match", "regional_match")
+    }
+    return UnitTable(
+        ids=units.index.copy(),
+        population=arrays["population"],
+        support_measure=arrays["support_measure"],
+        previous_allocation=arrays["previous_allocation"],
+        **no_limit,
+        equity=arrays["equity"],
+        turnover=arrays["turnover"],
+    )
+
+
+def excess_equity(units: pd.DataFrame, staircase: Staircase) -> pd.Series:
+    """Equity above the staircase level, E_i = max(0, Q_i − fraction(T_i)·T_i) (MODEL.md §7).
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        Indexed by unit id, with the columns ``equity`` and ``turnover`` (kronor,
+        given for every unit); other columns are ignored.
+    staircase : Staircase
+
+    Returns
+    -------
+    pandas.Series
+        Kronor ≥ 0, indexed by unit id, named ``excess_equity``.
+
+    Examples
+    --------
+    >>> import pandas as pd, finsam_opt as fo
+    >>> units = pd.DataFrame({"equity": [3e6, 1e6], "turnover": [10e6, 10e6]}, index=["A", "B"])
+    >>> fo.excess_equity(units, fo.EXAMPLE_STAIRCASE).tolist()
+    [1500000.0, 0.0]
+    """
+    if not isinstance(units, pd.DataFrame):
+        raise InputError(f"units must be a pandas DataFrame, got {type(units).__name__}")
+    if not isinstance(staircase, Staircase):
+        raise InputError(
+            f"staircase must be a Staircase, got {type(staircase).__name__}", column="staircase"
+        )
+    _check_ids(units.index)
+    for name in EQUITY_COLUMNS:
+        if name not in units.columns:
+            raise InputError(
+                f"the unit table lacks column '{name}', needed for excess equity", column=name
+            )
+    equity, turnover = (
+        _numeric_column(units, name, required=True, rule="must be given for excess equity")
+        for name in EQUITY_COLUMNS
+    )
+    return pd.Series(
+        staircase.excess(equity, turnover), index=units.index.copy(), name="excess_equity"
+    )
+
+
+def _check_ids(index: pd.Index) -> None:
+    missing = index.isna()
+    if missing.any():
+        rows = [int(i) + 1 for i in np.flatnonzero(missing)]
+        raise InputError(f"unit id is missing in row(s) {rows[:5]} of the unit table")
+    duplicated = index[index.duplicated()].unique()
+    if len(duplicated):
+        raise InputError(
+            f"duplicate unit ids: {describe_units(list(duplicated))} appear more than once",
+            units=list(duplicated),
+        )
+
+
+def _check_column_names(columns: pd.Index) -> None:
+    names = [str(c) for c in columns]
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        listed = ", ".join(f"'{c}'" for c in missing)
+        raise InputError(f"the unit table lacks required column(s) {listed}", column=missing[0])
+    # A misspelt optional column would silently mean "no floor" or "no limit".
+    for name in names:
+        if name in _KNOWN_COLUMNS:
+            continue
+        close = difflib.get_close_matches(name, _KNOWN_COLUMNS, n=1, cutoff=_NEAR_MISS_CUTOFF)
+        if close:
+            raise InputError(
+                f"unknown column '{name}' in the unit table (did you mean '{close[0]}'?)",
+                column=name,
+            )
+
+
+def _numeric_column(
+    units: pd.DataFrame, name: str, *, required: bool, rule: str | None = None
+) -> np.ndarray:
+    if name not in units.columns:
+        return np.full(len(units), np.nan)
+    column = units[name]
+    if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
+        converted = pd.to_numeric(column, errors="coerce")
+        bad = converted.isna() & column.notna()
+        if pd.api.types.is_bool_dtype(column):
+            bad = column.notna()
+        if bad.any():
+            ids = list(units.index[bad.to_numpy()])
+            value = column[bad].iloc[0]
+            value = value.item() if isinstance(value, np.generic) else value
+            raise InputError(
+                f"{describe_units(ids)}: {name} must be a number, got {value!r}",
+                column=name,
+                units=ids,
+            )
+        column = converted
+    values = column.to_numpy(dtype=float, na_value=np.nan)
+    rules = [
+        (
+            np.isnan(values) if required else np.zeros(len(values), bool),
+            rule
+            or (
+                "must be given"
+                if name in REQUIRED_COLUMNS
+                else "must be given when parameters.staircase is set"
+            ),
+            "NaN",
+        ),
+        (np.isinf(values), "must be finite", None),
+        (values < 0, "must be ≥ 0", None),
+    ]
+    for broken, broken_rule, shown in rules:
+        if broken.any():
+            ids = list(units.index[broken])
+            got = shown or f"{values[broken][0]:g}"
+            raise InputError(
+                f"{describe_units(ids)}: {name} {broken_rule}, got {got}", column=name, units=ids
+            )
+    return values

@@ -1,0 +1,203 @@
+"""allocate(): validate → model quantities → deficit phases → solve → verify → result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.units import UNIT_COLUMNS, UnitTable, validate_units
+from finsam_opt.engine.binding import binding_rules
+from finsam_opt.engine.damping import Phase
+from finsam_opt.engine.model import Quantities, Scenario, compute_quantities, scenario_of
+from finsam_opt.engine.phases import SolvedPhase, first_fitting_phase, solve_exactly
+from finsam_opt.engine.policies import PhaseRule, Policy, resolve_policy
+from finsam_opt.engine.result import Allocation
+from finsam_opt.engine.rounding import id_ranks, round_largest_remainder
+from finsam_opt.engine.solvers import PhaseSolution, get_solver
+from finsam_opt.engine.verify import check_allocation
+from finsam_opt.errors import SolverError
+
+__all__ = ["allocate", "ideal_allocation"]
+
+
+def ideal_allocation(units: pd.DataFrame, params: Parameters) -> pd.Series:
+    """The ideal allocation I = b + (B − N·b)·key of every unit (MODEL.md §3).
+
+    June's first preliminary distribution: no caps, no floors.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The unit table (see :func:`allocate`).
+    params : Parameters
+
+    Returns
+    -------
+    pandas.Series
+        Kronor, indexed by unit id; sums to ``params.budget``.
+
+    Examples
+    --------
+    >>> import pandas as pd, finsam_opt as fo
+    >>> units = pd.DataFrame({"population": [3, 1], "support_measure": [1, 1]}, index=["A", "B"])
+    >>> fo.ideal_allocation(units, fo.Parameters(budget=2_800_000)).round().tolist()
+    [1525000.0, 1275000.0]
+    """
+    table = validate_units(units, params)
+    q = compute_quantities(table, params)
+    return pd.Series(q.ideal, index=table.ids, name="ideal")
+
+
+def allocate(
+    units: pd.DataFrame,
+    params: Parameters,
+    policy: str | Policy = "raise-limit",
+    solver: str = "fast",
+) -> Allocation:
+    """Allocate the budget among the units (MODEL.md §3–5, §8).
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        Indexed by unit id. Required columns ``population`` (inhabitants 16–64)
+        and ``support_measure`` (försörjningsmått); optional
+        ``previous_allocation``, ``requested``, ``municipal_match`` and
+        ``regional_match`` (kronor; NaN or an absent column means a new unit or
+        no limit).
+    params : Parameters
+        Budget and formula constants.
+    policy : str or Policy
+        How a deficit relaxes the floors: ``'raise-limit'`` (default),
+        ``'scale-protection'``, ``'scale-gains'``, or a custom :class:`Policy`.
+    solver : str
+        ``'fast'`` (exact, default), ``'highs'``, ``'cbc'`` or ``'scipy'``; all give
+        the same allocation to the krona.
+
+    Returns
+    -------
+    Allocation
+        ``table`` has the same index and order as ``units``.
+
+    Raises
+    ------
+    InputError
+        Bad input, naming unit, column and rule; nothing is computed.
+    SolverError
+        The solver is unavailable or did not reach an optimum.
+    VerificationError
+        The solved amounts broke a constraint when re-checked.
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> result = fo.allocate(fo.example_units(), fo.Parameters(budget=20_000_000))
+    >>> result.scenario, round(result.decrease_limit, 4)
+    (<Scenario.DEFICIT: 'deficit'>, 0.2469)
+    >>> result.table["allocation_rounded"].tolist()
+    [8794737, 4518421, 2500000, 1865789, 2321053]
+    >>> result.table["binding"].tolist()
+    ['ideal', 'relaxed-floor', 'cap', 'new', 'ideal']
+    """
+    table = validate_units(units, params)
+    chosen = resolve_policy(policy)
+    solve = get_solver(solver)
+
+    q = compute_quantities(table, params)
+    scenario = scenario_of(float(q.target.sum()), params.budget)
+    solved: SolvedPhase | None = None
+    rule: PhaseRule | None = None
+    if scenario is Scenario.DEFICIT:
+        solved, rule = _solve_deficit(chosen, q, params.budget, solve, solver, table.ids)
+    allocation = q.target if solved is None else solved.allocation
+    check_allocation(
+        allocation,
+        q,
+        params.budget,
+        scenario,
+        None if solved is None else solved.phase,
+        table.ids,
+    )
+    rounded = round_largest_remainder(
+        allocation,
+        params.rounding_unit,
+        cap=q.cap,
+        floor=q.floor,
+        tiebreak=id_ranks(table.ids),
+    )
+    return Allocation(
+        table=_decision_table(table, q, allocation, rounded),
+        scenario=scenario,
+        policy=chosen.name,
+        solver=solver,
+        parameters=params,
+        balancing_scalar=0.0 if solved is None else solved.rate,
+        decrease_limit=_effective_limit(params, solved, rule),
+        # A deficit spends the budget exactly (checked above); the rest is float noise.
+        unallocated=0.0 if solved is not None else params.budget - float(allocation.sum()),
+        phase=None if solved is None else solved.number,
+        phase_description=None if rule is None else rule.description,
+    )
+
+
+def _solve_deficit(
+    policy: Policy,
+    q: Quantities,
+    budget: float,
+    solve: Callable[[Phase, float], PhaseSolution],
+    solver: str,
+    ids: pd.Index,
+) -> tuple[SolvedPhase, PhaseRule]:
+    fitting = first_fitting_phase(policy.phases, q, budget)
+    if fitting is None:
+        raise SolverError(f"policy {policy.name!r}: not even its last phase fits the budget")
+    number, phase = fitting
+    return solve_exactly(number, phase, budget, solve, solver, ids), policy.phases[number - 1]
+
+
+def _effective_limit(
+    params: Parameters, solved: SolvedPhase | None, rule: PhaseRule | None
+) -> float | None:
+    if solved is None or rule is None or rule.keeps_floors:
+        return params.decrease_limit
+    if rule.relaxes_limit:
+        return params.decrease_limit + solved.rate
+    return None
+
+
+def _decision_table(
+    table: UnitTable, q: Quantities, allocation: np.ndarray, rounded: np.ndarray
+) -> pd.DataFrame:
+    # Validation turned "no limit" into inf; the table shows the input as given (NaN).
+    inputs = {c: getattr(table, c) for c in UNIT_COLUMNS}
+    inputs = {c: np.where(np.isinf(v), np.nan, v) for c, v in inputs.items()}
+    previous = inputs["previous_allocation"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change_rate = np.where(previous > 0, rounded / previous - 1.0, np.nan)
+    if q.excess_equity is not None:
+        inputs |= {"equity": table.equity, "turnover": table.turnover}
+    equity = {} if q.excess_equity is None else {"excess_equity": q.excess_equity}
+    return pd.DataFrame(
+        {
+            **inputs,
+            "share_population": q.share_population,
+            "share_support": q.share_support,
+            "key": q.key,
+            "ideal": q.ideal,
+            "cap": q.cap,
+            "floor": q.floor,
+            "capped": q.capped,
+            "target": q.target,
+            "protected": q.protected,
+            "new": q.new,
+            **equity,
+            "allocation": allocation,
+            "allocation_rounded": rounded,
+            "change": rounded - previous,
+            "change_rate": change_rate,
+            "binding": binding_rules(allocation, q),
+        },
+        index=table.ids,
+    )

@@ -1,0 +1,169 @@
+"""Deficit policies as lists of damping phases (MODEL.md §5).
+
+A policy is data: a name and a tuple of :class:`PhaseRule`. Each rule turns the
+model quantities (and the previous phase, for chained phases) into a
+:class:`~finsam_opt.engine.damping.Phase`. The first phase whose lower bounds fit in
+the budget is solved; later phases relax further only when earlier ones cannot
+fit. A user defines a custom policy the same way::
+
+    def keep_half(q, previous):
+        return Phase(hi=q.target, lo=(q.capped + q.target) / 2, weight=q.target - q.capped)
+
+    policy = Policy("keep-half", (PhaseRule("keep half of the protection", keep_half),))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from finsam_opt.engine.damping import Phase
+from finsam_opt.engine.model import Quantities
+from finsam_opt.errors import InputError
+
+__all__ = ["DEFICIT_POLICIES", "PhaseRule", "Policy", "resolve_policy"]
+
+BoundsFn = Callable[[Quantities, "Phase | None"], Phase]
+
+
+@dataclass(frozen=True)
+class PhaseRule:
+    """One phase of a policy.
+
+    Parameters
+    ----------
+    description : str
+        What the phase does, in a sentence (shown in results).
+    bounds : callable
+        ``bounds(quantities, previous_phase) -> Phase``; ``previous_phase`` is the
+        phase before this one in the policy, or None for the first.
+    relaxes_limit : bool
+        The rate λ is a uniform raise of the decrease limit (the effective limit is
+        ``decrease_limit + λ``).
+    keeps_floors : bool
+        The phase never cuts a unit below its floor (the limit stays in force).
+
+    Examples
+    --------
+    A phase that lets every protected unit keep half of its protection (kronor):
+
+    >>> import finsam_opt as fo
+    >>> def keep_half(q, previous):  # q: the model quantities, kronor per unit
+    ...     return fo.Phase(hi=q.target, lo=(q.capped + q.target) / 2, weight=q.target - q.capped)
+    >>> policy = fo.Policy("keep-half", (fo.PhaseRule("keep half of the protection", keep_half),))
+    >>> result = fo.allocate(fo.example_units(), fo.Parameters(budget=21_000_000), policy)
+    >>> result.table["allocation_rounded"].tolist()
+    [9261111, 4703555, 2500000, 1947222, 2588112]
+    """
+
+    description: str
+    bounds: BoundsFn
+    relaxes_limit: bool = False
+    keeps_floors: bool = False
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A named deficit policy: phases tried in order until one fits the budget.
+
+    Parameters
+    ----------
+    name : str
+        The policy's name, as reported in ``Allocation.policy``.
+    phases : tuple of PhaseRule
+        The phases, in the order they are tried; at least one.
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> built_in = fo.DEFICIT_POLICIES["scale-gains"]
+    >>> built_in.name, len(built_in.phases)
+    ('scale-gains', 2)
+    >>> renamed = fo.Policy("gains-first", built_in.phases)
+    >>> fo.allocate(fo.example_units(), fo.Parameters(budget=20_000_000), renamed).policy
+    'gains-first'
+    """
+
+    name: str
+    phases: tuple[PhaseRule, ...]
+
+    def __post_init__(self) -> None:
+        if not self.phases:
+            raise InputError(f"policy {self.name!r} has no phases", column="policy")
+
+
+def _raise_limit(q: Quantities, previous: Phase | None) -> Phase:
+    return Phase(hi=q.target, lo=q.capped, weight=np.where(q.protected, q.previous, 0.0))
+
+
+def _scale_protection(q: Quantities, previous: Phase | None) -> Phase:
+    return Phase(hi=q.target, lo=q.capped, weight=q.target - q.capped)
+
+
+def _scale_gains(q: Quantities, previous: Phase | None) -> Phase:
+    lo = np.where(q.protected, q.target, np.maximum(q.floor, q.base))
+    return Phase(hi=q.target, lo=lo, weight=q.target - lo)
+
+
+def _relax_floors(q: Quantities, previous: Phase | None) -> Phase:
+    if previous is None:
+        raise InputError("the floor-relaxing phase of 'scale-gains' needs a phase before it")
+    above_base = previous.lo > q.base
+    return Phase(hi=previous.lo, lo=q.base, weight=np.where(above_base, q.previous, 0.0))
+
+
+DEFICIT_POLICIES: dict[str, Policy] = {
+    "raise-limit": Policy(
+        "raise-limit",
+        (
+            PhaseRule(
+                "the decrease limit is raised by the same amount for every protected unit, "
+                "never below its capped ideal",
+                _raise_limit,
+                relaxes_limit=True,
+            ),
+        ),
+    ),
+    "scale-protection": Policy(
+        "scale-protection",
+        (
+            PhaseRule(
+                "every protected unit keeps the same fraction of its protection",
+                _scale_protection,
+            ),
+        ),
+    ),
+    "scale-gains": Policy(
+        "scale-gains",
+        (
+            PhaseRule(
+                "floors kept; other units' gains above their floor and the base amount are "
+                "scaled by the same factor",
+                _scale_gains,
+                keeps_floors=True,
+            ),
+            PhaseRule(
+                "the floors alone exceed the budget: floors relaxed in proportion to last "
+                "year's allocation, never below the base amount",
+                _relax_floors,
+            ),
+        ),
+    ),
+}
+"""The built-in deficit policies by name; ``raise-limit`` is the default."""
+
+
+def resolve_policy(policy: str | Policy) -> Policy:
+    """A :class:`Policy` from a built-in name or a user's policy object."""
+    if isinstance(policy, Policy):
+        return policy
+    try:
+        return DEFICIT_POLICIES[policy]
+    except (KeyError, TypeError):
+        known = ", ".join(f"'{p}'" for p in DEFICIT_POLICIES)
+        raise InputError(
+            f"unknown deficit policy {policy!r}; choose one of {known} or pass a Policy",
+            column="policy",
+        ) from None

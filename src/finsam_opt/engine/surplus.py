@@ -1,0 +1,595 @@
+"""The surplus round (*ofördelade medel*, MODEL.md §6): redistribute().
+
+When the allocation leaves money over (or units hand funds back late),
+Försäkringskassan lets the units apply for more, each application matched 25/25
+by its municipalities and region. If the applications fit, everyone gets what
+they applied for; otherwise the amount is rationed by a *surplus policy*, which
+like a deficit policy is a list of phases tried in order::
+
+    validate → claims → phases → solve → polish → verify → Redistribution
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.units import validate_units
+from finsam_opt.engine.binding import SURPLUS_BINDING_RULES
+from finsam_opt.engine.damping import Phase, PhaseKind
+from finsam_opt.engine.model import compute_quantities
+from finsam_opt.engine.phases import first_fitting_phase, solve_exactly
+from finsam_opt.engine.result import Allocation
+from finsam_opt.engine.rounding import id_ranks, round_largest_remainder
+from finsam_opt.engine.solvers import SOLVERS, get_solver
+from finsam_opt.engine.verify import check_redistribution
+from finsam_opt.errors import InputError, SolverError, describe_units
+from finsam_opt.language.numbers import format_kronor
+
+__all__ = [
+    "DEFAULT_KAPPA",
+    "SURPLUS_POLICIES",
+    "Redistribution",
+    "SurplusClaims",
+    "SurplusRule",
+    "redistribute",
+]
+
+DEFAULT_KAPPA = 1.0
+"""Default strength κ of ``equity-penalty`` **[design]**: a unit whose excess equity
+equals its turnover is cut twice as fast as one without excess."""
+
+_MATCH_TOLERANCE = 1e-9  # relative: an application equal to its matching is allowed
+_FULL_TOLERANCE = 0.01  # kronor: granted within this of the application is "in full"
+
+
+@dataclass(frozen=True)
+class SurplusClaims:
+    """What the surplus policies see, per unit, arrays of shape (n,).
+
+    Attributes
+    ----------
+    application : numpy.ndarray
+        Additional state amount applied for, a_i, kronor.
+    excess_equity : numpy.ndarray
+        Equity above the staircase level, E_i, kronor (0 without a staircase).
+    turnover : numpy.ndarray
+        Turnover T_i, kronor (NaN when not given).
+    key : numpy.ndarray
+        The need key of MODEL.md §3 (NaN when no unit table was given).
+    available : float
+        The amount to redistribute, L, kronor.
+    kappa : float
+        Strength of ``equity-penalty``.
+    """
+
+    application: np.ndarray
+    excess_equity: np.ndarray
+    turnover: np.ndarray
+    key: np.ndarray
+    available: float
+    kappa: float
+
+    @property
+    def cut_excess(self) -> np.ndarray:
+        """e_i = min(E_i, a_i): the part of the application that excess equity can cover."""
+        return np.minimum(self.excess_equity, self.application)
+
+
+SurplusBoundsFn = Callable[[SurplusClaims, "Phase | None"], Phase]
+
+
+@dataclass(frozen=True)
+class SurplusRule:
+    """One phase of a surplus policy.
+
+    Parameters
+    ----------
+    description : str
+        What the phase does, in a sentence.
+    bounds : callable
+        ``bounds(claims, previous_phase) -> Phase``.
+    label : str
+        The ``binding`` label of a unit this phase cuts (a key of
+        :data:`finsam_opt.engine.binding.SURPLUS_BINDING_RULES`).
+    excess_label : str or None
+        The label instead of ``label`` for a cut unit with excess equity.
+    """
+
+    description: str
+    bounds: SurplusBoundsFn
+    label: str
+    excess_label: str | None = None
+
+
+def _cut_excess_first(c: SurplusClaims, previous: Phase | None) -> Phase:
+    e = c.cut_excess
+    return Phase(hi=c.application, lo=c.application - e, weight=e)
+
+
+def _then_proportional(c: SurplusClaims, previous: Phase | None) -> Phase:
+    rest = c.application - c.cut_excess
+    return Phase(hi=rest, lo=np.zeros_like(rest), weight=rest)
+
+
+def _proportional(c: SurplusClaims, previous: Phase | None) -> Phase:
+    a = c.application
+    return Phase(hi=a, lo=np.zeros_like(a), weight=a)
+
+
+def _equity_penalty(c: SurplusClaims, previous: Phase | None) -> Phase:
+    a = c.application
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(c.excess_equity > 0, c.excess_equity / c.turnover, 0.0)
+    return Phase(hi=a, lo=np.zeros_like(a), weight=a * (1.0 + c.kappa * ratio))
+
+
+def _by_key(c: SurplusClaims, previous: Phase | None) -> Phase:
+    # Weight key·L: λ = 1 offers every unit its key share of the amount available.
+    a = c.application
+    return Phase(hi=a, lo=np.zeros_like(a), weight=c.key * c.available, kind=PhaseKind.FILL)
+
+
+SURPLUS_POLICIES: dict[str, tuple[SurplusRule, ...]] = {
+    "equity-first": (
+        SurplusRule(
+            "units with excess equity are cut first, by the same fraction of their excess",
+            _cut_excess_first,
+            label="equity-cut",
+        ),
+        SurplusRule(
+            "cutting all excess equity is not enough: excess removed, then every unit keeps "
+            "the same fraction of what is left of its application",
+            _then_proportional,
+            label="rationed",
+            excess_label="equity-rationed",
+        ),
+    ),
+    "proportional": (
+        SurplusRule(
+            "every unit gets the same fraction of its application", _proportional, "rationed"
+        ),
+    ),
+    "equity-penalty": (
+        SurplusRule(
+            "every unit is cut in proportion to its application × (1 + κ·E/T)",
+            _equity_penalty,
+            label="rationed",
+        ),
+    ),
+    "by-key": (
+        SurplusRule(
+            "offered in proportion to the need key, never more than the application",
+            _by_key,
+            label="key-share",
+        ),
+    ),
+}
+"""The surplus policies of MODEL.md §6 by name; ``equity-first`` is the default."""
+
+
+@dataclass(frozen=True)
+class Redistribution:
+    """The outcome of a surplus round.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per unit (the unit table's order, or the applications' order without
+        one): ``application``, ``matching_cap`` (2 × min(extra municipal, extra
+        regional); ``inf`` for no limit, as ``Allocation.table["cap"]``),
+        ``excess_equity``, ``granted`` (exact, float kronor), ``granted_rounded``
+        (int, multiples of ``parameters.rounding_unit``) and ``binding`` (see
+        :data:`finsam_opt.engine.binding.SURPLUS_BINDING_RULES`).
+    available : float
+        The amount redistributed, L, kronor (leftover plus funds handed back).
+    unallocated : float
+        ``available`` minus the exact total granted, kronor.
+    balancing_scalar : float or None
+        The solved phase's rate λ*: the fraction cut (damping phases) or the
+        multiple of its key share each unit is offered (``by-key``); None when the
+        applications fit and nothing was rationed.
+    policy : str
+    solver : str
+    phase : int or None
+        1-based number of the solved phase; None when nothing was rationed.
+    phase_description : str or None
+    kappa : float
+        The ``equity-penalty`` strength used.
+    parameters : Parameters
+
+    Examples
+    --------
+    The year's leftover (kronor) goes to the units that apply for more:
+
+    >>> import finsam_opt as fo
+    >>> units = fo.example_units()
+    >>> result = fo.allocate(units, fo.Parameters(budget=30_000_000))
+    >>> extra = fo.redistribute({"B": 1_000_000, "E": 2_000_000}, result, result.parameters,
+    ...                         units=units)
+    >>> round(extra.available), extra.rounded_total
+    (2573099, 2573099)
+    >>> extra.table["granted_rounded"].tolist()
+    [0, 857700, 0, 0, 1715399]
+    """
+
+    table: pd.DataFrame
+    available: float
+    unallocated: float
+    balancing_scalar: float | None
+    policy: str
+    solver: str
+    phase: int | None
+    phase_description: str | None
+    kappa: float
+    parameters: Parameters
+
+    @property
+    def granted(self) -> pd.Series:
+        """Exact granted amounts, kronor, indexed by unit id."""
+        return self.table["granted"]
+
+    @property
+    def rounded_total(self) -> int:
+        """Sum of the rounded granted amounts, kronor."""
+        return int(self.table["granted_rounded"].sum())
+
+    def explain(self, unit: Hashable) -> str:
+        """How unit ``unit``'s grant was reached, step by step, in plain English.
+
+        Examples
+        --------
+        >>> import finsam_opt as fo
+        >>> extra = fo.redistribute({"A": 6e6, "B": 4e6}, 5_000_000, fo.Parameters(budget=339e6))
+        >>> for line in extra.explain("A").splitlines():
+        ...     print(line[:76])
+        Unit 'A' (surplus round, policy equity-first):
+          applied for 6 000 000 kr; matching cap: none (no extra matching given)
+          excess equity 0 kr
+          10 000 000 kr applied for in all, 5 000 000 kr available
+          rationed by phase 2 (λ = 0.5): cutting all excess equity is not enough: ex
+          granted 3 000 000 kr: cut by the same (weighted) fraction of its applicati
+        """
+        if unit not in self.table.index:
+            raise InputError(f"unit {unit!r} is not in this surplus round", units=[unit])
+        row = self.table.loc[[unit]].iloc[0]
+        cap = row["matching_cap"]
+        lines = [
+            f"Unit {unit!r} (surplus round, policy {self.policy}):",
+            f"  applied for {format_kronor(row['application'])}; "
+            + (
+                "matching cap: none (no extra matching given)"
+                if math.isinf(cap)
+                else f"matching cap {format_kronor(cap)} (2 × the smaller extra match)"
+            ),
+            f"  excess equity {format_kronor(row['excess_equity'])}",
+        ]
+        applied = format_kronor(self.table["application"].sum())
+        available = format_kronor(self.available)
+        lines.append(f"  {applied} applied for in all, {available} available")
+        lines.append(
+            "  all applications fit: nothing rationed"
+            if self.phase is None
+            else f"  rationed by phase {self.phase} (λ = {self.balancing_scalar:.6g}): "
+            f"{self.phase_description}"
+        )
+        rule = SURPLUS_BINDING_RULES[row["binding"]]
+        lines.append(f"  granted {format_kronor(row['granted'])}: {rule}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    ids: pd.Index
+    claims: SurplusClaims
+    matching_cap: np.ndarray
+    rules: tuple[SurplusRule, ...]
+
+
+def redistribute(
+    applications: pd.Series | pd.DataFrame | Mapping[object, float],
+    available: float | Allocation,
+    params: Parameters,
+    policy: str = "equity-first",
+    *,
+    units: pd.DataFrame | None = None,
+    solver: str = "fast",
+    municipal_extra: pd.Series | Mapping[object, float] | None = None,
+    regional_extra: pd.Series | Mapping[object, float] | None = None,
+    returned: float = 0.0,
+    kappa: float = DEFAULT_KAPPA,
+) -> Redistribution:
+    """Redistribute unallocated funds among the units that apply (MODEL.md §6).
+
+    Parameters
+    ----------
+    applications : pandas.Series, mapping or pandas.DataFrame
+        Additional state amount each unit applies for, kronor ≥ 0, indexed by unit
+        id. A unit of ``units`` that is absent (or NaN) applied for nothing. A
+        table (as :func:`finsam_opt.io.read_applications` reads) has the amounts
+        in column ``application`` and may hold ``municipal_extra`` and
+        ``regional_extra`` instead of the arguments below.
+    available : float or Allocation
+        The amount to redistribute, kronor; an :class:`Allocation` stands for its
+        ``unallocated`` amount.
+    params : Parameters
+        The year's parameters: ``staircase`` (for excess equity), the need-key
+        weights and ``rounding_unit``.
+    policy : str
+        ``'equity-first'`` (default), ``'proportional'``, ``'equity-penalty'`` or
+        ``'by-key'`` (see :data:`SURPLUS_POLICIES`).
+    units : pandas.DataFrame, optional
+        The unit table of :func:`~finsam_opt.allocate`; needed for ``by-key`` (the
+        need key) and, when ``params.staircase`` is set, for equity and turnover.
+        Without a staircase no unit has excess equity.
+    solver : str
+        ``'fast'`` (default), ``'highs'``, ``'cbc'`` or ``'scipy'``.
+    municipal_extra, regional_extra : pandas.Series or mapping, optional
+        The additional amount the municipalities (together) and the region plan to
+        contribute, kronor, indexed by unit id; absent or NaN means no limit. An
+        application above 2 × min(municipal_extra, regional_extra) is an error.
+    returned : float
+        Funds handed back late, kronor, added to ``available``.
+    kappa : float
+        Strength κ ≥ 0 of ``equity-penalty``.
+
+    Returns
+    -------
+    Redistribution
+
+    Raises
+    ------
+    InputError
+        Bad input, naming unit, column and rule; nothing is computed.
+    SolverError, VerificationError
+        As for :func:`~finsam_opt.allocate`.
+
+    Examples
+    --------
+    >>> import pandas as pd, finsam_opt as fo
+    >>> apps = pd.Series({"A": 6e6, "B": 4e6})
+    >>> fo.redistribute(apps, 5_000_000, fo.Parameters(budget=339e6),
+    ...                 policy="proportional").granted.tolist()
+    [3000000.0, 2000000.0]
+    """
+    checked = _validate(
+        applications, available, params, policy, units, solver, municipal_extra,
+        regional_extra, returned, kappa,
+    )  # fmt: skip
+    solve = get_solver(solver)
+    claims, ids = checked.claims, checked.ids
+    a, limit = claims.application, claims.available
+    granted, rate, phase, number = a, None, None, None
+    if a.sum() > limit + _slack(limit):
+        fitting = first_fitting_phase(checked.rules, claims, limit)
+        if fitting is None:  # the built-in policies' last phases always fit (their lo is 0)
+            raise SolverError(f"no phase of the surplus policy fits {limit:,.0f} kr")
+        solved = solve_exactly(*fitting, limit, solve, solver, ids)
+        granted, rate, phase, number = solved.allocation, solved.rate, solved.phase, solved.number
+    check_redistribution(granted, a, limit, phase, ids)
+    rule = None if number is None else checked.rules[number - 1]
+    rounded = round_largest_remainder(
+        granted,
+        params.rounding_unit,
+        cap=a,
+        floor=np.zeros_like(a),
+        tiebreak=id_ranks(ids),
+    )
+    table = pd.DataFrame(
+        {
+            "application": a,
+            "matching_cap": checked.matching_cap,
+            "excess_equity": claims.excess_equity,
+            "granted": granted,
+            "granted_rounded": rounded,
+            "binding": _binding(granted, claims, rule),
+        },
+        index=ids,
+    )
+    return Redistribution(
+        table=table,
+        available=limit,
+        unallocated=limit - float(granted.sum()),
+        balancing_scalar=rate,
+        policy=policy,
+        solver=solver,
+        phase=number,
+        phase_description=None if rule is None else rule.description,
+        kappa=float(kappa),
+        parameters=params,
+    )
+
+
+def _slack(available: float) -> float:
+    return 1e-12 * max(abs(available), 1.0)
+
+
+def _binding(granted: np.ndarray, claims: SurplusClaims, rule: SurplusRule | None) -> np.ndarray:
+    a = claims.application
+    labels = np.full(len(a), "full", dtype=object)
+    if rule is not None:
+        cut = granted < a - _FULL_TOLERANCE
+        labels[cut] = rule.label
+        if rule.excess_label is not None:
+            labels[cut & (claims.excess_equity > 0)] = rule.excess_label
+    labels[a == 0] = "not-applied"
+    return labels
+
+
+# --- the validation gate -------------------------------------------------------------
+
+
+def _validate(
+    applications: object,
+    available: object,
+    params: Parameters,
+    policy: object,
+    units: pd.DataFrame | None,
+    solver: object,
+    municipal_extra: object,
+    regional_extra: object,
+    returned: object,
+    kappa: object,
+) -> _Checked:
+    """Every check of redistribute()'s input, before any arithmetic."""
+    if not isinstance(params, Parameters):
+        raise InputError(f"params must be Parameters, got {type(params).__name__}")
+    if not isinstance(policy, str) or policy not in SURPLUS_POLICIES:
+        known = ", ".join(f"'{p}'" for p in SURPLUS_POLICIES)
+        raise InputError(
+            f"unknown surplus policy {policy!r}; choose one of {known}", column="policy"
+        )
+    if not isinstance(solver, str) or solver not in SOLVERS:
+        known = ", ".join(f"'{s}'" for s in SOLVERS)
+        raise InputError(f"unknown solver {solver!r}; choose one of {known}", column="solver")
+    k = _number(kappa, "kappa")
+    if isinstance(available, Allocation):
+        # A deficit leaves a rounding-noise "unallocated" that may be a hair below 0.
+        amount = max(0.0, float(available.unallocated))
+    else:
+        amount = _number(available, "available")
+    amount += _number(returned, "returned")
+
+    table = None if units is None else validate_units(units, params)
+    if table is None and params.staircase is not None:
+        raise InputError(
+            "parameters.staircase is set, so redistribute() needs units= (the unit table "
+            "with equity and turnover) to find each unit's excess equity",
+            column="units",
+        )
+    if table is None and policy == "by-key":
+        raise InputError(
+            "policy 'by-key' needs units= (the unit table) for the need key", column="units"
+        )
+
+    applications, municipal_extra, regional_extra = _from_table(
+        applications, municipal_extra, regional_extra
+    )
+    apps = _series(applications, "application")
+    ids = apps.index if table is None else table.ids
+    a = _amounts(apps, ids, "application", missing=0.0, known_ids=table is not None)
+    municipal = _amounts(
+        _series(municipal_extra, "municipal_extra"), ids, "municipal_extra", missing=np.inf
+    )
+    regional = _amounts(
+        _series(regional_extra, "regional_extra"), ids, "regional_extra", missing=np.inf
+    )
+    cap = 2.0 * np.minimum(municipal, regional)
+    over = a > cap * (1.0 + _MATCH_TOLERANCE)
+    if over.any():
+        i = int(np.flatnonzero(over)[0])
+        raise InputError(
+            f"{describe_units(list(ids[over]))}: application {a[i]:,.0f} kr exceeds "
+            f"2 × min(municipal_extra, regional_extra) = {cap[i]:,.0f} kr (the state pays "
+            "at most twice the smaller of the municipalities' and the region's extra match)",
+            column="application",
+            units=list(ids[over]),
+        )
+
+    n = len(ids)
+    if table is None:
+        excess, turnover, key = np.zeros(n), np.full(n, np.nan), np.full(n, np.nan)
+    else:
+        excess = table.excess_equity(params)
+        turnover = np.asarray(table.turnover, dtype=float)
+        key = compute_quantities(table, params).key
+    if policy == "equity-penalty":
+        no_turnover = (excess > 0) & (a > 0) & ~(turnover > 0)
+        if no_turnover.any():
+            raise InputError(
+                f"{describe_units(list(ids[no_turnover]))}: turnover must be > 0 under "
+                "policy 'equity-penalty' (the penalty is excess equity / turnover)",
+                column="turnover",
+                units=list(ids[no_turnover]),
+            )
+    claims = SurplusClaims(a, excess, turnover, key, amount, k)
+    return _Checked(ids, claims, cap, SURPLUS_POLICIES[policy])
+
+
+def _number(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise InputError(f"{name} must be a number of kronor, got {value!r}", column=name)
+    if not math.isfinite(float(value)) or float(value) < 0:
+        raise InputError(f"{name} must be finite and ≥ 0, got {value}", column=name)
+    return float(value)
+
+
+def _from_table(
+    applications: object, municipal_extra: object, regional_extra: object
+) -> tuple[object, object, object]:
+    """Applications and the extra matching from an applications table's columns."""
+    if not isinstance(applications, pd.DataFrame):
+        return applications, municipal_extra, regional_extra
+    if "application" not in applications.columns:
+        raise InputError(
+            "the applications table needs the column 'application' (Ansökan ofördelade medel)",
+            column="application",
+        )
+    extras = []
+    for column, given in (("municipal_extra", municipal_extra), ("regional_extra", regional_extra)):
+        if column in applications.columns and given is not None:
+            raise InputError(
+                f"{column} is given twice: as a column of the applications table and as an "
+                "argument",
+                column=column,
+            )
+        extras.append(applications[column] if column in applications.columns else given)
+    return applications["application"], extras[0], extras[1]
+
+
+def _series(values: object, column: str) -> pd.Series:
+    if values is None:
+        return pd.Series(dtype=float)
+    if isinstance(values, Mapping) and not isinstance(values, pd.Series):
+        values = pd.Series(dict(values), dtype=object)
+    if not isinstance(values, pd.Series):
+        raise InputError(
+            f"{column} must be a pandas Series indexed by unit id, got {type(values).__name__}",
+            column=column,
+        )
+    if values.index.isna().any():
+        raise InputError(f"{column}: a unit id is missing", column=column)
+    duplicated = values.index[values.index.duplicated()].unique()
+    if len(duplicated):
+        raise InputError(
+            f"{column}: {describe_units(list(duplicated))} appear(s) more than once",
+            column=column,
+            units=list(duplicated),
+        )
+    return values
+
+
+def _amounts(
+    values: pd.Series, ids: pd.Index, column: str, *, missing: float, known_ids: bool = True
+) -> np.ndarray:
+    unknown = values.index.difference(ids, sort=False)
+    if known_ids and len(unknown):
+        raise InputError(
+            f"{column}: {describe_units(list(unknown))} not in the unit table",
+            column=column,
+            units=list(unknown),
+        )
+    numeric = pd.to_numeric(values, errors="coerce")
+    bad = (numeric.isna() & values.notna()) | values.map(lambda v: isinstance(v, bool))
+    if bad.any():
+        where = list(values.index[bad.to_numpy()])
+        raise InputError(
+            f"{describe_units(where)}: {column} must be a number, got {values[bad].iloc[0]!r}",
+            column=column,
+            units=where,
+        )
+    given = numeric.astype(float).reindex(ids).to_numpy()
+    for broken, rule in ((np.isinf(given), "must be finite"), (given < 0, "must be ≥ 0")):
+        if broken.any():
+            where = list(ids[broken])
+            raise InputError(
+                f"{describe_units(where)}: {column} {rule}, got {given[broken][0]:g}",
+                column=column,
+                units=where,
+            )
+    return np.where(np.isnan(given), missing, given)

@@ -1,0 +1,108 @@
+"""Re-check a solved allocation against the model's constraints before it is returned.
+
+Never trust a solver: whatever backend produced the amounts, they must keep the
+matching law, the budget and the solved phase's bounds, and an LP's own point
+must agree with the exact recovery from its λ.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from finsam_opt.engine.damping import Phase
+from finsam_opt.engine.model import Quantities, Scenario
+from finsam_opt.errors import VerificationError, describe_units
+
+__all__ = ["check_allocation", "check_redistribution", "check_solver_agreement"]
+
+_RELATIVE = 1e-9  # of the budget: exact arithmetic leaves far less
+_SOLVER_RELATIVE = 1e-6  # of the amount available: an LP's tolerance leaves less
+
+
+def _fail(ids: pd.Index, broken: np.ndarray, rule: str) -> None:
+    if broken.any():
+        raise VerificationError(f"{describe_units(list(ids[broken]))}: {rule}")
+
+
+def check_allocation(
+    allocation: np.ndarray,
+    q: Quantities,
+    budget: float,
+    scenario: Scenario,
+    phase: Phase | None,
+    ids: pd.Index,
+) -> None:
+    """Raise :class:`VerificationError` if ``allocation`` breaks any constraint."""
+    tol = _RELATIVE * max(budget, 1.0)
+    _fail(ids, ~np.isfinite(allocation), "the allocation is not a finite number")
+    _fail(ids, allocation < -tol, "the allocation is negative")
+    _fail(ids, allocation > q.cap, "the allocation exceeds the matching cap")
+    total = float(allocation.sum())
+    if total > budget + tol:
+        raise VerificationError(f"the allocations sum to {total:,.2f} kr, over the budget")
+    if phase is None:
+        _fail(
+            ids,
+            np.abs(allocation - q.target) > tol,
+            "outside a deficit the allocation must equal the target",
+        )
+        return
+    if abs(total - budget) > tol:
+        raise VerificationError(
+            f"in a deficit the allocations must sum to the budget, got {total:,.2f} kr"
+        )
+    _fail(ids, allocation < phase.lo - tol, "the allocation is below the phase's lower bound")
+    _fail(ids, allocation > phase.hi + tol, "the allocation is above the phase's upper bound")
+
+
+def check_redistribution(
+    granted: np.ndarray,
+    application: np.ndarray,
+    available: float,
+    phase: Phase | None,
+    ids: pd.Index,
+) -> None:
+    """Raise :class:`VerificationError` if a surplus round breaks MODEL.md §9 invariant 6.
+
+    ``0 ≤ y ≤ a``, ``Σ y ≤ L``; ``y = a`` when nothing was rationed; when a phase
+    was solved, its bounds hold and it spends all it can (L, or less only when
+    every unit it can raise is full).
+    """
+    tol = _RELATIVE * max(available, 1.0)
+    _fail(ids, ~np.isfinite(granted), "the granted amount is not a finite number")
+    _fail(ids, granted < -tol, "the granted amount is negative")
+    _fail(ids, granted > application + tol, "the granted amount exceeds the application")
+    total = float(granted.sum())
+    if total > available + tol:
+        raise VerificationError(
+            f"the granted amounts sum to {total:,.2f} kr, over the {available:,.2f} kr available"
+        )
+    if phase is None:
+        _fail(
+            ids,
+            np.abs(granted - application) > tol,
+            "the applications fit, yet the unit was not granted its application",
+        )
+        return
+    _fail(ids, granted < phase.lo - tol, "the granted amount is below the phase's lower bound")
+    _fail(ids, granted > phase.hi + tol, "the granted amount is above the phase's upper bound")
+    reachable = float(np.where(phase.movable, phase.hi, phase.lo).sum())
+    if total < min(available, reachable) - tol:
+        raise VerificationError(
+            f"the surplus round left {available - total:,.2f} kr unallocated that it could "
+            "have granted"
+        )
+
+
+def check_solver_agreement(
+    solver: str, own: np.ndarray, exact: np.ndarray, available: float, ids: pd.Index
+) -> None:
+    """Raise if a backend's own allocation strays from the exact one recovered from its λ."""
+    gap = np.abs(own - exact)
+    _fail(
+        ids,
+        gap > _SOLVER_RELATIVE * max(available, 1.0),
+        f"solver {solver!r} returned a point that differs from the exact solution at its "
+        f"rate by up to {gap.max():,.2f} kr",
+    )

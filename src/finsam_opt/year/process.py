@@ -1,0 +1,408 @@
+"""The yearly process: one allocation year, its rounds, saved to a folder.
+
+The rounds follow Försäkringskassan's process (seeds 000 and 002):
+
+``preliminary`` (June)
+    The ideal allocation only: base amount plus the need key; no caps, no floors.
+``second_preliminary`` (September)
+    With the units' answers (requested amount, municipal and regional
+    contributions, i.e. the caps) and the decrease limit (floors).
+``final`` (autumn, after the budget bill)
+    As the second round with the budget bill's amount and late answers.
+``surplus`` (spring)
+    The call for *ofördelade medel*: the final round's leftover plus funds
+    handed back late, redistributed among the units that apply (MODEL.md §6).
+
+Other rounds can be added with :meth:`AllocationYear.with_round`; saving and
+loading are generic over round names. Each round's table shows the change
+against the previous round (for the first round: against last year's
+allocation).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.staircase import STAIRCASE_COLUMNS, Staircase
+from finsam_opt.engine.allocate import allocate
+from finsam_opt.engine.result import Allocation
+from finsam_opt.engine.surplus import DEFAULT_KAPPA, Redistribution, redistribute
+from finsam_opt.errors import InputError
+from finsam_opt.io.decision import write_table
+from finsam_opt.io.templates import ANSWER_COLUMNS, merge_answers
+
+__all__ = ["ROUNDS", "AllocationYear", "Round", "ideal_table"]
+
+ROUNDS: tuple[str, ...] = ("preliminary", "second_preliminary", "final", "surplus")
+"""The rounds :class:`AllocationYear` runs, in order."""
+
+_STATE_FILE = "process.json"
+
+
+@dataclass(frozen=True)
+class Round:
+    """The outcome of one round.
+
+    Attributes
+    ----------
+    name : str
+    parameters : Parameters
+    units : pandas.DataFrame
+        The unit table the round used (with the answers known then).
+    table : pandas.DataFrame
+        Indexed by unit: ``amount`` (kronor, whole), ``previous_round`` and
+        ``change_from_previous_round``, then the round's model columns.
+    summary : dict
+        ``scenario``, ``decrease_limit``, ``unallocated``, ``policy`` (JSON-able);
+        the surplus round has ``available`` and ``balancing_scalar`` instead of
+        ``scenario`` and ``decrease_limit``.
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> example = fo.national_example()
+    >>> june = fo.AllocationYear(2027, example.units, example.parameters).preliminary()
+    >>> round_ = june.round("preliminary")
+    >>> round_.name, int(round_.table["amount"].sum())
+    ('preliminary', 339000000)
+    >>> list(round_.table.columns[:3])
+    ['amount', 'previous_round', 'change_from_previous_round']
+    """
+
+    name: str
+    parameters: Parameters
+    units: pd.DataFrame
+    table: pd.DataFrame
+    summary: dict[str, object]
+
+
+def ideal_table(units: pd.DataFrame, params: Parameters) -> pd.DataFrame:
+    """June's preliminary table: shares, key and ideal allocation of every unit.
+
+    The ideal ignores caps and floors; last year's allocation is shown for
+    comparison only.
+    """
+    basic = units[["population", "support_measure"]]
+    result = allocate(basic, params)
+    table = result.table[["share_population", "share_support", "key", "ideal"]].copy()
+    table["amount"] = result.table["allocation_rounded"]
+    return table
+
+
+def _with_changes(table: pd.DataFrame, before: pd.Series) -> pd.DataFrame:
+    before = before.reindex(table.index)
+    front = pd.DataFrame(
+        {
+            "amount": table["amount"],
+            "previous_round": before,
+            "change_from_previous_round": table["amount"] - before,
+        },
+        index=table.index,
+    )
+    return pd.concat([front, table.drop(columns=["amount"])], axis=1).rename_axis("unit")
+
+
+def _summary(result: Allocation) -> dict[str, object]:
+    return {
+        "scenario": str(result.scenario),
+        "decrease_limit": result.decrease_limit,
+        "unallocated": result.unallocated,
+        "policy": result.policy,
+        "allocated": result.rounded_total,
+    }
+
+
+def _surplus_summary(extra: Redistribution) -> dict[str, object]:
+    return {
+        "available": extra.available,
+        "balancing_scalar": extra.balancing_scalar,
+        "unallocated": extra.unallocated,
+        "policy": extra.policy,
+        "allocated": extra.rounded_total,
+    }
+
+
+@dataclass(frozen=True)
+class AllocationYear:
+    """One allocation year: its inputs and the rounds run so far.
+
+    Immutable: every round returns a new object.
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> example = fo.national_example()
+    >>> year = fo.AllocationYear(2027, example.units, example.parameters)
+    >>> year = year.preliminary().second_preliminary().final(budget=339_000_000)
+    >>> [r.name for r in year.rounds]
+    ['preliminary', 'second_preliminary', 'final']
+    >>> int(year.round("final").table["amount"].sum()) <= 339_000_000
+    True
+    """
+
+    year: int
+    units: pd.DataFrame
+    parameters: Parameters
+    policy: str = "raise-limit"
+    rounds: tuple[Round, ...] = ()
+
+    def round(self, name: str) -> Round:
+        """The round called ``name``."""
+        for item in self.rounds:
+            if item.name == name:
+                return item
+        done = ", ".join(r.name for r in self.rounds) or "none"
+        raise InputError(f"year {self.year}: round '{name}' has not been run (done: {done})")
+
+    @property
+    def last_amounts(self) -> pd.Series:
+        """Amounts of the latest round, or last year's allocations before any round."""
+        if self.rounds:
+            return self.rounds[-1].table["amount"]
+        if "previous_allocation" in self.units.columns:
+            return self.units["previous_allocation"]
+        return pd.Series(np.nan, index=self.units.index)
+
+    def with_round(self, item: Round) -> AllocationYear:
+        """A new year with ``item`` added (replacing a round of the same name and later)."""
+        kept = []
+        for existing in self.rounds:
+            if existing.name == item.name:
+                break
+            kept.append(existing)
+        return replace(self, rounds=(*kept, item))
+
+    def _before(self, name: str) -> pd.Series:
+        earlier = replace(self, rounds=self.with_round(_placeholder(name)).rounds[:-1])
+        return earlier.last_amounts
+
+    def preliminary(self) -> AllocationYear:
+        """Run June's preliminary round (ideal only)."""
+        table = ideal_table(self.units, self.parameters)
+        item = Round(
+            "preliminary",
+            self.parameters,
+            self.units,
+            _with_changes(table, self._before("preliminary")),
+            {"scenario": None, "decrease_limit": None, "unallocated": 0.0, "policy": None,
+             "allocated": int(table["amount"].sum())},
+        )  # fmt: skip
+        return self.with_round(item)
+
+    def second_preliminary(self, answers: pd.DataFrame | None = None) -> AllocationYear:
+        """Run September's round with the units' answers, caps and floors."""
+        return self._allocate("second_preliminary", answers, self.parameters)
+
+    def final(
+        self, budget: float | None = None, answers: pd.DataFrame | None = None
+    ) -> AllocationYear:
+        """Run the final round with the budget bill's amount and any late answers."""
+        params = self.parameters if budget is None else replace(self.parameters, budget=budget)
+        return self._allocate("final", answers, params)
+
+    def surplus(
+        self,
+        applications: pd.DataFrame | pd.Series,
+        *,
+        returned: float = 0.0,
+        policy: str = "equity-first",
+        kappa: float = DEFAULT_KAPPA,
+    ) -> AllocationYear:
+        """Run the spring call for ofördelade medel after the final round.
+
+        The amount redistributed is the final round's unallocated amount plus
+        ``returned``; the round's ``amount`` is the final amount plus the
+        granted amount, so ``change_from_previous_round`` is what each unit was
+        granted. The final round's unit table (equity, turnover) and parameters
+        (staircase, rounding unit) are used.
+
+        Parameters
+        ----------
+        applications : pandas.DataFrame or pandas.Series
+            Additional state amount per applying unit, kronor: a Series, or a
+            table with ``application`` and optionally ``municipal_extra`` and
+            ``regional_extra`` (as :func:`finsam_opt.io.read_applications` reads).
+        returned : float
+            Funds handed back late, kronor.
+        policy : str
+            A surplus policy (:data:`finsam_opt.SURPLUS_POLICIES`).
+        kappa : float
+            Strength of ``equity-penalty``.
+
+        Examples
+        --------
+        >>> import pandas as pd, finsam_opt as fo
+        >>> example = fo.national_example()
+        >>> year = fo.AllocationYear(2027, example.units, example.parameters).final()
+        >>> gotland = "Samordningsförbundet Gotland"
+        >>> year = year.surplus(pd.Series({gotland: 2e6}), returned=500_000)
+        >>> spring = year.round("surplus")
+        >>> int(spring.table.loc[gotland, "change_from_previous_round"])
+        2000000
+        >>> round(spring.summary["available"])
+        14463080
+        """
+        final = self.round("final")
+        extra = redistribute(
+            applications,
+            max(0.0, float(final.summary["unallocated"])),  # type: ignore[arg-type]
+            final.parameters,
+            policy,
+            units=final.units,
+            returned=returned,
+            kappa=kappa,
+        )
+        table = extra.table.copy()
+        table.insert(0, "amount", final.table["amount"] + table["granted_rounded"])
+        item = Round(
+            "surplus",
+            final.parameters,
+            final.units,
+            _with_changes(table, self._before("surplus")),
+            _surplus_summary(extra),
+        )
+        return self.with_round(item)
+
+    def _allocate(
+        self, name: str, answers: pd.DataFrame | None, params: Parameters
+    ) -> AllocationYear:
+        units = self._latest_units()
+        if answers is not None:
+            units = merge_answers(units, answers).units
+        result = allocate(units, params, policy=self.policy)
+        table = result.table.copy()
+        table.insert(0, "amount", table["allocation_rounded"])
+        item = Round(
+            name, params, units, _with_changes(table, self._before(name)), _summary(result)
+        )
+        return replace(self.with_round(item), units=self.units, parameters=self.parameters)
+
+    def _latest_units(self) -> pd.DataFrame:
+        for item in reversed(self.rounds):
+            if any(c in item.units.columns for c in ANSWER_COLUMNS):
+                return item.units
+        return self.units
+
+    def save(self, directory: str | Path) -> Path:
+        """Save the year to a folder of readable files (JSON and CSV).
+
+        ``process.json`` holds the year, policy, parameters and the round list;
+        ``units.csv`` the inputs; per round ``<n>_<round>.csv`` (the table, read
+        back on load), ``<n>_<round>.xlsx`` (the same with Swedish headers, for
+        people) and ``<n>_<round>_units.csv`` (the inputs it used).
+        """
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        state = {
+            "year": self.year,
+            "policy": self.policy,
+            "parameters": _params_json(self.parameters),
+            "rounds": [],
+        }
+        self.units.to_csv(directory / "units.csv", index_label="unit")
+        for number, item in enumerate(self.rounds, start=1):
+            stem = f"{number}_{item.name}"
+            item.table.to_csv(directory / f"{stem}.csv", index_label="unit")
+            # The same table with Swedish headers and a totals row, for people.
+            write_table(item.table.rename_axis("unit").reset_index(), directory / f"{stem}.xlsx")
+            item.units.to_csv(directory / f"{stem}_units.csv", index_label="unit")
+            state["rounds"].append(  # type: ignore[attr-defined]
+                {
+                    "name": item.name,
+                    "file": f"{stem}.csv",
+                    "units": f"{stem}_units.csv",
+                    "parameters": _params_json(item.parameters),
+                    "summary": _json_safe(item.summary),
+                }
+            )
+        (directory / _STATE_FILE).write_text(
+            json.dumps(state, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path) -> AllocationYear:
+        """Load a year saved with :meth:`save`."""
+        directory = Path(directory)
+        state_file = directory / _STATE_FILE
+        if not state_file.is_file():
+            raise InputError(f"{directory}: not a saved allocation year (no {_STATE_FILE})")
+        try:
+            state = json.loads(state_file.read_text(encoding="utf-8"))
+            units = _read_frame(directory / "units.csv")
+            rounds = tuple(
+                Round(
+                    entry["name"],
+                    _params_from_json(entry["parameters"]),
+                    _read_frame(directory / entry["units"]),
+                    _read_frame(directory / entry["file"]),
+                    entry["summary"],
+                )
+                for entry in state["rounds"]
+            )
+            return cls(
+                int(state["year"]),
+                units,
+                _params_from_json(state["parameters"]),
+                state["policy"],
+                rounds,
+            )
+        except (KeyError, TypeError, ValueError, FileNotFoundError) as error:
+            raise InputError(f"{state_file}: a damaged saved year ({error})") from error
+
+
+def _placeholder(name: str) -> Round:
+    empty = pd.DataFrame()
+    return Round(name, Parameters(budget=0.0), empty, empty, {})
+
+
+def _params_json(params: Parameters) -> dict[str, object]:
+    staircase = None
+    if params.staircase is not None:
+        # JSON has no infinity: the open-ended last bound is written as null.
+        bounds = [None if math.isinf(b) else b for b in params.staircase.upper_bounds]
+        columns = (bounds, list(params.staircase.fractions))
+        staircase = dict(zip(STAIRCASE_COLUMNS, columns, strict=True))
+    return {
+        "budget": params.budget,
+        "base_amount": params.base_amount,
+        "weight_support": params.weight_support,
+        "weight_population": params.weight_population,
+        "decrease_limit": params.decrease_limit,
+        "rounding_unit": params.rounding_unit,
+        "staircase": staircase,
+        "exempt_excess_equity": params.exempt_excess_equity,
+    }
+
+
+def _params_from_json(entry: dict[str, Any]) -> Parameters:
+    values = dict(entry)
+    staircase = values.pop("staircase", None)
+    if staircase is not None:
+        values["staircase"] = Staircase.from_frame(pd.DataFrame(staircase))
+    return Parameters(**values)
+
+
+def _json_safe(summary: dict[str, object]) -> dict[str, object]:
+    safe: dict[str, object] = {}
+    for key, value in summary.items():
+        if isinstance(value, (np.integer,)):
+            value = int(value)
+        elif isinstance(value, (float, np.floating)):
+            value = None if math.isnan(value) else float(value)
+        safe[key] = value
+    return safe
+
+
+def _read_frame(path: Path) -> pd.DataFrame:
+    frame = pd.read_csv(path, index_col="unit", keep_default_na=True)
+    frame.index = frame.index.astype(str)
+    return frame

@@ -1,0 +1,106 @@
+"""The compare, simulate and report commands, run through the real command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import finsam_opt as fo
+from finsam_opt import cli
+from finsam_opt.cli.arguments import kronor
+from finsam_opt.io import read_units
+
+
+def _run(*argv: str) -> int:
+    return cli.main(list(argv))
+
+
+@pytest.fixture
+def units_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "units.csv"
+    fo.example_units().rename(index={"A": "0180"}).to_csv(path)
+    return path
+
+
+def test_units_csv_keeps_ids_as_text(units_csv: Path) -> None:
+    units = read_units(units_csv)
+    assert units.index.tolist() == ["0180", "B", "C", "D", "E"]
+    expected = fo.example_units().rename(index={"A": "0180"})
+    pd.testing.assert_frame_equal(units, expected, check_dtype=False, check_index_type=False)
+
+
+def test_compare_writes_what_it_is_asked_for(
+    units_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    code = _run(
+        "compare", str(units_csv), "--budget", "20 000 000", "--budget", "21e6",
+        "--output", f"{out}.csv", "--summary", f"{out}-summary.csv",
+        "--report", f"{out}.html", "--plot", f"{out}.svg", "--lang", "en",
+    )  # fmt: skip
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "scale-protection" in printed and "deficit" in printed
+    assert "20,000,000" in printed and "21,000,000" in printed  # budgets in kronor, not 2e+07
+    table = pd.read_csv(f"{out}.csv", dtype={"unit": str})
+    direct = fo.compare(read_units(units_csv), fo.Parameters(budget=20e6), budgets=[20e6, 21e6])
+    assert table["allocation_rounded"].tolist() == direct.table["allocation_rounded"].tolist()
+    assert len(pd.read_csv(f"{out}-summary.csv")) == 6
+    assert "<img" in Path(f"{out}.html").read_text(encoding="utf-8")
+    assert Path(f"{out}.svg").read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_simulate_writes_trajectories_and_reads_changes(
+    units_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    changes = tmp_path / "changes.csv"
+    changes.write_text("year,action,unit,members\n3,merge,BE,B;E\n", encoding="utf-8")
+    out = tmp_path / "sim"
+    code = _run(
+        "simulate", str(units_csv), "--years", "4", "--budget-path", "20e6,20e6,19e6,19e6",
+        "--changes", str(changes), "--population-growth", "0.01", "--no-progress",
+        "--output", f"{out}.csv", "--summary", f"{out}-years.csv", "--report", f"{out}.html",
+        "--plot", f"{out}.png",
+    )  # fmt: skip
+    assert code == 0
+    assert "units reaching their ideal by year 4" in capsys.readouterr().out
+    trajectories = pd.read_csv(f"{out}.csv", dtype={"unit": str})
+    assert sorted(set(trajectories[trajectories["year"] == 4]["unit"])) == ["0180", "BE", "C", "D"]
+    years = pd.read_csv(f"{out}-years.csv", index_col="year")
+    assert years["budget"].tolist() == [20e6, 20e6, 19e6, 19e6]
+    assert Path(f"{out}.png").read_bytes().startswith(b"\x89PNG")
+    assert Path(f"{out}.html").stat().st_size > 10_000
+
+
+def test_report_writes_one_allocation(units_csv: Path, tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    assert _run("report", str(units_csv), "--budget", "20e6", "--output", str(page)) == 0
+    assert "Beslutsunderlag" in page.read_text(encoding="utf-8")
+
+
+def test_bad_input_gives_exit_code_2_and_a_message(
+    units_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run("report", str(units_csv), "--budget", "1e6", "--output", "x.html") == 2
+    err = capsys.readouterr().err
+    assert "finsam-opt report: parameter budget (1,000,000 kr) must be at least" in err
+    assert _run("compare", str(tmp_path / "missing.csv")) == 2
+    assert "missing.csv: file not found" in capsys.readouterr().err
+    assert _run("simulate", str(units_csv), "--budget-path", "20e6,lots", "--no-progress") == 2
+    assert "--budget-path: not an amount: 'lots'" in capsys.readouterr().err
+    broken = tmp_path / "changes.csv"
+    broken.write_text('year,action,unit\n2,"join\n', encoding="utf-8")  # an unclosed quote
+    argv = ["simulate", str(units_csv), "--changes", str(broken), "--no-progress"]
+    assert _run(*argv) == 2
+    err = capsys.readouterr().err
+    assert "finsam-opt simulate: changes.csv: not a readable CSV table" in err
+    assert "Traceback" not in err
+
+
+def test_amounts_accept_spaces_and_exponents() -> None:
+    assert kronor("339 000 000") == kronor("339e6") == kronor("339 Mkr") == 339e6
+    with pytest.raises(argparse.ArgumentTypeError, match="not an amount: 'x'"):
+        kronor("x")

@@ -1,0 +1,225 @@
+"""The command line, in-process and once as a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import finsam_opt
+from finsam_opt.cli.app import EXAMPLE_OUTPUT, main
+from finsam_opt.datasets.national import data_file
+from finsam_opt.io import read_decision_table, read_units
+
+BAD = Path(__file__).parent.parent / "data" / "bad"
+
+
+def national_args() -> list[str]:
+    return [
+        "--municipalities", str(data_file("national_municipalities.csv")),
+        "--memberships", str(data_file("national_memberships.csv")),
+        "--unit-data", str(data_file("national_units.csv")),
+    ]  # fmt: skip
+
+
+def test_example_writes_default_file(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["example"]) == 0
+    out = capsys.readouterr().out
+    assert "79 förbund · scenario surplus" in out
+    assert "ideal 52, cap 13, floor 10, new 4" in out
+    table = read_decision_table(tmp_path / EXAMPLE_OUTPUT)
+    assert len(table) == 79
+
+
+def test_yearly_round_trip_through_the_cli(tmp_path: Path, capsys) -> None:
+    units_file = tmp_path / "forbund.xlsx"
+    assert main(["allocate", *national_args(), "-o", str(units_file)]) == 0
+    assert main(["ideal", str(units_file), "-o", str(tmp_path / "juni.csv")]) == 0
+    assert (tmp_path / "juni.csv").read_text(encoding="utf-8-sig").startswith("Förbund;")
+    templates = tmp_path / "svar"
+    assert main(["template", str(units_file), "-d", str(templates)]) == 0
+    assert len(list(templates.glob("svarsmall_*.xlsx"))) == 79
+    merged = tmp_path / "forbund_svar.csv"
+    assert main(["answers", str(templates), "--units", str(units_file), "-o", str(merged)]) == 0
+    assert "answers from 79 of 79 förbund" in capsys.readouterr().out
+    decision = tmp_path / "beslut.xlsx"
+    args = ["allocate", str(units_file), "--answers", str(templates), "--budget", "339 Mkr"]
+    assert main([*args, "-o", str(decision)]) == 0
+    assert read_decision_table(decision)["allocation_rounded"].sum() == 325_036_920
+    assert len(read_units(merged)) == 79
+
+
+def test_english_and_csv(tmp_path: Path) -> None:
+    out = tmp_path / "d.csv"
+    assert main(["example", "--language", "en", "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8-sig").startswith("Unit,")
+    assert (tmp_path / "d_parameters.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["example", "--budget", "tre"], "argument --budget: not an amount: 'tre'"),
+        (["allocate", "-o", "x.xlsx"], "no units: give a unit table"),
+        (["allocate", str(BAD / "units_negative_previous.csv"), "-o", "OUT.xlsx"],
+         "units_negative_previous.csv, row 3, column 'Föregående års tilldelning'"),
+        (["ideal", str(BAD / "units_zip_bomb.xlsx"), "-o", "OUT.xlsx"], "unpacks to"),
+        (["example", "--budget", "10 kr", "-o", "OUT.xlsx"], "parameter budget (10 kr)"),
+        (["nonsense"], "invalid choice: 'nonsense'"),
+    ],
+)  # fmt: skip
+def test_bad_input_one_line_exit_2(argv, message, tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) if argv[0] == "nonsense" or "tre" in argv else _none():
+        assert main(argv) == 2
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if line.startswith("finsam-opt")]
+    assert len(errors) == 1  # one line; anything else on stderr is progress ("reading ...")
+    assert message in errors[0]
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+class _none:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> bool:
+        return False
+
+
+def test_help_has_examples(capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["allocate", "--help"])
+    assert info.value.code == 0
+    assert "finsam-opt allocate forbund_svar.xlsx" in capsys.readouterr().out
+
+
+def test_real_subprocess(tmp_path: Path) -> None:
+    env = dict(os.environ)
+    src = str(Path(finsam_opt.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    done = subprocess.run(
+        [sys.executable, "-m", "finsam_opt", "example", "-o", "b.xlsx"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "scenario surplus" in done.stdout
+    assert openpyxl.load_workbook(tmp_path / "b.xlsx").sheetnames[1] == "Parametrar"
+    bad = subprocess.run(
+        [sys.executable, "-m", "finsam_opt", "allocate", str(BAD / "units_old_excel.xls"),
+         "-o", "x.xlsx"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert bad.returncode == 2
+    assert bad.stderr.strip().endswith("save the file as .xlsx (Excel-arbetsbok) or CSV")
+    assert "Traceback" not in bad.stderr
+
+
+def test_decrease_limit_in_swedish(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "b.xlsx"
+    argv = ["allocate", *national_args(), "--decrease-limit", "5 %", "-o", str(out)]
+    assert main(argv) == 0
+    parameters = dict(openpyxl.load_workbook(out)["Parametrar"].values)
+    assert parameters["Högsta minskning (spärr)"] == pytest.approx(0.05)
+
+
+def test_municipality_errors_name_the_files(tmp_path: Path, capsys) -> None:
+    members = tmp_path / "medlemmar.csv"
+    members.write_text("Kommunkod;Förbund\n0114;A\n0114;B\n")
+    argv = ["allocate", "--municipalities", str(data_file("national_municipalities.csv")),
+            "--memberships", str(members), "-o", str(tmp_path / "x.xlsx")]  # fmt: skip
+    assert main(argv) == 2
+    assert (
+        "medlemmar.csv: municipality 0114 (Upplands Väsby) is in more than one unit: 'A' and 'B'"
+        in capsys.readouterr().err
+    )
+
+
+def test_synthetic_writes_a_table_that_allocates(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "units.csv"
+    assert main(["synthetic", "200", "--seed", "3", "--scenario", "mild-deficit",
+                     "-o", str(out)]) == 0  # fmt: skip
+    assert "200 synthetic förbund (mild-deficit, seed 3); budget 847 500 000 kr" in (
+        capsys.readouterr().out
+    )
+    assert main(["allocate", str(out), "--budget", "847,5 Mkr", "-o",
+                     str(tmp_path / "d.csv")]) == 0  # fmt: skip
+    assert "scenario deficit" in capsys.readouterr().out
+
+
+def write_spring_files(tmp_path: Path, matched: str = "2 500") -> tuple[Path, Path, list[str]]:
+    """The national unit table and four applications of 5 Mkr, in tkr with Swedish headers."""
+    example = finsam_opt.national_example()
+    units = tmp_path / "forbund.csv"
+    example.units.to_csv(units, index_label="unit")
+    names = example.units.index[:4].tolist()
+    applications = tmp_path / "ansokningar.csv"
+    header = "Förbund;Ansökan ofördelade medel (tkr);Kommunernas extra bidrag (tkr);"
+    rows = "".join(f"{name};5 000;{matched};{matched}\n" for name in names)
+    applications.write_text(header + "Regionens extra bidrag (tkr)\n" + rows, encoding="utf-8")
+    return units, applications, names
+
+
+@pytest.mark.parametrize(("language", "suffix"), [("sv", ".xlsx"), ("en", ".csv")])
+def test_surplus_redistributes_the_leftover(tmp_path: Path, capsys, language, suffix) -> None:
+    units, applications, names = write_spring_files(tmp_path)
+    out = tmp_path / f"ofordelade{suffix}"
+    argv = ["surplus", str(applications), "--units", str(units), "--returned", "0,5 Mkr",
+            "--policy", "proportional", "--language", language, "-o", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    example = finsam_opt.national_example()
+    direct = finsam_opt.redistribute(
+        dict.fromkeys(names, 5e6),
+        finsam_opt.allocate(example.units, example.parameters),
+        example.parameters,
+        policy="proportional",
+        units=example.units,
+        returned=500_000,
+    )
+    assert direct.balancing_scalar is not None  # 20 Mkr applied for, about 14.5 Mkr available
+    assert "4 applications · policy proportional" in printed
+    assert f"granted {finsam_opt.engine.result.format_kronor(direct.rounded_total)}" in printed
+    back = read_decision_table(out)
+    assert back.index.tolist() == example.units.index.tolist()
+    assert back["granted_rounded"].tolist() == direct.table["granted_rounded"].tolist()
+    assert back.loc[names, "application"].tolist() == [5_000_000] * 4
+
+
+def test_surplus_with_an_amount_and_no_unit_table(tmp_path: Path, capsys) -> None:
+    _, applications, names = write_spring_files(tmp_path)
+    out = tmp_path / "ofordelade.xlsx"
+    assert main(["surplus", str(applications), "--available", "30 Mkr", "-o", str(out)]) == 0
+    assert "applications fit: granted in full" in capsys.readouterr().out
+    back = read_decision_table(out)
+    assert back.index.tolist() == names  # without a unit table: the applicants only
+    assert back["granted_rounded"].tolist() == [5_000_000] * 4
+
+
+@pytest.mark.parametrize(
+    ("extra_argv", "matched", "message"),
+    [
+        ([], "2 500", "give --available, or --units to allocate the budget"),
+        (["--available", "1 Mkr"], "1 000", "application 5,000,000 kr exceeds 2 × min"),
+        (["--available", "1 Mkr", "--staircase", "STAIRS"], "2 500", "trappa.csv: a staircase "
+         "table needs the column(s) 'turnover_upper_bound'"),
+    ],
+)  # fmt: skip
+def test_surplus_bad_input_writes_nothing(tmp_path: Path, capsys, extra_argv, matched, message):
+    _, applications, _ = write_spring_files(tmp_path, matched)
+    stairs = tmp_path / "trappa.csv"
+    stairs.write_text("upper;fraction\n1;0.1\n", encoding="utf-8")
+    extra_argv = [str(stairs) if a == "STAIRS" else a for a in extra_argv]
+    out = tmp_path / "out" / "ofordelade.xlsx"
+    out.parent.mkdir()
+    assert main(["surplus", str(applications), *extra_argv, "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+    assert list(out.parent.iterdir()) == []

@@ -1,0 +1,209 @@
+"""Batch solving: every row equals the one-phase exact solution and one-by-one allocate()."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import finsam_opt as fo
+from finsam_opt.engine.damping import Phase, allocation_at, solve_exact
+
+POLICIES = ("raise-limit", "scale-protection", "scale-gains")
+
+
+def _random_phases(seed: int, variants: int, n: int) -> tuple[np.ndarray, ...]:
+    """Phases built constructively: lo ≤ hi, some weights 0, some lo = hi, and an
+    amount available drawn around the reachable range (so some rows fit at λ = 0
+    and some cannot fit at all)."""
+    rng = np.random.default_rng(seed)
+    hi = rng.uniform(0.0, 10.0, (variants, n)) * (rng.random((variants, n)) < 0.9)
+    lo = hi * rng.uniform(0.0, 1.0, (variants, n)) * (rng.random((variants, n)) < 0.8)
+    lo = np.where(rng.random((variants, n)) < 0.1, hi, lo)
+    weight = rng.uniform(0.0, 3.0, (variants, n)) * (rng.random((variants, n)) < 0.7)
+    lowest, highest = lo.sum(axis=1), hi.sum(axis=1)
+    available = lowest + (highest - lowest) * rng.uniform(-0.2, 1.2, variants)
+    return hi, lo, weight, np.maximum(available, 0.0)
+
+
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    variants=st.integers(1, 30),
+    n=st.integers(1, 60),
+)
+def test_solve_batch_equals_solve_exact_row_by_row(seed: int, variants: int, n: int) -> None:
+    """Property: every row of solve_batch is solve_exact of that row's phase (NaN for
+    None), and that rate is the least λ whose allocation fits."""
+    hi, lo, weight, available = _random_phases(seed, variants, n)
+    rates = fo.solve_batch(hi, lo, weight, available)
+    for v in range(variants):
+        phase = Phase(hi[v], lo[v], weight[v])
+        exact = solve_exact(phase, float(available[v]))
+        if exact is None:
+            assert np.isnan(rates[v])
+            continue
+        assert rates[v] == pytest.approx(exact, rel=1e-9, abs=1e-12)
+        spent = allocation_at(phase, rates[v]).sum()
+        slack = 1e-9 * max(available[v], 1.0)
+        assert spent <= available[v] + slack
+        if rates[v] > 1e-9:  # minimal: a slightly smaller rate overspends
+            assert allocation_at(phase, rates[v] * (1 - 1e-6)).sum() > available[v] - slack
+
+
+def test_solve_batch_rejects_mismatched_shapes() -> None:
+    with pytest.raises(fo.InputError, match=r"one shape \(variants, units\)"):
+        fo.solve_batch(np.ones((2, 3)), np.zeros((2, 3)), np.ones((2, 4)), np.ones(2))
+
+
+def _assert_same_as_one_by_one(
+    units: pd.DataFrame, variants: list[fo.Parameters], policy: str | fo.Policy
+) -> fo.BatchAllocation:
+    batch = fo.allocate_batch(units, variants, policy)
+    for v, params in enumerate(variants):
+        single = fo.allocate(units, params, policy=policy)
+        np.testing.assert_allclose(
+            batch.allocation[v], single.allocation.to_numpy(), rtol=0, atol=1e-6
+        )
+        assert batch.scenario[v] is single.scenario
+        assert batch.phase[v] == (single.phase or 0)
+        assert batch.rate[v] == pytest.approx(single.balancing_scalar, rel=1e-9, abs=1e-12)
+        if single.decrease_limit is None:
+            assert np.isnan(batch.decrease_limit[v])
+        else:
+            assert batch.decrease_limit[v] == pytest.approx(single.decrease_limit, rel=1e-9)
+        assert batch.unallocated[v] == pytest.approx(single.unallocated, abs=1e-3)
+    return batch
+
+
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(2, 120),
+    scenario=st.sampled_from(["surplus", "mild-deficit", "severe-deficit"]),
+    policy=st.sampled_from(POLICIES),
+)
+def test_allocate_batch_equals_allocate_one_by_one(
+    seed: int, n: int, scenario: str, policy: str
+) -> None:
+    """Property: for random budgets around a synthetic year, each row of allocate_batch
+    is the allocation (to 1e-6 kr), scenario, phase, rate and limit of allocate()."""
+    case = fo.synthetic_units(n, seed=seed, scenario=scenario)
+    rng = np.random.default_rng(seed)
+    budgets = case.params.budget * rng.uniform(0.7, 1.3, 8)
+    budgets = np.maximum(budgets, n * case.params.base_amount)
+    _assert_same_as_one_by_one(
+        case.units, [fo.Parameters(budget=float(b)) for b in budgets], policy
+    )
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_every_phase_is_reached_and_matches(policy: str) -> None:
+    case = fo.synthetic_units(80, seed=4, scenario="mild-deficit")
+    budgets = case.params.budget * np.linspace(0.6, 1.3, 40)
+    batch = _assert_same_as_one_by_one(
+        case.units, [fo.Parameters(budget=float(b)) for b in budgets], policy
+    )
+    assert {fo.Scenario.DEFICIT, fo.Scenario.SURPLUS} <= set(batch.scenario)
+    if policy == "scale-gains":
+        assert {0, 1, 2} <= set(batch.phase.tolist())  # including phase 2's fallback
+
+
+def test_the_worked_example_for_every_policy() -> None:
+    expected = {
+        "raise-limit": [8_794.737, 4_518.421, 2_500, 1_865.789, 2_321.053],
+        "scale-protection": [8_794.737, 4_352.021, 2_500, 1_865.789, 2_487.452],
+        "scale-gains": [8_389.403, 5_400, 2_500, 1_010.597, 2_700],
+    }
+    for policy, tkr in expected.items():
+        batch = fo.allocate_batch(fo.example_units(), np.array([20e6, 20e6]), policy)
+        np.testing.assert_allclose(batch.allocation / 1000, [tkr, tkr], atol=5e-4)
+    assert fo.allocate_batch(fo.example_units(), [20e6]).decrease_limit[0] == pytest.approx(
+        0.24693, abs=1e-5
+    )
+
+
+def test_parameter_variants_other_than_the_budget() -> None:
+    case = fo.synthetic_units(60, seed=9, scenario="mild-deficit")
+    b = case.params.budget
+    variants = [
+        fo.Parameters(budget=b),
+        fo.Parameters(budget=b, decrease_limit=0.05),
+        fo.Parameters(budget=b, base_amount=1_000_000),
+        fo.Parameters(budget=b * 0.9, weight_support=0.5, weight_population=0.5),
+        fo.Parameters(budget=b, decrease_limit=0.3),
+    ]
+    for policy in POLICIES:
+        _assert_same_as_one_by_one(case.units, variants, policy)
+
+
+def test_small_base_amounts_allow_small_budgets() -> None:
+    units = fo.example_units()
+    variants = [fo.Parameters(budget=1_500_000, base_amount=100_000), fo.Parameters(budget=2e7)]
+    _assert_same_as_one_by_one(units, variants, "raise-limit")
+
+
+def test_a_budget_array_takes_its_constants_from_params() -> None:
+    case = fo.synthetic_units(30, seed=2, scenario="mild-deficit")
+    template = fo.Parameters(budget=0.0, decrease_limit=0.2)
+    budgets = case.params.budget * np.array([0.95, 1.0, 1.05])
+    batch = fo.allocate_batch(case.units, budgets, params=template)
+    for v, b in enumerate(budgets):
+        single = fo.allocate(case.units, fo.Parameters(budget=float(b), decrease_limit=0.2))
+        np.testing.assert_allclose(batch.allocation[v], single.allocation, atol=1e-6)
+    frame = batch.to_frame()
+    assert frame.shape == (3, 30) and list(frame.columns) == list(case.units.index)
+
+
+def test_a_custom_policy_is_built_per_variant() -> None:
+    def keep_half(q, previous):
+        return fo.Phase(hi=q.target, lo=(q.capped + q.target) / 2, weight=q.target - q.capped)
+
+    policy = fo.Policy("keep-half", (fo.PhaseRule("keep half of the protection", keep_half),))
+    case = fo.synthetic_units(40, seed=6, scenario="mild-deficit")
+    grid = case.params.budget * np.linspace(0.98, 1.03, 11)
+
+    def fits(budget: float) -> bool:
+        try:
+            fo.allocate(case.units, fo.Parameters(budget=budget), policy=policy)
+        except fo.SolverError:
+            return False
+        return True
+
+    ok = [float(b) for b in grid if fits(float(b))]
+    too_small = [float(b) for b in grid if not fits(float(b))]
+    assert len(ok) >= 3 and too_small
+    _assert_same_as_one_by_one(case.units, [fo.Parameters(budget=b) for b in ok], policy)
+    with pytest.raises(fo.SolverError, match=r"not even its last phase .* variant\(s\) \[1\]"):
+        fo.allocate_batch(case.units, np.array([ok[-1], too_small[0]]), policy)
+
+
+@pytest.mark.parametrize(
+    ("variants", "message"),
+    [
+        (
+            np.array([3e6, 1e6]),
+            "variant(s) [1]: budget must be at least the number of units × base_amount, "
+            "got 1,000,000 kr < 5 × 400,000 kr",
+        ),
+        (np.array([3e6, np.nan]), "variant(s) [1]: budget must be finite and ≥ 0, got nan"),
+        (np.array([]), "there are no variants to allocate"),
+        (["a"], "variants must be a sequence of Parameters or an array of budgets"),
+    ],
+)
+def test_bad_variants_are_named(variants: object, message: str) -> None:
+    with pytest.raises(fo.InputError) as error:
+        fo.allocate_batch(fo.example_units(), variants)
+    assert str(error.value) == message
+
+
+def test_bad_units_go_through_the_same_gate_as_allocate() -> None:
+    units = fo.example_units().assign(population=[1, -1, 1, 1, 1])
+    with pytest.raises(fo.InputError, match="unit 'B': population must be ≥ 0, got -1"):
+        fo.allocate_batch(units, [20e6])
+
+
+def test_variants_with_an_equity_staircase_are_refused() -> None:
+    params = fo.Parameters(budget=20e6, staircase=fo.EXAMPLE_STAIRCASE)
+    with pytest.raises(fo.InputError, match=r"variant\(s\) \[0\]: allocate_batch does not apply"):
+        fo.allocate_batch(fo.example_units(), [params])
