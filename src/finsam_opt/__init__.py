@@ -46,7 +46,14 @@ from finsam_opt.engine.batch import BatchAllocation, allocate_batch, solve_batch
 from finsam_opt.engine.binding import BINDING_RULES, SURPLUS_BINDING_RULES
 from finsam_opt.engine.damping import Phase, PhaseKind
 from finsam_opt.engine.model import Scenario
-from finsam_opt.engine.policies import DEFICIT_POLICIES, PhaseRule, Policy
+from finsam_opt.engine.policies import (
+    DEFICIT_POLICIES,
+    PhaseRule,
+    Policy,
+    policy_from_toml,
+    read_policy,
+)
+from finsam_opt.engine.policy_file import DeclaredPhase, PhaseWeight, StepKind
 from finsam_opt.engine.result import Allocation
 from finsam_opt.engine.solvers import SOLVERS
 from finsam_opt.engine.surplus import SURPLUS_POLICIES, Redistribution, redistribute
@@ -66,6 +73,7 @@ __all__ = [
     "AllocationYear",
     "BatchAllocation",
     "Comparison",
+    "DeclaredPhase",
     "Diagnostics",
     "FinsamError",
     "InputError",
@@ -77,6 +85,7 @@ __all__ = [
     "Phase",
     "PhaseKind",
     "PhaseRule",
+    "PhaseWeight",
     "Policy",
     "Redistribution",
     "Round",
@@ -84,6 +93,7 @@ __all__ = [
     "Simulation",
     "SolverError",
     "Staircase",
+    "StepKind",
     "SyntheticCase",
     "Update",
     "VerificationError",
@@ -101,7 +111,9 @@ __all__ = [
     "plot_balancing",
     "plot_comparison",
     "plot_glide_paths",
+    "policy_from_toml",
     "previous_allocations",
+    "read_policy",
     "redistribute",
     "report_html",
     "simulate",

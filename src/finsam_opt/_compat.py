@@ -1,4 +1,4 @@
-"""What Python 3.10 lacks: :class:`enum.StrEnum` (3.11)."""
+"""What Python 3.10 lacks: :class:`enum.StrEnum` and :mod:`tomllib` (3.11)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ import sys
 
 if sys.version_info >= (3, 11):
     from enum import StrEnum
+
+    import tomllib
 else:  # pragma: no cover - Python 3.10
     from enum import Enum
+
+    import tomli as tomllib
 
     class StrEnum(str, Enum):
         """Backport of :class:`enum.StrEnum`."""
@@ -16,4 +20,4 @@ else:  # pragma: no cover - Python 3.10
             return str(self.value)
 
 
-__all__ = ["StrEnum"]
+__all__ = ["StrEnum", "tomllib"]

@@ -22,7 +22,7 @@ from finsam_opt.analysis.compare import compare
 from finsam_opt.analysis.diagnostics import diagnose
 from finsam_opt.analysis.report import write_report
 from finsam_opt.analysis.simulate import CARRY, simulate
-from finsam_opt.cli.arguments import fraction, kronor
+from finsam_opt.cli.arguments import POLICY_HELP, fraction, kronor, policy
 from finsam_opt.datasets.national import NATIONAL_BUDGET
 from finsam_opt.domain.parameters import Parameters
 from finsam_opt.engine.allocate import allocate
@@ -65,7 +65,7 @@ def add_compare_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         "--budget", type=kronor, action="append", help="kronor; repeat for several (339 000 000)"
     )
     parser.add_argument(
-        "--policy", action="append", choices=list(DEFICIT_POLICIES), help="repeat; default all"
+        "--policy", action="append", type=policy, help=f"{POLICY_HELP}; repeat; default all"
     )
     parser.add_argument("--baseline", choices=list(DEFICIT_POLICIES), default="raise-limit")
     parser.add_argument("--output", help="write the tidy unit × policy × budget table (CSV)")
@@ -92,7 +92,7 @@ def add_simulate_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--population-growth", type=float, default=0.0, help="a year, e.g. 0.01")
     parser.add_argument("--support-growth", type=float, default=0.0, help="a year, e.g. 0.02")
     parser.add_argument("--changes", help="CSV of changes: year,action,unit,members,<columns>")
-    parser.add_argument("--policy", choices=list(DEFICIT_POLICIES), default="raise-limit")
+    parser.add_argument("--policy", type=policy, default="raise-limit", help=POLICY_HELP)
     parser.add_argument("--carry", choices=list(CARRY), default="rounded")
     parser.add_argument("--output", help="write the trajectories, unit × year (CSV)")
     parser.add_argument("--summary", help="write the figures per year (CSV)")
@@ -113,7 +113,7 @@ def add_report_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     )
     _common(parser)
     parser.add_argument("--budget", type=kronor, default=NATIONAL_BUDGET, help="kronor")
-    parser.add_argument("--policy", choices=list(DEFICIT_POLICIES), default="raise-limit")
+    parser.add_argument("--policy", type=policy, default="raise-limit", help=POLICY_HELP)
     parser.add_argument("--output", required=True, help="the HTML file to write")
     parser.add_argument("--plot", help="also write the allocation plot (PNG or SVG)")
     parser.set_defaults(function=run_report)

@@ -17,14 +17,13 @@ from typing import NoReturn
 import pandas as pd
 
 from finsam_opt.cli.analysis_commands import add_analysis_commands
-from finsam_opt.cli.arguments import fraction, kronor
+from finsam_opt.cli.arguments import POLICY_HELP, fraction, kronor, policy
 from finsam_opt.datasets.national import NATIONAL_BUDGET, national_example
 from finsam_opt.datasets.synthetic import SCENARIOS, write_synthetic
 from finsam_opt.domain.municipalities import aggregate_municipalities
 from finsam_opt.domain.parameters import Parameters
 from finsam_opt.domain.staircase import Staircase
 from finsam_opt.engine.allocate import allocate
-from finsam_opt.engine.policies import DEFICIT_POLICIES
 from finsam_opt.engine.result import Allocation
 from finsam_opt.engine.solvers import SOLVERS
 from finsam_opt.engine.surplus import DEFAULT_KAPPA, SURPLUS_POLICIES, Redistribution, redistribute
@@ -297,7 +296,7 @@ def _subcommand(
 
 
 def _add_solver(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--policy", choices=list(DEFICIT_POLICIES), default="raise-limit")
+    parser.add_argument("--policy", type=policy, default="raise-limit", help=POLICY_HELP)
     parser.add_argument("--solver", choices=list(SOLVERS), default="fast")
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from finsam_opt.engine.policies import DEFICIT_POLICIES, Policy, read_policy
+from finsam_opt.errors import InputError
 from finsam_opt.io.numbers import AMOUNT_UNITS, parse_number
 
-__all__ = ["fraction", "kronor"]
+__all__ = ["POLICY_HELP", "fraction", "kronor", "policy"]
+
+POLICY_HELP = ", ".join(DEFICIT_POLICIES) + " or a policy declared in a .toml file"
 
 
 def kronor(text: str) -> float:
@@ -28,3 +32,15 @@ def fraction(text: str) -> float:
     if unit is not None:
         raise argparse.ArgumentTypeError(f"not a fraction: {text!r}")
     return float(number / 100) if percent else float(number)
+
+
+def policy(text: str) -> str | Policy:
+    """A built-in deficit policy's name, or the policy declared in a ``.toml`` file."""
+    if text in DEFICIT_POLICIES:
+        return text
+    if not text.endswith(".toml"):
+        raise argparse.ArgumentTypeError(f"not a policy: {text!r}; choose {POLICY_HELP}")
+    try:
+        return read_policy(text)
+    except InputError as error:  # argparse shows an ArgumentTypeError's own message
+        raise argparse.ArgumentTypeError(str(error)) from None

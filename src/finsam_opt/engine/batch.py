@@ -25,6 +25,7 @@ from finsam_opt.engine import policies
 from finsam_opt.engine.damping import Phase, polish
 from finsam_opt.engine.model import BALANCE_TOLERANCE, Quantities, Scenario, compute_quantities
 from finsam_opt.engine.policies import Policy, resolve_policy
+from finsam_opt.engine.policy_file import DeclaredPhase
 from finsam_opt.errors import InputError, SolverError, VerificationError
 
 __all__ = ["BatchAllocation", "allocate_batch", "solve_batch"]
@@ -420,6 +421,9 @@ def _phase_bounds(
     vectorized = _VECTORIZED.get(rule.bounds)
     if vectorized is not None:
         hi, lo, weight = vectorized(sub, previous)
+        return _Phases(rows, hi, np.minimum(lo, hi), weight)
+    if isinstance(rule.bounds, DeclaredPhase):  # a declared phase works on 2-D arrays too
+        hi, lo, weight = rule.bounds.arrays(sub, sub.target if previous is None else previous.lo)
         return _Phases(rows, hi, np.minimum(lo, hi), weight)
     # A user's rule: built one variant at a time, with Phase's own checks.
     built = [

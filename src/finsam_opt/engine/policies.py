@@ -16,14 +16,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from finsam_opt.engine.damping import Phase
 from finsam_opt.engine.model import Quantities
+from finsam_opt.engine.policy_file import (
+    DeclaredPhase,
+    PhaseWeight,
+    StepKind,
+    parse_declaration,
+    read_declaration,
+)
 from finsam_opt.errors import InputError
 
-__all__ = ["DEFICIT_POLICIES", "PhaseRule", "Policy", "resolve_policy"]
+__all__ = [
+    "DEFICIT_POLICIES",
+    "PhaseRule",
+    "Policy",
+    "policy_from_toml",
+    "read_policy",
+    "resolve_policy",
+]
 
 BoundsFn = Callable[[Quantities, "Phase | None"], Phase]
 
@@ -93,6 +108,34 @@ class Policy:
         if not self.phases:
             raise InputError(f"policy {self.name!r} has no phases", column="policy")
 
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Policy:
+        """The policy declared in a TOML file (see :func:`finsam_opt.read_policy`).
+
+        Parameters
+        ----------
+        path : str or pathlib.Path
+            The ``.toml`` declaration; its name defaults to the file's stem.
+
+        Returns
+        -------
+        Policy
+
+        Examples
+        --------
+        >>> import pathlib, tempfile, finsam_opt as fo
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "gains.toml"
+        >>> _ = path.write_text(
+        ...     '[[phase]]\\nkind = "scale-gains"\\n[[phase]]\\nkind = "relax-floors"\\n',
+        ...     encoding="utf-8",
+        ... )
+        >>> policy = fo.Policy.from_toml(path)
+        >>> result = fo.allocate(fo.example_units(), fo.Parameters(budget=20_000_000), policy)
+        >>> result.table["allocation_rounded"].tolist()  # kronor, as built-in 'scale-gains'
+        [8389403, 5400000, 2500000, 1010597, 2700000]
+        """
+        return read_policy(path)
+
 
 def _raise_limit(q: Quantities, previous: Phase | None) -> Phase:
     return Phase(hi=q.target, lo=q.capped, weight=np.where(q.protected, q.previous, 0.0))
@@ -155,15 +198,133 @@ DEFICIT_POLICIES: dict[str, Policy] = {
 """The built-in deficit policies by name; ``raise-limit`` is the default."""
 
 
-def resolve_policy(policy: str | Policy) -> Policy:
-    """A :class:`Policy` from a built-in name or a user's policy object."""
+def resolve_policy(policy: str | Path | Policy) -> Policy:
+    """A :class:`Policy` from a built-in name, a ``.toml`` declaration or a policy object."""
     if isinstance(policy, Policy):
         return policy
+    if isinstance(policy, Path) or (isinstance(policy, str) and policy.endswith(".toml")):
+        return Policy.from_toml(policy)
     try:
         return DEFICIT_POLICIES[policy]
     except (KeyError, TypeError):
         known = ", ".join(f"'{p}'" for p in DEFICIT_POLICIES)
         raise InputError(
-            f"unknown deficit policy {policy!r}; choose one of {known} or pass a Policy",
+            f"unknown deficit policy {policy!r}; choose one of {known}, a .toml policy file "
+            "or a Policy",
             column="policy",
         ) from None
+
+
+_DESCRIPTIONS = {
+    StepKind.RAISE_LIMIT: "the decrease limit is raised by the same amount for every protected "
+    "unit, never below its capped ideal",
+    StepKind.SCALE_PROTECTION: "every protected unit keeps the same fraction of its protection",
+    StepKind.SCALE_GAINS: "floors kept; other units' gains above their floor and the base "
+    "amount are scaled by the same factor",
+    StepKind.RELAX_FLOORS: "floors relaxed in proportion to last year's allocation, never below "
+    "the base amount",
+}
+
+
+def _describe(phase: DeclaredPhase) -> str:
+    text = _DESCRIPTIONS[phase.kind]
+    if phase.at_most is not None:
+        text += f", to at most {phase.at_most:.0%}"
+    if phase.keep:
+        text += f", keeping at least {phase.keep:.0%} of it"
+    if phase.weight is PhaseWeight.NEED:
+        text = "every protected unit loses protection in proportion to its need key"
+    return text
+
+
+def _declared_policy(name: str, phases: tuple[DeclaredPhase, ...]) -> Policy:
+    # The reported limit is d + λ* (raise-limit) or d (scale-gains) only when the first
+    # phase is solved: a later phase starts from relaxed amounts, not from the targets.
+    rules = tuple(
+        PhaseRule(
+            _describe(phase),
+            phase,
+            relaxes_limit=number == 0 and phase.kind is StepKind.RAISE_LIMIT,
+            keeps_floors=number == 0 and phase.kind is StepKind.SCALE_GAINS,
+        )
+        for number, phase in enumerate(phases)
+    )
+    return Policy(name, rules)
+
+
+def policy_from_toml(text: str, *, name: str | None = None, source: str = "policy") -> Policy:
+    """A :class:`Policy` from the text of a TOML policy declaration.
+
+    The declaration is an optional top-level ``name`` and one ``[[phase]]`` table
+    per phase, each with a ``kind`` (:class:`~finsam_opt.StepKind`) and that
+    kind's parameters (see :class:`~finsam_opt.DeclaredPhase`); each phase starts
+    where the one before it ended, the first at the target.
+
+    Parameters
+    ----------
+    text : str
+        The declaration.
+    name : str, optional
+        The policy's name when the text gives none.
+    source : str
+        What to call the text in messages (a file name).
+
+    Returns
+    -------
+    Policy
+
+    Raises
+    ------
+    InputError
+        A syntax error, an unknown key or kind, a parameter out of range, a
+        ``relax-floors`` phase first, or a last phase that cannot always place
+        the budget; the message names the source and line.
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> text = '''
+    ... name = "limit-20-then-gains"
+    ... [[phase]]
+    ... kind = "raise-limit"
+    ... at_most = 0.20
+    ... [[phase]]
+    ... kind = "scale-gains"
+    ... [[phase]]
+    ... kind = "relax-floors"
+    ... '''
+    >>> policy = fo.policy_from_toml(text)
+    >>> result = fo.allocate(fo.example_units(), fo.Parameters(budget=20_000_000), policy)
+    >>> result.policy, result.phase
+    ('limit-20-then-gains', 2)
+    """
+    return _declared_policy(*parse_declaration(text, name=name, source=source))
+
+
+def read_policy(path: str | Path) -> Policy:
+    """A :class:`Policy` declared in a TOML file; its name defaults to the file's stem.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The ``.toml`` file (UTF-8), as for :func:`policy_from_toml`.
+
+    Returns
+    -------
+    Policy
+
+    Raises
+    ------
+    InputError
+        The file is missing or unreadable, or its declaration is invalid (see
+        :func:`policy_from_toml`), naming the file and line.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, finsam_opt as fo
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "keep-half.toml"
+    >>> _ = path.write_text('[[phase]]\\nkind = "scale-protection"\\n', encoding="utf-8")
+    >>> fo.read_policy(path).name
+    'keep-half'
+    """
+    return _declared_policy(*read_declaration(path))
