@@ -3,7 +3,8 @@
 A header is matched case- and whitespace-insensitively, with en dashes read as
 hyphens, after an amount unit in brackets or after a comma has been split off:
 ``"Föregående års tilldelning (tkr)"`` is ``previous_allocation`` in thousands
-of kronor.
+of kronor. A population header may name its age band (``"Invånare 16-65"``);
+the reader accepts it only when that band is the one declared (MODEL.md §10).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from finsam_opt.io.numbers import AMOUNT_UNITS
 from finsam_opt.language.words import SWEDISH_HEADERS
 
 __all__ = [
+    "AGE_BANDS",
     "AMOUNT_COLUMNS",
     "COUNT_COLUMNS",
     "SWEDISH_HEADERS",
@@ -30,7 +32,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "municipality_name": ("kommunnamn",),
     "region": ("län", "lan", "county", "county_name"),
     "year": ("ar",),
-    "population": ("invånare", "invånare 16-65", "befolkning 16-64", "inv 16-64"),
+    "population": ("invånare", "befolkning"),
     "support_measure": ("forsorjningsmatt",),
     "previous_allocation": ("föregående tilldelning", "tilldelning föregående år"),
     "requested": ("ansökt statligt belopp", "önskad statlig tilldelning"),
@@ -63,6 +65,14 @@ AMOUNT_COLUMNS: frozenset[str] = frozenset(
 COUNT_COLUMNS: frozenset[str] = frozenset({"population"})
 """Numeric columns that are counts: an amount unit there is an error."""
 
+AGE_BANDS: tuple[str, ...] = ("16-64", "16-65")
+"""The age bands a population column may count: the model's 16–64 and SCB's later 16–65."""
+
+_AGE_BAND = re.compile(
+    r"^(?:invånare|invanare|befolkning|inv\.?|population|folkmängd)\s*(?:i åldern\s*)?"
+    r"(?P<band>\d{1,2}-\d{1,2})(?:\s*år)?$"
+)
+
 _UNIT_IN_HEADER = re.compile(r"^(?P<name>.*?)\s*(?:\((?P<b>[a-z]+)\)|,\s*(?P<c>[a-z]+))$")
 
 
@@ -86,6 +96,7 @@ class Header:
     text: str
     name: str | None
     unit: str | None
+    band: str | None = None  # the age band a population header names, e.g. "16-65"
 
 
 def canonical_name(text: str) -> str | None:
@@ -94,8 +105,14 @@ def canonical_name(text: str) -> str | None:
 
 
 def parse_header(text: str) -> Header:
-    """Split ``'Ansökt belopp (tkr)'`` into ``Header(name='requested', unit='tkr')``."""
+    """Split ``'Ansökt belopp (tkr)'`` into ``Header(name='requested', unit='tkr')``.
+
+    ``'Invånare 16-65'`` is ``Header(name='population', band='16-65')``.
+    """
     normal = normalize_header(text)
+    band = _AGE_BAND.match(normal)
+    if band:
+        return Header(str(text), "population", None, band.group("band"))
     if normal in _LOOKUP:
         return Header(str(text), _LOOKUP[normal], None)
     match = _UNIT_IN_HEADER.match(normal)

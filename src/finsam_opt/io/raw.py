@@ -1,14 +1,18 @@
 """Raw cells from CSV and Excel files, with the size and safety checks.
 
 Every reader in :mod:`finsam_opt.io` goes through :func:`read_cells`, which
-returns the rows of one sheet as lists of cell values (str, int, float or None)
-with the row number the user sees in Excel or a text editor (1-based).
+returns the rows of one sheet as lists of cell values (str, int, float, None or
+:class:`Uncomputed`) with the row number the user sees in Excel or a text
+editor (1-based). Only regular files are read, never more than
+:data:`MAX_FILE_BYTES` bytes, whatever the file system says about the size.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +23,15 @@ import openpyxl.xml
 
 from finsam_opt.errors import InputError
 
-__all__ = ["MAX_FILE_BYTES", "MAX_ROWS", "MAX_UNPACKED_BYTES", "Sheet", "read_cells"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_ROWS",
+    "MAX_UNPACKED_BYTES",
+    "Sheet",
+    "Uncomputed",
+    "read_bytes",
+    "read_cells",
+]
 
 MAX_FILE_BYTES = 20_000_000
 """Larger input files are refused: a year's data for 290 municipalities is ~50 kB."""
@@ -30,16 +42,39 @@ MAX_UNPACKED_BYTES = 200_000_000
 MAX_ROWS = 100_000
 """More rows than this is not a table of municipalities or förbund."""
 
-Cell = str | int | float | None
+
+@dataclass(frozen=True)
+class Uncomputed:
+    """A formula cell saved without its computed value (written by a script, not Excel).
+
+    Reading it as empty would turn an amount into "no limit" or "new unit", so
+    the table reader refuses it where the cell is used.
+    """
+
+    cell: str  # "D5"
+    formula: str  # "=B5*2"
+
+
+Cell = str | int | float | Uncomputed | None
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """The rows of one sheet; ``rows[k]`` is row ``first_row + k`` in the file."""
+    """The rows of one sheet; ``rows[k]`` is row ``first_row + k`` in the file.
+
+    ``lines[k]`` is the line of a CSV file where row ``k`` starts (a quoted cell
+    may span lines); ``fields`` says that every row of a CSV file had to have
+    as many fields as its header (Excel rows have their columns, not fields).
+    """
 
     where: str  # "file.xlsx, sheet 'Svar'" or "file.csv"
     rows: tuple[tuple[Cell, ...], ...]
     first_row: int = 1
+    lines: tuple[int, ...] | None = None
+
+    def line(self, index: int) -> int:
+        """The row or line number the user sees for ``rows[index]``."""
+        return self.lines[index] if self.lines is not None else self.first_row + index
 
 
 def read_cells(path: str | Path, sheet: str | None = None) -> Sheet:
@@ -51,21 +86,14 @@ def read_cells(path: str | Path, sheet: str | None = None) -> Sheet:
         The file is missing, too large, of an unknown format, or unreadable.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path.name}: file not found ({path})")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InputError(
-            f"{path.name}: file is {size:,} bytes, larger than the limit of "
-            f"{MAX_FILE_BYTES:,} bytes; this is not a table of förbund or municipalities"
-        )
+    _check_file(path)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
         if sheet is not None:
             raise InputError(f"{path.name}: a CSV file has no sheets (asked for sheet '{sheet}')")
-        return _read_csv(path)
+        return _read_csv(path, read_bytes(path))
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, sheet)
+        return _read_xlsx(path, read_bytes(path), sheet)
     if suffix == ".xls":
         raise InputError(
             f"{path.name}: the old Excel format .xls is not supported; "
@@ -74,8 +102,67 @@ def read_cells(path: str | Path, sheet: str | None = None) -> Sheet:
     raise InputError(f"{path.name}: unknown file type '{suffix}'; use .xlsx or .csv")
 
 
-def _decode(path: Path) -> str:
-    data = path.read_bytes()
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_FILE_BYTES` bytes.
+
+    Raises
+    ------
+    InputError
+        The path is missing, a folder, a pipe or device, unreadable or too large.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from finsam_opt.io.raw import read_bytes
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     try:
+    ...         read_bytes(folder)
+    ...     except Exception as error:
+    ...         print(type(error).__name__, str(error).split(": ", 1)[1])
+    InputError is a folder, not a file; give the path of a .xlsx or .csv file
+    """
+    path = Path(path)
+    _check_file(path)
+    try:
+        # O_NONBLOCK: a file swapped for a pipe after the check must not hang the open.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise InputError(f"{path.name}: cannot be read ({error.strerror})") from None
+    if len(data) > MAX_FILE_BYTES:  # the file grew, or its size was not what stat said
+        raise _too_large(path, f"more than {MAX_FILE_BYTES:,} bytes")
+    return data
+
+
+def _check_file(path: Path) -> None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{path.name}: file not found ({path})") from None
+    except OSError as error:
+        raise InputError(f"{path.name}: cannot be read ({error.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(
+            f"{path.name}: is a folder, not a file; give the path of a .xlsx or .csv file"
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(
+            f"{path.name}: is not a regular file (a pipe, socket or device); "
+            "save the table as a .xlsx or .csv file and give its path"
+        )
+    if info.st_size > MAX_FILE_BYTES:
+        raise _too_large(path, f"{info.st_size:,} bytes")
+
+
+def _too_large(path: Path, size: str) -> InputError:
+    return InputError(
+        f"{path.name}: file is {size}, larger than the limit of {MAX_FILE_BYTES:,} bytes; "
+        "this is not a table of förbund or municipalities"
+    )
+
+
+def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -83,9 +170,9 @@ def _decode(path: Path) -> str:
         return data.decode("cp1252", errors="strict")
 
 
-def _read_csv(path: Path) -> Sheet:
+def _read_csv(path: Path, data: bytes) -> Sheet:
     try:
-        text = _decode(path)
+        text = _decode(data)
     except UnicodeDecodeError as error:
         raise InputError(
             f"{path.name}: not a text file (neither UTF-8 nor Windows-1252)"
@@ -97,20 +184,26 @@ def _read_csv(path: Path) -> Sheet:
     lines = text.splitlines()[:20]
     delimiter = max(";\t,", key=lambda d: max((line.count(d) for line in lines), default=0))
     rows: list[tuple[Cell, ...]] = []
+    starts: list[int] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        for row in reader:
+        while True:
+            start = reader.line_num + 1
+            row = next(reader, None)
+            if row is None:
+                break
             if len(rows) >= MAX_ROWS:
                 raise InputError(f"{path.name}: more than {MAX_ROWS:,} rows; refused")
             rows.append(tuple(cell if cell.strip() else None for cell in row))
+            starts.append(start)
     except csv.Error as error:
-        raise InputError(f"{path.name}, row {reader.line_num}: broken CSV ({error})") from error
-    return Sheet(path.name, tuple(rows))
+        raise InputError(f"{path.name}, line {reader.line_num}: broken CSV ({error})") from error
+    return Sheet(path.name, tuple(rows), lines=tuple(starts))
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(path: Path, data: bytes) -> None:
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as error:
         raise InputError(f"{path.name}: not a valid .xlsx file (not a zip archive)") from error
@@ -121,13 +214,15 @@ def _check_zip(path: Path) -> None:
         )
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
+def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Sheet:
     # openpyxl parses with defusedxml when it is installed; refuse to run without it.
     if not openpyxl.xml.DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
         raise InputError("reading .xlsx needs the package defusedxml (pip install defusedxml)")
-    _check_zip(path)
+    _check_zip(path, data)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # Values as Excel last computed them, and the formulas, to find cells without a value.
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many types for broken files
         raise _unreadable(path, error) from error
     try:
@@ -139,12 +234,14 @@ def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
             names = ", ".join(f"'{s}'" for s in book.sheetnames)
             raise InputError(f"{path.name}: no sheet '{sheet}' (the sheets are {names})")
         rows: list[tuple[Cell, ...]] = []
-        for row in chosen.iter_rows(values_only=True):
+        written = formulas[chosen.title].iter_rows()
+        for row in chosen.iter_rows():
             if len(rows) >= MAX_ROWS:
                 raise InputError(
                     f"{path.name}, sheet '{chosen.title}': more than {MAX_ROWS:,} rows; refused"
                 )
-            rows.append(tuple(_cell(value) for value in row))
+            source = {c.coordinate: c.value for c in next(written, ()) if hasattr(c, "coordinate")}
+            rows.append(tuple(_cell(cell, source) for cell in row))
         return Sheet(f"{path.name}, sheet '{chosen.title}'", tuple(rows))
     except InputError:
         raise
@@ -152,6 +249,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
         raise _unreadable(path, error) from error
     finally:
         book.close()
+        formulas.close()
 
 
 def _unreadable(path: Path, error: BaseException) -> InputError:
@@ -167,7 +265,15 @@ def _unreadable(path: Path, error: BaseException) -> InputError:
     return InputError(f"{path.name}: not a readable .xlsx file ({first})")
 
 
-def _cell(value: object) -> Cell:
+def _cell(cell: object, formulas: dict[str, object]) -> Cell:
+    value = getattr(cell, "value", None)
+    coordinate = getattr(cell, "coordinate", None)
+    if value is None and coordinate is not None:
+        formula = formulas.get(coordinate)
+        if isinstance(formula, str) and formula.startswith("="):
+            return Uncomputed(coordinate, formula)
+        if formula is not None and not isinstance(formula, (str, int, float)):
+            return Uncomputed(coordinate, f"={getattr(formula, 'text', '')}")  # array formula
     if isinstance(value, bool):
         return str(value).upper()
     if value is None or isinstance(value, (str, int, float)):

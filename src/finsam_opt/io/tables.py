@@ -4,6 +4,14 @@ One validation gate per table: every cell is parsed and checked before a
 DataFrame is built, and the first problem is raised as an :class:`InputError`
 naming the file, the sheet, the row as the user sees it (1-based, counting the
 header) and the column as written in the file. Nothing is returned half.
+
+What the gate refuses rather than guesses (MODEL.md §2, docs/data.md): a CSV
+row with more or fewer fields than its header; a formula saved without its
+computed value; a control or invisible character, or more than
+:data:`MAX_TEXT_CHARS` characters, in a text cell; an amount above
+:data:`MAX_AMOUNT`; two names that differ only in case, spaces or Unicode
+form; a population header for another age band than the one declared.
+Names are stored in Unicode NFC with single spaces.
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +29,7 @@ import pandas as pd
 
 from finsam_opt.errors import InputError
 from finsam_opt.io.columns import (
+    AGE_BANDS,
     AMOUNT_COLUMNS,
     COUNT_COLUMNS,
     SWEDISH_HEADERS,
@@ -29,13 +39,16 @@ from finsam_opt.io.columns import (
     parse_header,
 )
 from finsam_opt.io.numbers import AMOUNT_UNITS, parse_number
-from finsam_opt.io.raw import Sheet, read_cells
+from finsam_opt.io.raw import Sheet, Uncomputed, read_cells
 from finsam_opt.io.safe import restore
 
 __all__ = [
+    "MAX_AMOUNT",
+    "MAX_TEXT_CHARS",
     "SCHEMAS",
     "TOTAL_LABELS",
     "Schema",
+    "name_key",
     "read_answers_table",
     "read_applications",
     "read_memberships",
@@ -44,6 +57,13 @@ __all__ = [
     "read_units",
 ]
 
+MAX_AMOUNT = 1e13
+"""The largest amount (kronor) or count read: below it float64 sums of a few
+thousand values are exact to the öre; anything larger is a unit mistake."""
+
+MAX_TEXT_CHARS = 32_767
+"""The most characters an Excel cell holds; a longer name could not be written back."""
+
 TOTAL_LABELS = frozenset({"totalt", "summa", "total", "sum"})
 """A row whose id cell says this is a totals row and is skipped."""
 
@@ -51,6 +71,9 @@ _HEADER_SEARCH_ROWS = 20
 _NEAR_MISS_CUTOFF = 0.85
 _CODE = re.compile(r"^\d{4}$")
 _TEXT_COLUMNS = frozenset({"unit", "municipality_code", "municipality_name", "region", "comment"})
+_NAME_COLUMNS = frozenset({"unit", "municipality_name", "region"})
+# In a comment a tab or a line break (Alt+Enter in Excel) is text; elsewhere it is an error.
+_COMMENT_WHITESPACE = frozenset("\t\n\r")
 
 
 @dataclass(frozen=True)
@@ -120,7 +143,9 @@ def _shown(name: str) -> str:
     return f"'{SWEDISH_HEADERS[name]}' ({name})"
 
 
-def read_table(path: str | Path, kind: str, sheet: str | None = None) -> pd.DataFrame:
+def read_table(
+    path: str | Path, kind: str, sheet: str | None = None, *, age_band: str = "16-64"
+) -> pd.DataFrame:
     """Read and validate a table of the given kind from a CSV or .xlsx file.
 
     Parameters
@@ -134,6 +159,10 @@ def read_table(path: str | Path, kind: str, sheet: str | None = None) -> pd.Data
         municipality data).
     sheet : str, optional
         The sheet of an .xlsx file; the first sheet by default.
+    age_band : str
+        The age band the population column counts, ``'16-64'`` (the model's)
+        or ``'16-65'`` (SCB's later order). A header naming another band
+        (``'Invånare 16-65'`` when 16–64 is declared) is an error.
 
     Returns
     -------
@@ -145,24 +174,45 @@ def read_table(path: str | Path, kind: str, sheet: str | None = None) -> pd.Data
     ------
     InputError
         The first problem, naming file, sheet, row and column.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from finsam_opt.io import read_table
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> path = folder / "förbund.csv"
+    >>> _ = path.write_text("Förbund,Invånare 16-64,Försörjningsmått\\nAlfa,120000,2100000000,5\\n")
+    >>> try:
+    ...     read_table(path, "units")
+    ... except Exception as error:
+    ...     print(error)  # doctest: +ELLIPSIS
+    förbund.csv, line 2: 4 fields, but the header (line 1) has 3; ...
     """
     if kind not in SCHEMAS:
         raise InputError(f"unknown table kind {kind!r}; one of {sorted(SCHEMAS)}")
+    if age_band not in AGE_BANDS:
+        raise InputError(
+            f"unknown age band {age_band!r}; one of {', '.join(AGE_BANDS)}", column="population"
+        )
     schema = SCHEMAS[kind]
     cells = read_cells(path, sheet)
     header_index, headers = _find_header(cells, schema)
-    columns = _map_columns(cells, header_index, headers, schema)
+    columns = _map_columns(cells, header_index, headers, schema, age_band)
     return _build(cells, header_index, headers, columns, schema)
 
 
-def read_units(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
+def read_units(
+    path: str | Path, sheet: str | None = None, *, age_band: str = "16-64"
+) -> pd.DataFrame:
     """Read a unit table (one row per förbund); see :func:`read_table`."""
-    return read_table(path, "units", sheet)
+    return read_table(path, "units", sheet, age_band=age_band)
 
 
-def read_municipalities(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
+def read_municipalities(
+    path: str | Path, sheet: str | None = None, *, age_band: str = "16-64"
+) -> pd.DataFrame:
     """Read municipality statistics (one row per kommun); see :func:`read_table`."""
-    return read_table(path, "municipalities", sheet)
+    return read_table(path, "municipalities", sheet, age_band=age_band)
 
 
 def read_memberships(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
@@ -202,9 +252,9 @@ def _find_header(cells: Sheet, schema: Schema) -> tuple[int, list[Header]]:
 
 
 def _map_columns(
-    cells: Sheet, header_index: int, headers: list[Header], schema: Schema
+    cells: Sheet, header_index: int, headers: list[Header], schema: Schema, age_band: str
 ) -> dict[str, int]:
-    row = cells.first_row + header_index
+    row = cells.line(header_index)
     columns: dict[str, int] = {}
     for position, header in enumerate(headers):
         if header.name is None:
@@ -218,6 +268,14 @@ def _map_columns(
             raise InputError(
                 f"{cells.where}, row {row}: columns '{first}' and '{header.text}' "
                 f"both mean {header.name}",
+                column=header.name,
+            )
+        if header.band is not None and header.band != age_band:
+            raise InputError(
+                f"{cells.where}, row {row}, column '{header.text}': counts inhabitants aged "
+                f"{header.band}, but the age band declared is {age_band} (MODEL.md §10); "
+                f"declare it to use this column (age_band='{header.band}', "
+                f"--age-band {header.band}) or give the population aged {age_band}",
                 column=header.name,
             )
         if header.unit is not None and header.name not in AMOUNT_COLUMNS:
@@ -259,10 +317,13 @@ def _build(
     data: dict[str, list[object]] = {name: [] for name in columns}
     rows_seen: list[int] = []
     id_position = columns.get(schema.id_column) if schema.id_column else None
+    width = len(cells.rows[header_index])
     for offset, row in enumerate(cells.rows[header_index + 1 :], start=header_index + 1):
-        number = cells.first_row + offset
+        number = cells.line(offset)
         if all(c is None for c in row):
             continue
+        if cells.lines is not None and len(row) != width:
+            _refuse_ragged(cells, header_index, offset, len(row), width)
         if id_position is not None:
             label = row[id_position] if id_position < len(row) else None
             if isinstance(label, str) and label.strip().casefold() in TOTAL_LABELS:
@@ -284,12 +345,44 @@ def _build(
     return frame
 
 
+def _refuse_ragged(cells: Sheet, header_index: int, offset: int, fields: int, width: int) -> None:
+    # A decimal comma in a comma-separated file adds a field and shifts every value after it.
+    raise InputError(
+        f"{cells.where}, line {cells.line(offset)}: {fields} fields, but the header "
+        f"(line {cells.line(header_index)}) has {width}; the values would shift into the "
+        "wrong columns. A number with a decimal comma in a comma-separated file must be "
+        "quoted (\"9500000,5\"), or save the file with ';' as separator"
+    )
+
+
 def _convert(value: object, name: str, header: Header, where: str) -> object:
+    if isinstance(value, Uncomputed):
+        raise InputError(
+            f"{where.split(', row ')[0]}, cell {value.cell} (column '{header.text}'): the formula "
+            f"{value.formula} was saved without its computed value (the file was written by a "
+            "program, not saved in Excel); open the file in Excel and save it, or write the "
+            "values instead of formulas",
+            column=name,
+        )
     if name in _TEXT_COLUMNS:
         return _text(value, name, where)
     if name == "year":
         return _year(value, where)
     return _number(value, name, header, where)
+
+
+def name_key(name: object) -> str:
+    """The identity of a name: Unicode NFC, casefolded, whitespace collapsed (MODEL.md §2).
+
+    Two unit names with the same key are the same unit.
+
+    Examples
+    --------
+    >>> from finsam_opt.io.tables import name_key
+    >>> name_key(" SAMORDNINGSFÖRBUNDET  Åre ") == name_key("Samordningsförbundet \u00c5re")
+    True
+    """
+    return " ".join(unicodedata.normalize("NFC", str(name)).split()).casefold()
 
 
 def _text(value: object, name: str, where: str) -> str | None:
@@ -299,14 +392,43 @@ def _text(value: object, name: str, where: str) -> str | None:
         return _code(value, where)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return restore(str(value).strip())
+    text = unicodedata.normalize("NFC", restore(str(value).strip()))
+    _check_characters(text, name, where)
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(
+            f"{where}: {len(text):,} characters, more than an Excel cell holds "
+            f"({MAX_TEXT_CHARS:,}); shorten the text",
+            column=name,
+        )
+    # A name is an identifier: one space between words, as the duplicate check compares.
+    return " ".join(text.split()) if name in _NAME_COLUMNS else text
+
+
+def _check_characters(text: str, name: str, where: str) -> None:
+    for position, char in enumerate(text, start=1):
+        if name == "comment" and char in _COMMENT_WHITESPACE:
+            continue
+        category = unicodedata.category(char)
+        # Cc: control characters (Excel cannot hold most); Cf: invisible format characters
+        # (a zero-width space makes two names look equal and differ).
+        if category == "Cc" or (category == "Cf" and name != "comment"):
+            raise InputError(
+                f"{where}: contains the invisible character U+{ord(char):04X} "
+                f"({unicodedata.name(char, 'control character')}) at position {position}; "
+                "remove it (retype the cell)",
+                column=name,
+            )
 
 
 def _code(value: object, where: str) -> str:
-    # Excel drops the leading zero of 0114; a whole number below 10 000 is padded back.
+    # Excel and CSV tools drop the leading zero of 0114; three digits get it back.
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = f"{value:04d}" if isinstance(value, int) and 0 <= value < 10_000 else str(value).strip()
+    if isinstance(value, Uncomputed):  # pragma: no cover - refused by _convert
+        raise TypeError(value)
+    text = str(value).strip()
+    if re.fullmatch(r"\d{3}", text):
+        text = "0" + text
     if not _CODE.match(text):
         raise InputError(f"{where}: a municipality code has four digits (e.g. 0114), got {value!r}")
     return text
@@ -346,7 +468,14 @@ def _number(value: object, name: str, header: Header, where: str) -> float:
         raise InputError(f"{where}: must be a finite number, got {value!r}")
     if number < 0:
         raise InputError(f"{where}: {name} must be ≥ 0, got {value!r}")
-    return float(number * factor)
+    amount = number * factor
+    if amount > Decimal(MAX_AMOUNT):
+        raise InputError(
+            f"{where}: {name} is {value!r}, more than {MAX_AMOUNT:,.0f}, the largest "
+            "amount or count computed exactly to the öre; check the unit",
+            column=name,
+        )
+    return float(amount)
 
 
 def _check_ids(
@@ -368,15 +497,19 @@ def _check_ids(
                 column=name,
             )
     if schema.id_column:
-        duplicated = frame[schema.id_column].duplicated().to_numpy()
+        ids = frame[schema.id_column]
+        keys = ids.map(name_key) if schema.id_column == "unit" else ids
+        duplicated = keys.duplicated().to_numpy()
         if duplicated.any():
             at = int(np.flatnonzero(duplicated)[0])
-            value = frame[schema.id_column].iloc[at]
-            first = rows[int(np.flatnonzero((frame[schema.id_column] == value).to_numpy())[0])]
+            value = ids.iloc[at]
+            earlier = int(np.flatnonzero((keys == keys.iloc[at]).to_numpy())[0])
+            same = "" if ids.iloc[earlier] == value else f" as '{ids.iloc[earlier]}'"
+            how = "" if not same else " (names that differ only in case, spaces or Unicode form)"
             raise InputError(
                 f"{cells.where}, row {rows[at]}, column "
                 f"'{headers[columns[schema.id_column]].text}': '{value}' appears twice "
-                f"(also in row {first})",
+                f"(also in row {rows[earlier]}{same}){how}",
                 column=schema.id_column,
                 units=[value],
             )

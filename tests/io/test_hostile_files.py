@@ -1,0 +1,266 @@
+"""Files a Swedish Excel user (or a script) really makes: each is refused with its own message.
+
+The files are generated here rather than stored, so each one says in code what is
+wrong with it. Every case is one numbered failure of issue 14 or a rule of MODEL.md §2.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from finsam_opt.cli import main
+from finsam_opt.errors import InputError
+from finsam_opt.io import read_table
+from finsam_opt.io.tables import MAX_TEXT_CHARS
+
+HEADER_EN = "unit,population,support_measure,previous_allocation,municipal_match,regional_match\n"
+HEADER_SV = "Förbund;Invånare 16-64;Försörjningsmått\n"
+
+
+def _csv(text: str, encoding: str = "utf-8") -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        path.write_bytes(text.encode(encoding))
+
+    return write
+
+
+def _xlsx(*rows: list[object]) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+
+    return write
+
+
+def _folder(path: Path) -> None:
+    path.mkdir()
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+ARE_NFD = unicodedata.normalize("NFD", "Åre")
+
+# name -> (how to make it, table kind, the message it must give)
+CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
+    # 1. An unquoted decimal comma in a comma-separated file adds a field.
+    "ragged_decimal_comma.csv": (
+        _csv(HEADER_EN + "Alfa,120000,2100000000,9500000,5,,\nBeta,1,1,1,1,1\n"),
+        "units",
+        "ragged_decimal_comma.csv, line 2: 7 fields, but the header (line 1) has 6",
+    ),
+    "ragged_short_row.csv": (
+        _csv(HEADER_SV + "A;10;100\nB;10\n"),
+        "units",
+        "ragged_short_row.csv, line 3: 2 fields, but the header (line 1) has 3",
+    ),
+    "ragged_after_quoted_newline.csv": (
+        _csv('Förbund;Ansökt belopp;Kommentar\nA;100000;"rad ett\nrad två"\nB;100;x;7\n'),
+        "answers",
+        "line 4: 4 fields, but the header (line 1) has 3",
+    ),
+    # 2. A formula saved without its computed value (a script wrote the file).
+    "formula_without_value.xlsx": (
+        _xlsx(
+            ["Förbund", "Invånare 16-64", "Försörjningsmått", "Kommunernas bidrag"],
+            ["A", 10, 100, 5_000_000],
+            ["B", 10, 100, "=D2*2"],
+        ),
+        "units",
+        "formula_without_value.xlsx, sheet 'Sheet', cell D3 (column 'Kommunernas bidrag'): "
+        "the formula =D2*2 was saved without its computed value",
+    ),
+    "formula_without_value_in_name.xlsx": (
+        _xlsx(["Förbund", "Invånare 16-64", "Försörjningsmått"], ['=CONCAT("A","B")', 1, 1]),
+        "units",
+        'cell A2 (column \'Förbund\'): the formula =CONCAT("A","B") was saved without',
+    ),
+    # 6. Control and invisible characters.
+    "control_character.csv": (
+        _csv(HEADER_SV + "Alfa\x07;10;100\n"),
+        "units",
+        "row 2, column 'Förbund': contains the invisible character U+0007",
+    ),
+    "zero_width_space.csv": (
+        _csv(HEADER_SV + "Alfa\u200b;10;100\nAlfa;10;100\n"),
+        "units",
+        "contains the invisible character U+200B (ZERO WIDTH SPACE) at position 5",
+    ),
+    "control_character_region.csv": (
+        _csv("Kommunkod;Län;Invånare 16-64;Försörjningsmått\n0114;Stock\x1bholm;1;1\n"),
+        "municipalities",
+        "column 'Län': contains the invisible character U+001B",
+    ),
+    "tab_in_answer_name.csv": (
+        _csv("Förbund;Ansökt belopp\nA\tB;100000\n"),
+        "answers",
+        "column 'Förbund': contains the invisible character U+0009",
+    ),
+    # 9. Names: longer than Excel holds; NFC/NFD, case and spaces are the same name.
+    "long_name.csv": (
+        _csv(HEADER_SV + "A" * 100_000 + ";10;100\n"),
+        "units",
+        f"row 2, column 'Förbund': 100,000 characters, more than an Excel cell holds "
+        f"({MAX_TEXT_CHARS:,})",
+    ),
+    "nfc_and_nfd.csv": (
+        _csv(HEADER_SV + "Åre;10;100\n" + ARE_NFD + ";10;100\n"),
+        "units",
+        "row 3, column 'Förbund': 'Åre' appears twice (also in row 2)",
+    ),
+    "case_and_spaces.csv": (
+        _csv(
+            HEADER_SV + "Samordningsförbundet Ockelbo m.fl.;10;100\n"
+            " SAMORDNINGSFÖRBUNDET  OCKELBO M.FL. ;10;100\n"
+        ),
+        "units",
+        "row 3, column 'Förbund': 'SAMORDNINGSFÖRBUNDET OCKELBO M.FL.' appears twice (also in "
+        "row 2 as 'Samordningsförbundet Ockelbo m.fl.') (names that differ only in case",
+    ),
+    "id_number_and_text.xlsx": (
+        _xlsx(["Förbund", "Invånare 16-64", "Försörjningsmått"], [1, 10, 100], ["1", 10, 100]),
+        "units",
+        "row 3, column 'Förbund': '1' appears twice (also in row 2)",
+    ),
+    "duplicate_application_case.csv": (
+        _csv("Förbund;Ansökan ofördelade medel\nUppsala;100000\nuppsala;5\n"),
+        "applications",
+        "'uppsala' appears twice (also in row 2 as 'Uppsala')",
+    ),
+    # 8. Amounts beyond exact float sums.
+    "amount_1e308.csv": (
+        _csv(HEADER_SV + "A;10;1e308\nB;10;1e308\n"),
+        "units",
+        "row 2, column 'Försörjningsmått': support_measure is '1e308', more than "
+        "10,000,000,000,000",
+    ),
+    "previous_1e15_mkr.csv": (
+        _csv(
+            "Förbund;Invånare 16-64;Försörjningsmått;Föregående års tilldelning (Mkr)\n"
+            "A;10;100;1 000 000 000\n"
+        ),
+        "units",
+        "previous_allocation is '1 000 000 000', more than 10,000,000,000,000",
+    ),
+    # Issue 13: a population header for another age band than the one declared.
+    "age_band_16_65.csv": (
+        _csv("Förbund;Invånare 16-65;Försörjningsmått\nA;10;100\n"),
+        "units",
+        "column 'Invånare 16-65': counts inhabitants aged 16-65, but the age band declared is "
+        "16-64 (MODEL.md §10); declare it to use this column (age_band='16-65', --age-band 16-65)",
+    ),
+    # Not a file.
+    "folder.csv": (_folder, "units", "folder.csv: is a folder, not a file"),
+    "fifo.csv": (_fifo, "units", "fifo.csv: is not a regular file (a pipe, socket or device)"),
+    "missing.csv": (lambda path: None, "units", "missing.csv: file not found"),
+}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile")
+    for name, (make, _, _) in CASES.items():
+        make(folder / name)
+    return folder
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_hostile_file_gives_its_message(name: str, corpus: Path) -> None:
+    _, kind, expected = CASES[name]
+    with pytest.raises(InputError) as info:
+        read_table(corpus / name, kind)
+    message = str(info.value)
+    assert message.startswith(name)
+    assert expected in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("name", sorted(n for n, case in CASES.items() if case[1] == "units"))
+def test_cli_refuses_hostile_file_and_writes_nothing(
+    name: str, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["allocate", str(corpus / name), "-o", str(tmp_path / "beslut.xlsx")]) == 2
+    assert CASES[name][2] in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_device_is_not_read(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"zero: is not a regular file"):
+        read_table("/dev/zero", "units")
+
+
+def test_lost_leading_zero_restored_in_csv(tmp_path: Path) -> None:
+    path = tmp_path / "k.csv"
+    path.write_text("Kommunkod;Län;Invånare 16-64;Försörjningsmått\n114;AB;1;1\n0115;AB;1;1\n")
+    assert read_table(path, "municipalities").index.tolist() == ["0114", "0115"]
+    members = tmp_path / "m.csv"
+    members.write_text("Kommunkod;Förbund\n114;A\n")
+    assert read_table(members, "memberships")["municipality_code"].tolist() == ["0114"]
+
+
+@pytest.mark.parametrize("code", ["11", "1", "11145", "0114.5"])
+def test_codes_that_are_not_a_lost_zero_are_refused(code: str, tmp_path: Path) -> None:
+    path = tmp_path / "k.csv"
+    path.write_text(f"Kommunkod;Län;Invånare 16-64;Försörjningsmått\n{code};AB;1;1\n")
+    with pytest.raises(InputError, match="a municipality code has four digits"):
+        read_table(path, "municipalities")
+
+
+def test_names_are_stored_in_nfc_with_single_spaces(tmp_path: Path) -> None:
+    path = tmp_path / "u.csv"
+    path.write_text(HEADER_SV + ARE_NFD + "  m.fl.;10;100\n")
+    (name,) = read_table(path, "units").index
+    assert name == "Åre m.fl."
+    assert unicodedata.is_normalized("NFC", name)
+
+
+def test_declared_age_band_reads_the_16_65_column(tmp_path: Path) -> None:
+    path = tmp_path / "u.csv"
+    path.write_text("Förbund;Invånare 16–65 år;Försörjningsmått\nA;10;100\n")
+    assert read_table(path, "units", age_band="16-65")["population"].tolist() == [10.0]
+    other = tmp_path / "v.csv"
+    other.write_text("Förbund;Invånare 16-64;Försörjningsmått\nA;1;1\n")
+    with pytest.raises(InputError, match="counts inhabitants aged 16-64, but the age band "):
+        read_table(other, "units", age_band="16-65")
+
+
+def test_comment_keeps_its_line_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text('Förbund;Ansökt belopp;Kommentar\nA;100000;"rad ett\nrad två"\n')
+    assert read_table(path, "answers")["comment"].tolist() == ["rad ett\nrad två"]
+
+
+def test_formula_with_a_cached_value_is_read(tmp_path: Path) -> None:
+    # An .xlsx saved by Excel holds the formula and its value: the value is read.
+    path = tmp_path / "u.xlsx"
+    _xlsx(["Förbund", "Invånare 16-64", "Försörjningsmått"], ["A", 10, "=1+1"])(path)
+    text = _inject_cached_value(path, "C2", "2")
+    assert read_table(text, "units")["support_measure"].tolist() == [2.0]
+
+
+def _inject_cached_value(path: Path, cell: str, value: str) -> Path:
+    import zipfile
+
+    out = path.with_name("cached.xlsx")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                start = text.index(f'<c r="{cell}"')
+                end = text.index("</c>", start)
+                text = (
+                    text[:start] + text[start:end].replace("<v />", f"<v>{value}</v>") + text[end:]
+                )
+                data = text.encode()
+            target.writestr(item, data)
+    return out
