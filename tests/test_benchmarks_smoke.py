@@ -37,3 +37,12 @@ def test_every_peer_runs_and_agrees_within_one_krona(bench, tmp_path) -> None:
     bench.write_report(text, target)  # replaces its block, keeps the prose
     written = target.read_text()
     assert written.count(bench.MARK_START) == 1 and "prose kept" in written
+
+
+def test_the_table_writer_benchmark_runs() -> None:
+    path = _PATH.with_name("write_tables.py")
+    spec = importlib.util.spec_from_file_location("finsam_benchmarks_write", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = module.table((20, 40))
+    assert text.splitlines()[2].startswith("| 20 |") and "| 40 |" in text

@@ -187,8 +187,10 @@ def test_surplus_redistributes_the_leftover(tmp_path: Path, capsys, language, su
     assert "4 applications · policy proportional" in printed
     assert f"granted {finsam_opt.engine.result.format_kronor(direct.rounded_total)}" in printed
     back = read_decision_table(out)
-    assert back.index.tolist() == example.units.index.tolist()
-    assert back["granted_rounded"].tolist() == direct.table["granted_rounded"].tolist()
+    assert sorted(back.index) == sorted(example.units.index)
+    assert back["granted_rounded"].tolist() == (
+        direct.table.loc[back.index, "granted_rounded"].tolist()
+    )
     assert back.loc[names, "application"].tolist() == [5_000_000] * 4
 
 
@@ -198,7 +200,7 @@ def test_surplus_with_an_amount_and_no_unit_table(tmp_path: Path, capsys) -> Non
     assert main(["surplus", str(applications), "--available", "30 Mkr", "-o", str(out)]) == 0
     assert "applications fit: granted in full" in capsys.readouterr().out
     back = read_decision_table(out)
-    assert back.index.tolist() == names  # without a unit table: the applicants only
+    assert back.index.tolist() == sorted(names)  # without a unit table: the applicants only
     assert back["granted_rounded"].tolist() == [5_000_000] * 4
 
 

@@ -38,18 +38,19 @@ def test_decision_table_round_trip(national, tmp_path: Path, language: str, suff
         result, tmp_path / f"beslut{suffix}", language=language, units=example.units
     )
     back = read_decision_table(files[0])
-    table = result.table
-    assert back.index.tolist() == table.index.tolist()
+    assert sorted(back.index) == sorted(result.table.index)
+    table = result.table.loc[back.index]
     assert back["allocation_rounded"].astype(np.int64).tolist() == (
         table["allocation_rounded"].tolist()
     )
-    np.testing.assert_allclose(back["allocation"], table["allocation"], rtol=0, atol=1e-6)
+    # Cells hold what they show: exact amounts to the öre, other amounts in whole kronor.
+    np.testing.assert_allclose(back["allocation"], table["allocation"], rtol=0, atol=0.005)
     np.testing.assert_allclose(back["allocation_tkr"] * 1000, table["allocation_rounded"])
-    np.testing.assert_allclose(back["ideal"], table["ideal"], atol=1e-6)
+    np.testing.assert_allclose(back["ideal"], table["ideal"], rtol=0, atol=0.5)
     assert back["new"].tolist() == table["new"].tolist()
     assert back["binding"].tolist() == table["binding"].tolist()
     assert np.isinf(back["cap"]).tolist() == np.isinf(table["cap"]).tolist()
-    assert back["region"].tolist() == example.units["region"].tolist()
+    assert back["region"].tolist() == example.units["region"].loc[back.index].tolist()
 
 
 def test_xlsx_has_totals_and_parameters(national, tmp_path: Path) -> None:
@@ -85,13 +86,13 @@ def test_formula_injection_neutralised(tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(tmp_path / "b.xlsx")["Beslutsunderlag"]
     cells = [sheet.cell(row, 1) for row in range(2, 7)]
     assert all(c.data_type == "s" for c in cells)
-    assert [c.value for c in cells] == names
+    assert [c.value for c in cells] == sorted(names, key=str.casefold)
     assert cells[0].quotePrefix
     text = files[0].read_text(encoding="utf-8-sig")
     assert "\n'=HYPERLINK" in text.replace('"', "")
     assert "\n'+1;" in text and "\n'@SUM" in text
     for path in (tmp_path / "b.xlsx", files[0]):
-        assert read_decision_table(path).index.tolist() == names
+        assert sorted(read_decision_table(path).index) == sorted(names)
 
 
 def test_write_is_all_or_nothing(national, tmp_path: Path) -> None:
@@ -156,8 +157,9 @@ def test_decision_table_can_be_read_as_units(national, tmp_path: Path) -> None:
     _, result = national
     write_decision_table(result, tmp_path / "b.csv")
     units = read_units(tmp_path / "b.csv")
-    assert units.index.tolist() == result.table.index.tolist()
-    np.testing.assert_allclose(units["support_measure"], result.table["support_measure"])
+    assert sorted(units.index) == sorted(result.table.index)
+    expected = result.table["support_measure"].loc[units.index]
+    np.testing.assert_allclose(units["support_measure"], expected, rtol=0, atol=0.5)
 
 
 @pytest.mark.parametrize("language", [0, 1])
@@ -181,13 +183,12 @@ def test_surplus_table_round_trip(national, tmp_path: Path, language: str, suffi
         extra, tmp_path / f"ofordelade{suffix}", language=language, units=example.units
     )
     back = read_decision_table(files[0])
-    assert back.index.tolist() == extra.table.index.tolist()
-    assert back["granted_rounded"].astype(np.int64).tolist() == (
-        extra.table["granted_rounded"].tolist()
-    )
-    np.testing.assert_allclose(back["granted"], extra.table["granted"], rtol=0, atol=1e-6)
-    assert back["binding"].tolist() == extra.table["binding"].tolist()
-    assert back["region"].tolist() == example.units["region"].tolist()
+    assert sorted(back.index) == sorted(extra.table.index)
+    table = extra.table.loc[back.index]
+    assert back["granted_rounded"].astype(np.int64).tolist() == table["granted_rounded"].tolist()
+    np.testing.assert_allclose(back["granted"], table["granted"], rtol=0, atol=0.005)
+    assert back["binding"].tolist() == table["binding"].tolist()
+    assert back["region"].tolist() == example.units["region"].loc[back.index].tolist()
     assert np.isinf(back["matching_cap"]).all()  # no extra matching given: "ingen gräns"
     if suffix == ".csv":
         assert "Policy,by-key" in files[1].read_text(encoding="utf-8-sig")

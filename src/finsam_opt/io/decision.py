@@ -8,28 +8,30 @@ second file ``<name>_parametrar.csv`` for CSV).
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import openpyxl
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from finsam_opt.engine.result import Allocation
 from finsam_opt.errors import InputError
 from finsam_opt.io.columns import normalize_header
 from finsam_opt.io.numbers import parse_number
 from finsam_opt.io.raw import read_cells
-from finsam_opt.io.safe import neutralise, restore, write_atomically
+from finsam_opt.io.safe import restore, write_atomically
+from finsam_opt.io.workbook import Column, Kind, Sheet, write_csv, write_workbook
 
 __all__ = [
     "DECISION_HEADERS",
     "decision_frame",
     "parameter_rows",
     "read_decision_table",
+    "sort_units",
+    "swedish_order",
+    "table_sheet",
+    "term",
     "write_decision_table",
     "write_table",
 ]
@@ -84,26 +86,64 @@ DECISION_HEADERS: dict[str, tuple[str, str, str]] = {
 }
 """Headers of the decision table; columns not listed keep their canonical name."""
 
-_SUMMED = (
-    "municipalities", "population", "support_measure", "previous_allocation", "share_population",
-    "share_support", "key", "ideal", "floor", "capped", "target", "allocation",
-    "allocation_rounded", "allocation_tkr", "change", "ideal_tkr", "amount", "amount_tkr",
-    "previous_round", "change_from_previous_round", "application", "excess_equity", "granted",
-    "granted_rounded", "granted_tkr",
+_TOTALLED = frozenset(
+    {
+        "municipalities", "population", "support_measure", "previous_allocation", "requested",
+        "municipal_match", "regional_match", "share_population", "share_support", "key", "ideal",
+        "floor", "capped", "target", "allocation", "allocation_rounded", "allocation_tkr",
+        "change", "ideal_tkr", "amount", "amount_tkr", "previous_round",
+        "change_from_previous_round", "application", "municipal_extra", "regional_extra",
+        "excess_equity", "granted", "granted_rounded", "granted_tkr", "equity", "turnover",
+    }
 )  # fmt: skip
+_UNLIMITED = frozenset({"cap", "matching_cap"})  # a blank cell here means "no limit"
 _TOTAL = {"sv": "Totalt", "en": "Total"}
+TERMS: dict[str, tuple[str, str]] = {
+    # binding rules of an allocation
+    "ideal": ("idealfördelning", "ideal"),
+    "new": ("nytt förbund", "new"),
+    "cap": ("tak (matchning)", "cap"),
+    "floor": ("golv (spärren)", "floor"),
+    "relaxed-floor": ("sänkt golv", "relaxed-floor"),
+    "scaled": ("nedskalad", "scaled"),
+    "base": ("grundtilldelning", "base"),
+    "no-floor-equity": ("inget golv (eget kapital)", "no-floor-equity"),
+    # binding rules of the surplus round
+    "not-applied": ("ingen ansökan", "not-applied"),
+    "full": ("beviljat fullt ut", "full"),
+    "equity-cut": ("minskat med eget kapital", "equity-cut"),
+    "equity-rationed": ("eget kapital och ransonerat", "equity-rationed"),
+    "rationed": ("ransonerat", "rationed"),
+    "key-share": ("andel enligt nyckeln", "key-share"),
+    # policies
+    "raise-limit": ("höjd spärr", "raise-limit"),
+    "scale-protection": ("skalat skydd", "scale-protection"),
+    "scale-gains": ("skalade ökningar", "scale-gains"),
+    "equity-first": ("eget kapital först", "equity-first"),
+    "proportional": ("proportionellt", "proportional"),
+    "equity-penalty": ("avdrag för eget kapital", "equity-penalty"),
+    "by-key": ("enligt nyckeln", "by-key"),
+    # solvers
+    "fast": ("exakt brytpunktslösare", "fast"),
+    "highs": ("HiGHS (linjärprogram)", "highs"),
+    "cbc": ("CBC (linjärprogram)", "cbc"),
+    "scipy": ("SciPy (linjärprogram)", "scipy"),
+    # scenarios
+    "balance": ("balans", "balance"),
+    "surplus": ("överskott", "surplus"),
+    "deficit": ("underskott", "deficit"),
+}
+"""Binding rules, policies, solvers and scenarios in Swedish and English (the code is English)."""
+_CHANGE_NOTE = {
+    "sv": "Förändringen: summan utan {n} nya förbund (utan föregående års tilldelning)",
+    "en": "Change: the total leaves out {n} new units (no previous allocation)",
+}
 _YES_NO = {"sv": ("ja", "nej"), "en": ("yes", "no")}
 _NO_LIMIT = {"sv": "ingen gräns", "en": "no limit"}
-_SCENARIO = {"sv": {"balance": "balans", "surplus": "överskott", "deficit": "underskott"}}
-_FORMATS = {
-    "kr": "#,##0",
-    "exact": "#,##0.00",
-    "tkr": "#,##0.000",
-    "count": "#,##0",
-    "share": "0.0000%",
-    "percent": "0.00%",
-}
 _SHEETS = {"sv": ("Beslutsunderlag", "Parametrar"), "en": ("Decision table", "Parameters")}
+_SWEDISH_ORDER = str.maketrans(
+    {"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}", "é": "e", "ü": "y"}
+)
 
 
 def _check_language(language: str) -> None:
@@ -111,10 +151,35 @@ def _check_language(language: str) -> None:
         raise InputError(f"language must be 'sv' or 'en', got {language!r}", column="language")
 
 
+def term(code: object, language: str) -> object:
+    """A rule, policy, solver or scenario named in ``language`` (others are returned as given).
+
+    Examples
+    --------
+    >>> term("relaxed-floor", "sv"), term("raise-limit", "sv"), term("relaxed-floor", "en")
+    ('sänkt golv', 'höjd spärr', 'relaxed-floor')
+    """
+    names = TERMS.get(str(code))
+    return code if names is None else names[0 if language == "sv" else 1]
+
+
+def swedish_order(names: pd.Series) -> pd.Series:
+    """Sort keys that put names in Swedish alphabetical order (… z, å, ä, ö), case-blind.
+
+    Examples
+    --------
+    >>> sorted(["Örebro", "Ale", "Åre", "Älmhult", "Ystad"],
+    ...        key=lambda n: swedish_order(pd.Series([n])).iloc[0])
+    ['Ale', 'Ystad', 'Åre', 'Älmhult', 'Örebro']
+    """
+    return names.astype(str).str.casefold().str.translate(_SWEDISH_ORDER)
+
+
 def decision_frame(result: Allocation, units: pd.DataFrame | None = None) -> pd.DataFrame:
     """The decision table as a DataFrame with canonical columns, unit as a column.
 
     ``units`` may add ``region`` and ``municipalities`` from the input table.
+    Rows are sorted as Försäkringskassan lists the förbund: by region, then name.
     """
     table = result.table.copy()
     table.insert(
@@ -126,33 +191,41 @@ def decision_frame(result: Allocation, units: pd.DataFrame | None = None) -> pd.
         for column in ("municipalities", "region"):
             if column in units.columns:
                 table.insert(0, column, units[column].reindex(table.index))
-    return table.rename_axis("unit").reset_index()
+    return sort_units(table.rename_axis("unit").reset_index())
 
 
-def parameter_rows(result: Allocation, language: str = "sv") -> list[tuple[str, object]]:
-    """(label, value) rows of the parameters sheet."""
+def sort_units(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (a ``unit`` column, maybe ``region``) sorted by region, then unit name."""
+    keys = [c for c in ("region", "unit") if c in frame.columns]
+    if not keys:
+        return frame
+    order = frame[keys].apply(swedish_order)
+    return frame.iloc[order.sort_values(keys, kind="stable").index].reset_index(drop=True)
+
+
+def parameter_rows(result: Allocation, language: str = "sv") -> list[tuple[str, object, Kind]]:
+    """(label, value, kind) rows of the parameters sheet."""
     p = result.parameters
     sv = language == "sv"
     limit = result.decrease_limit
     scenario = str(result.scenario)
     return [
-        ("Budget (kr)", p.budget),
-        ("Grundtilldelning (kr)" if sv else "Base amount (kr)", p.base_amount),
-        ("Vikt försörjningsmått" if sv else "Weight support measure", p.weight_support),
-        ("Vikt invånare 16-64" if sv else "Weight population 16-64", p.weight_population),
-        ("Högsta minskning (spärr)" if sv else "Decrease limit", p.decrease_limit),
-        (
-            "Effektiv spärr" if sv else "Effective decrease limit",
-            "" if limit is None else limit,
-        ),
-        ("Scenario", _SCENARIO["sv"][scenario] if sv else scenario),
-        ("Policy", result.policy),
-        ("Lösare" if sv else "Solver", result.solver),
-        ("Fördelat (kr)" if sv else "Allocated (kr)", result.rounded_total),
-        ("Ofördelade medel (kr)" if sv else "Unallocated (kr)", result.unallocated),
-        ("Antal förbund" if sv else "Units", len(result.table)),
-        ("Avrundningsenhet (kr)" if sv else "Rounding unit (kr)", p.rounding_unit),
-    ]
+        ("Budget (kr)", p.budget, Kind.KRONOR),
+        ("Grundtilldelning (kr)" if sv else "Base amount (kr)", p.base_amount, Kind.KRONOR),
+        ("Vikt försörjningsmått" if sv else "Weight support measure", p.weight_support,
+         Kind.PERCENT),
+        ("Vikt invånare 16-64" if sv else "Weight population 16-64", p.weight_population,
+         Kind.PERCENT),
+        ("Högsta minskning (spärr)" if sv else "Decrease limit", p.decrease_limit, Kind.PERCENT),
+        ("Effektiv spärr" if sv else "Effective decrease limit", limit, Kind.PERCENT),
+        ("Scenario", term(scenario, language), Kind.TEXT),
+        ("Princip" if sv else "Policy", term(result.policy, language), Kind.TEXT),
+        ("Lösare" if sv else "Solver", term(result.solver, language), Kind.TEXT),
+        ("Fördelat (kr)" if sv else "Allocated (kr)", result.rounded_total, Kind.KRONOR),
+        ("Ofördelade medel (kr)" if sv else "Unallocated (kr)", result.unallocated, Kind.KRONOR),
+        ("Antal förbund" if sv else "Units", len(result.table), Kind.COUNT),
+        ("Avrundningsenhet (kr)" if sv else "Rounding unit (kr)", p.rounding_unit, Kind.KRONOR),
+    ]  # fmt: skip
 
 
 def write_decision_table(
@@ -163,6 +236,10 @@ def write_decision_table(
     units: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write the decision table to ``.xlsx`` (two sheets) or ``.csv`` (two files).
+
+    Rows are sorted by region, then name; every amount is rounded as shown and
+    the total row adds up the printed rows. The workbook prints on A4
+    landscape, one page wide, with the header row and the names repeated.
 
     Parameters
     ----------
@@ -179,6 +256,14 @@ def write_decision_table(
     -------
     list of Path
         The files written. Either all are written or none.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, finsam_opt as fo
+    >>> result = fo.allocate(fo.example_units(), fo.Parameters(budget=20_000_000))
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "beslut.xlsx"
+    >>> [p.name for p in write_decision_table(result, path)]
+    ['beslut.xlsx']
     """
     return write_table(
         decision_frame(result, units), path, parameter_rows(result, language), language=language
@@ -188,7 +273,7 @@ def write_decision_table(
 def write_table(
     frame: pd.DataFrame,
     path: str | Path,
-    parameters: list[tuple[str, object]] | None = None,
+    parameters: Sequence[tuple[str, object, Kind]] | None = None,
     *,
     language: str = "sv",
     sheet: str | None = None,
@@ -201,20 +286,48 @@ def write_table(
     """
     _check_language(language)
     path = Path(path)
-    parameters = parameters or []
+    parameters = list(parameters or [])
+    table = table_sheet(frame, language, sheet or _SHEETS[language][0])
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        title = sheet or _SHEETS[language][0]
+        extra = (_SHEETS[language][1], parameters) if parameters else None
         write_atomically(
-            [path], lambda tmp: _write_xlsx(frame, parameters, tmp[0], language, title)
+            [path],
+            lambda tmp: write_workbook(tmp[0], [table], extra, yes_no=_YES_NO[language]),
         )
         return [path]
     if suffix == ".csv":
-        extra = path.with_name(path.stem + ("_parametrar" if language == "sv" else "_parameters"))
-        targets = [path, extra.with_suffix(".csv")] if parameters else [path]
-        write_atomically(targets, lambda tmp: _write_csv(frame, parameters, tmp, language))
+        extra_path = path.with_name(
+            path.stem + ("_parametrar" if language == "sv" else "_parameters") + ".csv"
+        )
+        targets = [path, extra_path] if parameters else [path]
+        write_atomically(
+            targets, lambda tmp: write_csv(tmp, table, parameters, language, _YES_NO[language])
+        )
         return targets
     raise InputError(f"{path.name}: tables are written as .xlsx or .csv")
+
+
+def table_sheet(frame: pd.DataFrame, language: str, title: str) -> Sheet:
+    """The :class:`Sheet` of a table with canonical columns, with a total row."""
+    columns = tuple(
+        Column(c, _header(c, language), Kind(_kind(c)), total=c in _TOTALLED) for c in frame.columns
+    )
+    notes: tuple[tuple[str, str], ...] = ()
+    new = int(frame["new"].astype(bool).sum()) if "new" in frame.columns else 0
+    if new and "change" in frame.columns and "binding" in frame.columns:
+        notes = (("binding", _CHANGE_NOTE[language].format(n=new)),)  # beside the change
+    values = frame
+    if "binding" in frame.columns:
+        values = frame.assign(binding=frame["binding"].map(lambda r: term(r, language)))
+    return Sheet(
+        title,
+        values,
+        columns,
+        total_label=_TOTAL[language],
+        total_notes=notes,
+        no_limit=_NO_LIMIT[language],
+    )
 
 
 def _header(column: str, language: str) -> str:
@@ -223,131 +336,7 @@ def _header(column: str, language: str) -> str:
 
 
 def _kind(column: str) -> str:
-    return DECISION_HEADERS.get(column, ("", "", "exact"))[2]
-
-
-def _cell(value: object, kind: str, language: str) -> object:
-    if isinstance(value, (bool, np.bool_)):
-        return _YES_NO[language][0 if value else 1]
-    if isinstance(value, str):
-        return value
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    if isinstance(value, (float, np.floating)) and math.isinf(value):
-        return _NO_LIMIT[language]
-    if isinstance(value, (np.integer, int)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        # Whole kronor and head counts are shown without a decimal part.
-        return int(value) if kind in ("kr", "count") and float(value).is_integer() else float(value)
-    return str(value)
-
-
-def _totals(frame: pd.DataFrame) -> dict[str, object]:
-    totals: dict[str, object] = {}
-    for column in frame.columns:
-        if column in _SUMMED:
-            values = pd.to_numeric(frame[column], errors="coerce")
-            total = values.sum(min_count=1)
-            totals[column] = None if pd.isna(total) else total
-    return totals
-
-
-def _rows(frame: pd.DataFrame, language: str) -> list[list[object]]:
-    kinds = [_kind(c) for c in frame.columns]
-    rows = [
-        [_cell(v, k, language) for v, k in zip(row, kinds, strict=True)]
-        for row in frame.itertuples(index=False)
-    ]
-    totals = _totals(frame)
-    total_row = [
-        _TOTAL[language] if c == "unit" else _cell(totals.get(c), _kind(c), language)
-        for c in frame.columns
-    ]
-    return [*rows, total_row]
-
-
-def _write_xlsx(
-    frame: pd.DataFrame,
-    parameters: list[tuple[str, object]],
-    path: Path,
-    language: str,
-    title: str,
-) -> None:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title, parameter_title = title, _SHEETS[language][1]
-    sheet.append([_header(c, language) for c in frame.columns])
-    for row in _rows(frame, language):
-        sheet.append([None] * len(row))
-        for col, value in enumerate(row, start=1):
-            _put(sheet.cell(sheet.max_row, col), value)
-    for col, column in enumerate(frame.columns, start=1):
-        letter = get_column_letter(col)
-        sheet.column_dimensions[letter].width = 40 if column == "unit" else 18
-        number_format = _FORMATS.get(_kind(column))
-        if number_format:
-            for cell in sheet[letter][1:]:
-                cell.number_format = number_format
-    for cell in sheet[sheet.max_row]:
-        cell.font = openpyxl.styles.Font(bold=True)
-    for cell in sheet[1]:
-        cell.font = openpyxl.styles.Font(bold=True)
-    sheet.freeze_panes = "B2"
-    if not parameters:
-        book.save(path)
-        return
-    second = book.create_sheet(parameter_title)
-    second.column_dimensions["A"].width = 32
-    second.column_dimensions["B"].width = 20
-    for label, value in parameters:
-        second.append([label, None])
-        cell = second.cell(second.max_row, 2)
-        _put(cell, value)
-        if label.endswith("(kr)"):
-            cell.number_format = _FORMATS["kr"]
-        elif isinstance(value, float):
-            cell.number_format = _FORMATS["percent"]  # weights and limits
-    book.save(path)
-
-
-def _put(cell: openpyxl.cell.Cell, value: object) -> None:
-    if isinstance(value, str):
-        # A name like "=HYPERLINK(...)" must stay text: openpyxl would write it as a formula.
-        cell.value = value
-        cell.data_type = "s"
-        if value.startswith(("=", "+", "-", "@")):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-
-
-def _write_csv(
-    frame: pd.DataFrame,
-    parameters: list[tuple[str, object]],
-    paths: Sequence[Path],
-    language: str,
-) -> None:
-    delimiter, decimal = (";", ",") if language == "sv" else (",", ".")
-
-    def text(value: object) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, str):
-            return neutralise(value)
-        if isinstance(value, int):
-            return str(value)
-        return repr(float(value)).replace(".", decimal)  # type: ignore[arg-type]
-
-    with open(paths[0], "w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle, delimiter=delimiter)
-        writer.writerow([_header(c, language) for c in frame.columns])
-        writer.writerows([text(v) for v in row] for row in _rows(frame, language))
-    if len(paths) < 2:
-        return
-    with open(paths[1], "w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle, delimiter=delimiter)
-        writer.writerows([neutralise(label), text(value)] for label, value in parameters)
+    return DECISION_HEADERS.get(column, ("", "", "number"))[2]
 
 
 def read_decision_table(path: str | Path) -> pd.DataFrame:
@@ -378,11 +367,16 @@ def read_decision_table(path: str | Path) -> pd.DataFrame:
         for (column, kind), value in zip(header, row, strict=False):
             where = f"{cells.where}, row {number}, column '{column}'"
             record[column] = _read_value(value, kind, where)
+            if value is None and column in _UNLIMITED:
+                record[column] = math.inf  # written as an empty cell with a note
         records.append(record)
     frame = pd.DataFrame.from_records(records).set_index("unit")
     for column in frame.columns:
         if DECISION_HEADERS.get(column, ("", "", ""))[2] == "bool":
             frame[column] = frame[column].astype(bool)
+    if "binding" in frame.columns:
+        codes = {name: code for code, names in TERMS.items() for name in names}
+        frame["binding"] = frame["binding"].map(lambda name: codes.get(name, name))
     return frame
 
 

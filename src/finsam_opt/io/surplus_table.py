@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from finsam_opt.engine.surplus import Redistribution
-from finsam_opt.io.decision import write_table
+from finsam_opt.io.decision import sort_units, term, write_table
+from finsam_opt.io.workbook import Kind
 
 __all__ = ["redistribution_frame", "redistribution_parameter_rows", "write_redistribution"]
 
@@ -24,7 +25,8 @@ _SHEET = {"sv": "Ofördelade medel", "en": "Unallocated funds"}
 def redistribution_frame(extra: Redistribution, units: pd.DataFrame | None = None) -> pd.DataFrame:
     """The surplus table as a DataFrame with canonical columns, unit as a column.
 
-    ``units`` may add ``region`` from the input table.
+    ``units`` may add ``region`` from the input table. Rows are sorted by
+    region, then name.
     """
     table = extra.table.copy()
     table.insert(
@@ -34,29 +36,32 @@ def redistribution_frame(extra: Redistribution, units: pd.DataFrame | None = Non
     )
     if units is not None and "region" in units.columns:
         table.insert(0, "region", units["region"].reindex(table.index))
-    return table.rename_axis("unit").reset_index()
+    return sort_units(table.rename_axis("unit").reset_index())
 
 
 def redistribution_parameter_rows(
     extra: Redistribution, language: str = "sv"
-) -> list[tuple[str, object]]:
-    """(label, value) rows of the surplus table's parameters sheet."""
+) -> list[tuple[str, object, Kind]]:
+    """(label, value, kind) rows of the surplus table's parameters sheet."""
     sv = language == "sv"
-    scalar = "" if extra.balancing_scalar is None else extra.balancing_scalar
     rationed = "" if extra.phase_description is None else extra.phase_description
+    applied = extra.table["application"].sum()
     return [
-        ("Att fördela (kr)" if sv else "Available (kr)", extra.available),
-        ("Ansökt totalt (kr)" if sv else "Applied for (kr)", extra.table["application"].sum()),
-        ("Beviljat (kr)" if sv else "Granted (kr)", extra.rounded_total),
-        ("Kvar ofördelat (kr)" if sv else "Still unallocated (kr)", extra.unallocated),
-        ("Policy", extra.policy),
-        ("Ransonering" if sv else "Rationing", rationed),
-        ("Balanserande skalär (λ)" if sv else "Balancing scalar (λ)", scalar),
-        ("Styrka κ (equity-penalty)" if sv else "Strength κ (equity-penalty)", extra.kappa),
-        ("Lösare" if sv else "Solver", extra.solver),
-        ("Antal förbund" if sv else "Units", len(extra.table)),
-        ("Avrundningsenhet (kr)" if sv else "Rounding unit (kr)", extra.parameters.rounding_unit),
-    ]
+        ("Att fördela (kr)" if sv else "Available (kr)", extra.available, Kind.KRONOR),
+        ("Ansökt totalt (kr)" if sv else "Applied for (kr)", applied, Kind.KRONOR),
+        ("Beviljat (kr)" if sv else "Granted (kr)", extra.rounded_total, Kind.KRONOR),
+        ("Kvar ofördelat (kr)" if sv else "Still unallocated (kr)", extra.unallocated,
+         Kind.KRONOR),
+        ("Princip" if sv else "Policy", term(extra.policy, language), Kind.TEXT),
+        ("Ransonering" if sv else "Rationing", rationed, Kind.TEXT),
+        ("Balanstal (λ)" if sv else "Balancing scalar (λ)", extra.balancing_scalar, Kind.NUMBER),
+        ("Styrka κ (avdrag för eget kapital)" if sv else "Strength κ (equity-penalty)", extra.kappa,
+         Kind.NUMBER),
+        ("Lösare" if sv else "Solver", term(extra.solver, language), Kind.TEXT),
+        ("Antal förbund" if sv else "Units", len(extra.table), Kind.COUNT),
+        ("Avrundningsenhet (kr)" if sv else "Rounding unit (kr)", extra.parameters.rounding_unit,
+         Kind.KRONOR),
+    ]  # fmt: skip
 
 
 def write_redistribution(
