@@ -38,7 +38,7 @@ from finsam_opt.domain.municipalities import (
     aggregate_municipalities,
     previous_allocations,
 )
-from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.parameters import EquityFloor, Parameters, Unanswered
 from finsam_opt.domain.staircase import EXAMPLE_STAIRCASE, Staircase
 from finsam_opt.domain.units import excess_equity
 from finsam_opt.engine.allocate import allocate, ideal_allocation
@@ -75,6 +75,7 @@ __all__ = [
     "Comparison",
     "DeclaredPhase",
     "Diagnostics",
+    "EquityFloor",
     "FinsamError",
     "InputError",
     "Join",
@@ -95,6 +96,7 @@ __all__ = [
     "Staircase",
     "StepKind",
     "SyntheticCase",
+    "Unanswered",
     "Update",
     "VerificationError",
     "aggregate_municipalities",

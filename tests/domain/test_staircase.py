@@ -122,13 +122,12 @@ def test_equity_columns_are_ignored_without_a_staircase():
 
 
 @pytest.mark.parametrize("solver", fo.SOLVERS)
-def test_excess_equity_removes_the_floor(solver):
+def test_under_always_excess_equity_removes_the_floor(solver):
     """B (prev 6 Mkr, ideal 3.5 Mkr) would be lifted to its 5.4 Mkr floor; its excess
-    equity of 3.2 Mkr (5 Mkr against 15 % of 12 Mkr) removes the floor."""
+    equity of 3.2 Mkr (5 Mkr against 15 % of 12 Mkr) removes the floor (the 2015 rule)."""
     units = _units(equity=EQUITY, turnover=TURNOVER)
-    result = fo.allocate(
-        units, fo.Parameters(budget=20e6, staircase=fo.EXAMPLE_STAIRCASE), solver=solver
-    )
+    params = fo.Parameters(budget=20e6, staircase=fo.EXAMPLE_STAIRCASE, equity_floor="always")
+    result = fo.allocate(units, params, solver=solver)
     table = result.table
     assert table.loc["B", "excess_equity"] == pytest.approx(3_200_000)
     assert table.loc["B", "floor"] == 0
@@ -139,19 +138,23 @@ def test_excess_equity_removes_the_floor(solver):
     assert "floor: none (equity" in result.explain("B")
 
 
-def test_the_exemption_can_be_switched_off():
+def test_under_never_equity_changes_nothing():
     units = _units(equity=EQUITY, turnover=TURNOVER)
-    params = fo.Parameters(budget=20e6, staircase=fo.EXAMPLE_STAIRCASE, exempt_excess_equity=False)
-    table = fo.allocate(units, params).table
+    params = fo.Parameters(budget=20e6, staircase=fo.EXAMPLE_STAIRCASE, equity_floor="never")
+    result = fo.allocate(units, params)
+    table = result.table
     plain = fo.allocate(fo.example_units(), fo.Parameters(budget=20e6)).table
     assert table.loc["B", "floor"] == 5_400_000
     assert (table["binding"] != "no-floor-equity").all()
+    assert result.equity_rate is None
     np.testing.assert_allclose(table["allocation"], plain["allocation"])
+    assert "never touches the floor" in result.explain("B")
 
 
 def test_an_exempt_unit_that_needs_no_floor_is_labelled_as_before():
     equity = [20e6, 0.0, 0.0, 0.0, 0.0]  # A sits at its ideal anyway
     units = _units(equity=equity, turnover=TURNOVER)
-    table = fo.allocate(units, fo.Parameters(budget=25e6, staircase=fo.EXAMPLE_STAIRCASE)).table
+    params = fo.Parameters(budget=25e6, staircase=fo.EXAMPLE_STAIRCASE, equity_floor="always")
+    table = fo.allocate(units, params).table
     assert table.loc["A", "excess_equity"] > 0
     assert table.loc["A", "binding"] == "ideal"

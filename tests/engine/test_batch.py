@@ -203,7 +203,11 @@ def test_bad_units_go_through_the_same_gate_as_allocate() -> None:
         fo.allocate_batch(units, [20e6])
 
 
-def test_variants_with_an_equity_staircase_are_refused() -> None:
-    params = fo.Parameters(budget=20e6, staircase=fo.EXAMPLE_STAIRCASE)
-    with pytest.raises(fo.InputError, match=r"variant\(s\) \[0\]: allocate_batch does not apply"):
-        fo.allocate_batch(fo.example_units(), [params])
+def test_variants_with_different_staircases_are_refused() -> None:
+    units = fo.example_units().assign(equity=0.0, turnover=1e6)
+    variants = [
+        fo.Parameters(budget=20e6, staircase=fo.EXAMPLE_STAIRCASE),
+        fo.Parameters(budget=20e6, staircase=fo.EXAMPLE_STAIRCASE, equity_floor="always"),
+    ]
+    with pytest.raises(fo.InputError, match=r"variant\(s\) \[1\]: allocate_batch needs one"):
+        fo.allocate_batch(units, variants)

@@ -438,17 +438,17 @@ def exemption_cases(draw):
 
 @given(case=exemption_cases(), policy=st.sampled_from(sorted(fo.DEFICIT_POLICIES)))
 def test_units_with_excess_equity_have_no_floor(case, policy):
-    """Property: with the exemption, a unit with excess equity has floor 0, is never
-    labelled as held by its floor, and switching the exemption off never lowers the
-    floor of any unit."""
+    """Property: under ``equity_floor='always'`` a unit with excess equity has floor 0, is
+    never labelled as held by its floor, and ``'never'`` never lowers the floor of any
+    unit."""
     units, budget = case
-    params = fo.Parameters(budget=budget, staircase=FLAT)
+    params = fo.Parameters(budget=budget, staircase=FLAT, equity_floor="always")
     table = fo.allocate(units, params, policy).table
     excess = table["excess_equity"] > 0
     assert (table.loc[excess, "floor"] == 0).all()
     assert not table.loc[excess, "binding"].isin(["floor", "relaxed-floor"]).any()
     kept = fo.allocate(
-        units, fo.Parameters(budget=budget, staircase=FLAT, exempt_excess_equity=False), policy
+        units, fo.Parameters(budget=budget, staircase=FLAT, equity_floor="never"), policy
     ).table
     assert (kept["floor"] >= table["floor"]).all()
     assert (kept.loc[~excess, "floor"] == table.loc[~excess, "floor"]).all()

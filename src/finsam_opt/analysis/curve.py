@@ -15,6 +15,7 @@ from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.batch import allocate_batch
 from finsam_opt.engine.policies import Policy
 from finsam_opt.errors import SolverError
+from finsam_opt.engine.model import Scenario
 
 __all__ = ["CURVE_COLUMNS", "balancing_curve"]
 
@@ -99,13 +100,11 @@ def balancing_curve(
 def _one_policy(
     units: pd.DataFrame, params: Parameters, budgets: list[float], policy: Policy
 ) -> pd.DataFrame:
-    if params.staircase is not None:  # the batch solver does not apply the staircase
-        return _one_by_one(units, params, budgets, policy)
     try:
         batch = allocate_batch(units, np.asarray(budgets), policy, params=params)
     except SolverError:
         return _one_by_one(units, params, budgets, policy)
-    deficit = batch.phase > 0
+    deficit = batch.scenario == Scenario.DEFICIT
     return pd.DataFrame(
         {
             "budget": batch.budget,

@@ -5,12 +5,53 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from finsam_opt._compat import StrEnum
 from finsam_opt.domain.staircase import Staircase
 from finsam_opt.errors import InputError
 
-__all__ = ["Parameters"]
+__all__ = ["EquityFloor", "Parameters", "Unanswered"]
 
 _WEIGHT_SUM_TOLERANCE = 1e-9
+
+
+class EquityFloor(StrEnum):
+    """When excess equity touches a unit's floor (MODEL.md §4, ``Parameters.equity_floor``).
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> fo.Parameters(budget=339e6).equity_floor
+    <EquityFloor.DEFICIT: 'deficit'>
+    >>> fo.EquityFloor("always") == "always"
+    True
+    """
+
+    DEFICIT = "deficit"
+    """Only in a deficit: excess equity is taken from a unit's protection first
+    (phase E, MODEL.md §5) before any floor is relaxed (the 2019 clarification)."""
+    ALWAYS = "always"
+    """A unit whose equity exceeds its staircase level has no floor in any scenario
+    (Försäkringskassan's 2015 model document, for 2016–2017)."""
+    NEVER = "never"
+    """Equity never touches the floor."""
+
+
+class Unanswered(StrEnum):
+    """What a missing municipal or regional contribution means (MODEL.md §4a).
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> fo.Parameters(budget=339e6, unanswered="previous").unanswered
+    <Unanswered.PREVIOUS: 'previous'>
+    """
+
+    ERROR = "error"
+    """Refuse: an error listing every unit and party that has not answered."""
+    PREVIOUS = "previous"
+    """The party's share of matching last year's allocation, previous / 2 (0 for a new unit)."""
+    NO_LIMIT = "no-limit"
+    """No limit from that party."""
 
 
 @dataclass(frozen=True)
@@ -34,9 +75,15 @@ class Parameters:
     staircase : Staircase or None
         The equity staircase (MODEL.md §7); when set, the unit table must have the
         columns ``equity`` and ``turnover`` for every unit. None: no equity rule.
-    exempt_excess_equity : bool
-        With a staircase, a unit whose equity exceeds its staircase level has no
-        floor (MODEL.md §4, Försäkringskassan's 2015 rule).
+    equity_floor : EquityFloor or str
+        When excess equity touches the floor (needs a staircase): ``'deficit'``
+        (default; in a deficit only, excess equity is taken from a unit's
+        protection before any floor is relaxed), ``'always'`` (no floor for a unit
+        with excess equity, the 2015 rule) or ``'never'``.
+    unanswered : Unanswered or str
+        What a blank ``municipal_match`` or ``regional_match`` means when the unit
+        table has those columns (MODEL.md §4a): ``'error'`` (default), ``'previous'``
+        (previous allocation / 2) or ``'no-limit'``.
 
     Examples
     --------
@@ -52,7 +99,8 @@ class Parameters:
     decrease_limit: float = 0.10
     rounding_unit: int = 1
     staircase: Staircase | None = None
-    exempt_excess_equity: bool = True
+    equity_floor: EquityFloor | str = EquityFloor.DEFICIT
+    unanswered: Unanswered | str = Unanswered.ERROR
 
     def __post_init__(self) -> None:
         for name in ("budget", "base_amount", "weight_support", "weight_population"):
@@ -87,9 +135,12 @@ class Parameters:
                 f"{type(self.staircase).__name__}",
                 column="staircase",
             )
-        if not isinstance(self.exempt_excess_equity, bool):
-            raise InputError(
-                f"parameter exempt_excess_equity must be True or False, got "
-                f"{self.exempt_excess_equity!r}",
-                column="exempt_excess_equity",
-            )
+        for name, kind in (("equity_floor", EquityFloor), ("unanswered", Unanswered)):
+            value = getattr(self, name)
+            try:
+                object.__setattr__(self, name, kind(value))
+            except ValueError:
+                known = ", ".join(f"'{k.value}'" for k in kind)
+                raise InputError(
+                    f"parameter {name} must be one of {known}, got {value!r}", column=name
+                ) from None

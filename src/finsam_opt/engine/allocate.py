@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -11,8 +12,15 @@ from finsam_opt.domain.parameters import Parameters
 from finsam_opt.domain.units import UNIT_COLUMNS, UnitTable, validate_units
 from finsam_opt.engine.binding import binding_rules
 from finsam_opt.engine.damping import Phase
+from finsam_opt.engine.equity import (
+    EQUITY_PHASE,
+    EQUITY_PHASE_DESCRIPTION,
+    equity_phase,
+    equity_protection,
+    without_protection,
+)
 from finsam_opt.engine.model import Quantities, Scenario, compute_quantities, scenario_of
-from finsam_opt.engine.phases import SolvedPhase, first_fitting_phase, solve_exactly
+from finsam_opt.engine.phases import SolvedPhase, first_fitting_phase, fits, solve_exactly
 from finsam_opt.engine.policies import PhaseRule, Policy, resolve_policy
 from finsam_opt.engine.result import Allocation
 from finsam_opt.engine.rounding import id_ranks, round_largest_remainder
@@ -107,14 +115,15 @@ def allocate(
 
     q = compute_quantities(table, params)
     scenario = scenario_of(float(q.target.sum()), params.budget)
-    solved: SolvedPhase | None = None
-    rule: PhaseRule | None = None
+    deficit = None
     if scenario is Scenario.DEFICIT:
-        solved, rule = _solve_deficit(chosen, q, params.budget, solve, solver, table.ids)
+        deficit = _solve_deficit(chosen, q, params, solve, solver, table.ids)
+    solved = None if deficit is None else deficit.solved
+    used = q if deficit is None else deficit.quantities
     allocation = q.target if solved is None else solved.allocation
     check_allocation(
         allocation,
-        q,
+        used,
         params.budget,
         scenario,
         None if solved is None else solved.phase,
@@ -123,52 +132,81 @@ def allocate(
     rounded = round_largest_remainder(
         allocation,
         params.rounding_unit,
-        cap=q.cap,
-        floor=q.floor,
+        cap=used.cap,
+        floor=used.floor,
         tiebreak=id_ranks(table.ids),
     )
+    cut = None if deficit is None else deficit.equity_cut
     return Allocation(
-        table=_decision_table(table, q, allocation, rounded),
+        table=_decision_table(table, q, used, allocation, rounded, cut),
         scenario=scenario,
         policy=chosen.name,
         solver=solver,
         parameters=params,
         balancing_scalar=0.0 if solved is None else solved.rate,
-        decrease_limit=_effective_limit(params, solved, rule),
+        decrease_limit=_effective_limit(params, deficit),
         # A deficit spends the budget exactly (checked above); the rest is float noise.
         unallocated=0.0 if solved is not None else params.budget - float(allocation.sum()),
         phase=None if solved is None else solved.number,
-        phase_description=None if rule is None else rule.description,
+        phase_description=None if deficit is None else deficit.description,
+        equity_rate=None if deficit is None else deficit.equity_rate,
     )
+
+
+@dataclass(frozen=True)
+class _Deficit:
+    """How a deficit was solved: phase E alone, or the policy's phase after it."""
+
+    solved: SolvedPhase
+    rule: PhaseRule | None  # None: phase E fitted
+    quantities: Quantities  # what the solved phase started from (targets after phase E)
+    equity_cut: np.ndarray | None  # kronor phase E took from each unit; None: it did not run
+    equity_rate: float | None  # the fraction of e phase E took (1: all of it)
+
+    @property
+    def description(self) -> str:
+        return EQUITY_PHASE_DESCRIPTION if self.rule is None else self.rule.description
 
 
 def _solve_deficit(
     policy: Policy,
     q: Quantities,
-    budget: float,
+    params: Parameters,
     solve: Callable[[Phase, float], PhaseSolution],
     solver: str,
     ids: pd.Index,
-) -> tuple[SolvedPhase, PhaseRule]:
+) -> _Deficit:
+    budget = params.budget
+    e = equity_protection(q, params.equity_floor)
+    if e is not None:
+        phase = equity_phase(q, e)
+        if fits(phase, budget):
+            solved = solve_exactly(EQUITY_PHASE, phase, budget, solve, solver, ids)
+            return _Deficit(solved, None, q, solved.rate * e, solved.rate)
+        q = without_protection(q, e)
     fitting = first_fitting_phase(policy.phases, q, budget)
     if fitting is None:
         raise SolverError(f"policy {policy.name!r}: not even its last phase fits the budget")
     number, phase = fitting
-    return solve_exactly(number, phase, budget, solve, solver, ids), policy.phases[number - 1]
+    solved = solve_exactly(number, phase, budget, solve, solver, ids)
+    return _Deficit(solved, policy.phases[number - 1], q, e, None if e is None else 1.0)
 
 
-def _effective_limit(
-    params: Parameters, solved: SolvedPhase | None, rule: PhaseRule | None
-) -> float | None:
-    if solved is None or rule is None or rule.keeps_floors:
+def _effective_limit(params: Parameters, deficit: _Deficit | None) -> float | None:
+    if deficit is None or deficit.rule is None or deficit.rule.keeps_floors:
         return params.decrease_limit
-    if rule.relaxes_limit:
-        return params.decrease_limit + solved.rate
+    if deficit.rule.relaxes_limit:
+        return params.decrease_limit + deficit.solved.rate
     return None
 
 
 def _decision_table(
-    table: UnitTable, q: Quantities, allocation: np.ndarray, rounded: np.ndarray
+    table: UnitTable,
+    q: Quantities,
+    used: Quantities,
+    allocation: np.ndarray,
+    rounded: np.ndarray,
+    equity_cut: np.ndarray | None,
 ) -> pd.DataFrame:
     # Validation turned "no limit" into inf; the table shows the input as given (NaN).
     inputs = {c: getattr(table, c) for c in UNIT_COLUMNS}
@@ -176,9 +214,11 @@ def _decision_table(
     previous = inputs["previous_allocation"]
     with np.errstate(divide="ignore", invalid="ignore"):
         change_rate = np.where(previous > 0, rounded / previous - 1.0, np.nan)
+    equity = {}
     if q.excess_equity is not None:
         inputs |= {"equity": table.equity, "turnover": table.turnover}
-    equity = {} if q.excess_equity is None else {"excess_equity": q.excess_equity}
+        cut = np.zeros(table.size) if equity_cut is None else equity_cut
+        equity = {"excess_equity": q.excess_equity, "equity_cut": cut}
     return pd.DataFrame(
         {
             **inputs,
@@ -197,7 +237,7 @@ def _decision_table(
             "allocation_rounded": rounded,
             "change": rounded - previous,
             "change_rate": change_rate,
-            "binding": binding_rules(allocation, q),
+            "binding": binding_rules(allocation, used, q.target, equity_cut),
         },
         index=table.ids,
     )

@@ -14,15 +14,17 @@ unit table, and gives each variant the same exact allocation as a single call.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.staircase import Staircase
 from finsam_opt.domain.units import UnitTable, validate_units
 from finsam_opt.engine import policies
 from finsam_opt.engine.damping import Phase, polish
+from finsam_opt.engine.equity import EQUITY_PHASE, equity_protection, without_protection
 from finsam_opt.engine.model import BALANCE_TOLERANCE, Quantities, Scenario, compute_quantities
 from finsam_opt.engine.policies import Policy, resolve_policy
 from finsam_opt.engine.policy_file import DeclaredPhase
@@ -126,12 +128,17 @@ class BatchAllocation:
     rate : numpy.ndarray
         The damping rate λ* of the solved phase; 0 outside a deficit.
     phase : numpy.ndarray
-        1-based number of the solved phase; 0 outside a deficit.
+        1-based number of the solved phase; 0 outside a deficit and where phase E
+        (excess equity first) alone closed the deficit.
     decrease_limit : numpy.ndarray
         The effective decrease limit, NaN where ``allocate`` reports None.
     unallocated : numpy.ndarray
         Budget minus the sum of allocations, kronor.
     policy : str
+    equity_rate : numpy.ndarray
+        As ``Allocation.equity_rate`` (phase E, excess equity first); NaN where
+        ``allocate`` reports None. ``phase`` is 0 where phase E alone closed the
+        deficit.
 
     Examples
     --------
@@ -152,6 +159,7 @@ class BatchAllocation:
     decrease_limit: np.ndarray
     unallocated: np.ndarray
     policy: str
+    equity_rate: np.ndarray
 
     def to_frame(self) -> pd.DataFrame:
         """The allocations as a DataFrame: one row per variant, one column per unit."""
@@ -167,8 +175,8 @@ class _Constants:
     weight_support: np.ndarray
     weight_population: np.ndarray
     decrease_limit: np.ndarray
-    staircase: None = None  # the equity floor exemption is refused in batch (see _constants)
-    exempt_excess_equity: bool = False
+    staircase: Staircase | None = None  # one for every variant (see _shared_equity)
+    equity_floor: str = "deficit"
 
 
 def allocate_batch(
@@ -216,7 +224,10 @@ def allocate_batch(
     constants = _constants(variants, params)
     budget = constants.budget[:, 0]
     # base_amount 0: the budget rule is checked per variant just below, naming the variant.
-    table = validate_units(units, Parameters(budget=float(budget.max()), base_amount=0.0))
+    table = validate_units(
+        units,
+        Parameters(budget=float(budget.max()), base_amount=0.0, staircase=constants.staircase),
+    )
     _check_budgets(constants, table.size)
     chosen = resolve_policy(policy)
 
@@ -232,9 +243,31 @@ def allocate_batch(
     rate = np.zeros(len(budget))
     phase_number = np.zeros(len(budget), dtype=np.int64)
     limit = constants.decrease_limit[:, 0].copy()
+    equity_rate = np.full(len(budget), np.nan)
     rows = np.flatnonzero(deficit)
     phase_lo = np.full_like(allocation, -np.inf)
     phase_hi = np.full_like(allocation, np.inf)
+    e = equity_protection(q, constants.equity_floor)
+    if e is not None and len(rows):
+        # Phase E (MODEL.md §5) before the policy: rows it cannot close lose all of e.
+        e = np.broadcast_to(e, allocation.shape)
+        run = rows[(e[rows] > 0).any(axis=1)]
+        hi = q.target[run]
+        phases = _Phases(run, hi, hi - e[run], e[run])
+        fits = phases.lowest <= budget[run] * (1.0 + 1e-12)
+        solved = run[fits]
+        lam = solve_batch(phases.hi[fits], phases.lo[fits], phases.weight[fits], budget[solved])
+        lam = _polish_where_needed(phases, fits, budget[solved], lam)
+        allocation[solved] = np.maximum(
+            phases.lo[fits], phases.hi[fits] - lam[:, None] * phases.weight[fits]
+        )
+        phase_lo[solved], phase_hi[solved] = phases.lo[fits], phases.hi[fits]
+        rate[solved], phase_number[solved], equity_rate[solved] = lam, EQUITY_PHASE, lam
+        exhausted = np.zeros(len(budget), bool)
+        exhausted[run[~fits]] = True
+        equity_rate[exhausted] = 1.0
+        q = _rows_without_protection(q, e, exhausted)
+        rows = np.setdiff1d(rows, solved)
     previous: _Phases | None = None
     for number, rule in enumerate(chosen.phases, start=1):
         if len(rows) == 0:
@@ -272,6 +305,18 @@ def allocate_batch(
         # A deficit spends its budget exactly (re-checked); the rest would be float noise.
         unallocated=np.where(deficit, 0.0, budget - allocation.sum(axis=1)),
         policy=chosen.name,
+        equity_rate=equity_rate,
+    )
+
+
+def _rows_without_protection(q: Quantities, e: np.ndarray, rows: np.ndarray) -> Quantities:
+    """The quantities with phase E's whole ``e`` taken in the variants ``rows`` (boolean)."""
+    taken = without_protection(q, e)
+    mask = rows[:, None]
+    return replace(
+        q,
+        target=np.where(mask, taken.target, q.target),
+        floor=np.where(mask, taken.floor, q.floor),
     )
 
 
@@ -283,7 +328,7 @@ def _constants(
         if params is not None:
             raise InputError("give params only with an array of budgets", column="params")
         given = [p for p in items if isinstance(p, Parameters)]
-        _refuse_staircase(given)
+        staircase, equity_floor = _shared_equity(given)
 
         def column(name: str) -> np.ndarray:
             return np.array([float(getattr(p, name)) for p in given])[:, None]
@@ -294,6 +339,8 @@ def _constants(
             weight_support=column("weight_support"),
             weight_population=column("weight_population"),
             decrease_limit=column("decrease_limit"),
+            staircase=staircase,
+            equity_floor=equity_floor,
         )
     try:
         budgets = np.asarray(variants, dtype=float).reshape(-1)
@@ -310,7 +357,6 @@ def _constants(
             column="budget",
         )
     template = params if params is not None else Parameters(budget=0.0)
-    _refuse_staircase([template])
     ones = np.ones((budgets.size, 1))
     return _Constants(
         budgets[:, None],
@@ -318,17 +364,26 @@ def _constants(
         template.weight_support * ones,
         template.weight_population * ones,
         template.decrease_limit * ones,
+        template.staircase,
+        template.equity_floor,
     )
 
 
-def _refuse_staircase(variants: Sequence[Parameters]) -> None:
-    with_staircase = [i for i, p in enumerate(variants) if p.staircase is not None]
-    if with_staircase:
+def _shared_equity(variants: Sequence[Parameters]) -> tuple[Staircase | None, str]:
+    """The staircase and equity_floor of the variants, which must all share them."""
+    first = variants[0]
+    differ = [
+        i
+        for i, p in enumerate(variants)
+        if p.staircase != first.staircase or p.equity_floor != first.equity_floor
+    ]
+    if differ:
         raise InputError(
-            f"variant(s) {with_staircase[:5]}: allocate_batch does not apply the equity "
-            "staircase; use allocate() for variants with a staircase",
+            f"variant(s) {differ[:5]}: allocate_batch needs one staircase and one "
+            "equity_floor for every variant; use allocate() for variants that differ",
             column="staircase",
         )
+    return first.staircase, first.equity_floor
 
 
 def _check_budgets(constants: _Constants, n: int) -> None:

@@ -18,6 +18,8 @@ BINDING_RULES: dict[str, str] = {
     "base": "cut to the base amount to balance the budget",
     "no-floor-equity": "no floor: its equity exceeds the staircase level, so the decrease "
     "limit does not protect it",
+    "equity": "its protection was cut within its excess equity before any floor was relaxed "
+    "(equity is considered first in a deficit)",
 }
 """Every value of the ``binding`` column, with its meaning."""
 
@@ -35,8 +37,18 @@ SURPLUS_BINDING_RULES: dict[str, str] = {
 _TOLERANCE = 0.01  # kronor; exact amounts agree with the quantity that set them to far less
 
 
-def binding_rules(allocation: np.ndarray, q: Quantities) -> np.ndarray:
-    """The ``binding`` label of each unit (a key of :data:`BINDING_RULES`)."""
+def binding_rules(
+    allocation: np.ndarray,
+    q: Quantities,
+    target: np.ndarray | None = None,
+    equity_cut: np.ndarray | None = None,
+) -> np.ndarray:
+    """The ``binding`` label of each unit (a key of :data:`BINDING_RULES`).
+
+    ``q`` holds the quantities the solved phase started from; ``target`` the
+    targets before phase E took ``equity_cut`` (kronor) from them. A unit that
+    phase E cut and nothing else is labelled ``equity``.
+    """
     near = lambda a: np.abs(allocation - a) <= _TOLERANCE  # noqa: E731
     ideal_fits = q.ideal <= q.cap + _TOLERANCE
     at_ideal = np.where(q.new, "new", "ideal")
@@ -59,4 +71,7 @@ def binding_rules(allocation: np.ndarray, q: Quantities) -> np.ndarray:
         np.where(q.base < q.cap, "base", "cap"),
         np.full(n, "relaxed-floor"),
     ]
-    return np.select(conditions, choices, default="scaled").astype(object)
+    labels = np.select(conditions, choices, default="scaled").astype(object)
+    if equity_cut is not None and target is not None:
+        labels[(equity_cut > _TOLERANCE) & near(target - equity_cut)] = "equity"
+    return labels

@@ -69,7 +69,8 @@ class Quantities:
         Equity above the staircase level, E_i; None without a staircase.
     equity_exempt : numpy.ndarray or None
         Boolean: the unit lost its floor to excess equity and the floor would have
-        lifted it above its capped ideal (MODEL.md §4); None without a staircase.
+        lifted it above its capped ideal (``equity_floor='always'``, MODEL.md §4);
+        None without a staircase or under another ``equity_floor``.
     """
 
     share_population: np.ndarray
@@ -111,7 +112,7 @@ def compute_quantities(units: UnitTable, params: Parameters) -> Quantities:
     excess, exempt = None, None
     if params.staircase is not None:
         excess = units.excess_equity(params)
-        if params.exempt_excess_equity:
+        if params.equity_floor == "always":
             # "omfattas inte av 10-procentspärren": no floor for a unit with excess equity.
             exempt = (excess > 0) & (floor > capped)
             floor = np.where(excess > 0, 0.0, floor)

@@ -18,7 +18,7 @@ from finsam_opt.engine.damping import Phase, allocation_at, lowest_total, polish
 from finsam_opt.engine.solvers.base import PhaseSolution
 from finsam_opt.engine.verify import check_solver_agreement
 
-__all__ = ["SolvedPhase", "first_fitting_phase", "solve_exactly"]
+__all__ = ["SolvedPhase", "first_fitting_phase", "fits", "solve_exactly"]
 
 _FIT_TOLERANCE = 1e-12  # relative: lower bounds that sum to the amount within float noise fit
 
@@ -41,6 +41,11 @@ class SolvedPhase:
     number: int
 
 
+def fits(phase: Phase, available: float) -> bool:
+    """The phase's lower bounds fit in ``available`` (within float noise)."""
+    return lowest_total(phase) <= available + _FIT_TOLERANCE * max(abs(available), 1.0)
+
+
 def first_fitting_phase(
     rules: Sequence[_Rule[Context]], context: Context, available: float
 ) -> tuple[int, Phase] | None:
@@ -48,7 +53,7 @@ def first_fitting_phase(
     previous: Phase | None = None
     for number, rule in enumerate(rules, start=1):
         phase = rule.bounds(context, previous)
-        if lowest_total(phase) <= available + _FIT_TOLERANCE * max(abs(available), 1.0):
+        if fits(phase, available):
             return number, phase
         previous = phase
     return None

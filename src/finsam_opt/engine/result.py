@@ -48,9 +48,17 @@ class Allocation:
     unallocated : float
         Budget minus the sum of exact allocations, kronor (*ofördelade medel*).
     phase : int or None
-        1-based number of the policy phase that was solved; None outside a deficit.
+        1-based number of the policy phase that was solved; 0 when phase E (excess
+        equity first, MODEL.md §5) alone closed the deficit; None outside a deficit.
     phase_description : str or None
         What that phase does.
+    equity_rate : float or None
+        The fraction of each unit's excess-equity protection, ``min(E, t − m)``,
+        that phase E took: λ when it closed the deficit alone, 1 when it was not
+        enough and the policy ran after it; None when phase E did not run
+        (outside a deficit, without a staircase, under ``equity_floor`` other than
+        ``'deficit'``, or when no unit with excess equity was protected). The
+        table's ``equity_cut`` holds the kronor per unit.
 
     Examples
     --------
@@ -72,6 +80,7 @@ class Allocation:
     unallocated: float
     phase: int | None
     phase_description: str | None
+    equity_rate: float | None = None
 
     @property
     def allocation(self) -> pd.Series:
@@ -116,7 +125,7 @@ class Allocation:
         )
         if row["new"]:
             lines.append("  floor: none (new unit)")
-        elif p.staircase is not None and p.exempt_excess_equity and row["excess_equity"] > 0:
+        elif p.staircase is not None and p.equity_floor == "always" and row["excess_equity"] > 0:
             lines.append(
                 f"  floor: none (equity {format_kronor(row['excess_equity'])} above the "
                 "staircase level)"
@@ -133,8 +142,23 @@ class Allocation:
             else ("its ideal within the cap" if row["ideal"] <= cap else "its cap")
         )
         lines.append(f"  target {format_kronor(row['target'])} ({reason})")
+        if p.staircase is not None and p.equity_floor != "always" and row["excess_equity"] > 0:
+            lines.append(f"  {self._equity_line(row)}")
         lines.append(f"  allocation {format_kronor(row['allocation'])}: {self._outcome(row)}")
         return "\n".join(lines)
+
+    def _equity_line(self, row: pd.Series) -> str:
+        excess = f"equity {format_kronor(row['excess_equity'])} above the staircase level"
+        if self.parameters.equity_floor == "never":
+            return f"{excess}: never touches the floor (equity_floor 'never')"
+        if self.scenario is not Scenario.DEFICIT:
+            return f"{excess}: not considered outside a deficit (equity counts only when needed)"
+        if row["equity_cut"] > 0:
+            return (
+                f"{excess}: phase E took {format_kronor(row['equity_cut'])} of its protection "
+                f"({self.equity_rate:.2%} of what its excess covers) before any floor was relaxed"
+            )
+        return f"{excess}: no protection to give up (the floor does not lift it)"
 
     def _outcome(self, row: pd.Series) -> str:
         rule = row["binding"]

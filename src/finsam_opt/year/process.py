@@ -379,12 +379,15 @@ def _params_json(params: Parameters) -> dict[str, object]:
         "decrease_limit": params.decrease_limit,
         "rounding_unit": params.rounding_unit,
         "staircase": staircase,
-        "exempt_excess_equity": params.exempt_excess_equity,
+        "equity_floor": str(params.equity_floor),
+        "unanswered": str(params.unanswered),
     }
 
 
 def _params_from_json(entry: dict[str, Any]) -> Parameters:
     values = dict(entry)
+    if "exempt_excess_equity" in values:  # a year saved before equity_floor existed
+        values["equity_floor"] = "always" if values.pop("exempt_excess_equity") else "never"
     staircase = values.pop("staircase", None)
     if staircase is not None:
         values["staircase"] = Staircase.from_frame(pd.DataFrame(staircase))
