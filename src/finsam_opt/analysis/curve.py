@@ -13,9 +13,9 @@ from finsam_opt.domain.parameters import Parameters
 from finsam_opt.domain.units import validate_units
 from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.batch import allocate_batch
+from finsam_opt.engine.model import Scenario
 from finsam_opt.engine.policies import Policy
 from finsam_opt.errors import SolverError
-from finsam_opt.engine.model import Scenario
 
 __all__ = ["CURVE_COLUMNS", "balancing_curve"]
 
