@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import finsam_opt as fo
+from finsam_opt.io import read_staircase
 
 INF = math.inf
 
@@ -38,7 +39,7 @@ def test_excess_equity_is_equity_above_the_level_or_zero():
 def test_from_frame_and_csv_read_an_empty_last_bound_as_open_ended(tmp_path):
     path = tmp_path / "trappa.csv"
     path.write_text("turnover_upper_bound,allowed_fraction\n5000000,0.2\n,0.1\n")
-    stairs = fo.Staircase.from_csv(path)
+    stairs = read_staircase(path)
     assert stairs == fo.Staircase((5e6, INF), (0.2, 0.1))
     assert fo.Staircase.from_frame(stairs.to_frame()) == stairs
 

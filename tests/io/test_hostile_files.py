@@ -7,6 +7,7 @@ wrong with it. Every case is one numbered failure of issue 14 or a rule of MODEL
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 
 from finsam_opt.cli import main
 from finsam_opt.errors import InputError
-from finsam_opt.io import read_table
+from finsam_opt.io import read_staircase, read_table
 from finsam_opt.io.tables import MAX_TEXT_CHARS
 
 HEADER_EN = "unit,population,support_measure,previous_allocation,municipal_match,regional_match\n"
@@ -264,3 +265,55 @@ def _inject_cached_value(path: Path, cell: str, value: str) -> Path:
                 data = text.encode()
             target.writestr(item, data)
     return out
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (_csv("turnover_upper_bound,allowed_fraction\n5000000,0,2\n,0.1\n"), "line 2: 3 fields"),
+        (_folder, "is a folder, not a file"),
+        (_fifo, "is not a regular file"),
+        (
+            _xlsx(["turnover_upper_bound", "allowed_fraction"], [5e6, "=0.1*2"], [None, 0.1]),
+            "cell B2 (column 'allowed_fraction'): the formula =0.1*2 was saved without",
+        ),
+    ],
+)
+def test_staircase_goes_through_the_same_limits(make, expected: str, tmp_path: Path) -> None:
+    suffix = ".xlsx" if "cell" in expected else ".csv"
+    path = tmp_path / f"trappa{suffix}"
+    make(path)
+    with pytest.raises(InputError, match=re.escape(expected)):
+        read_staircase(path)
+
+
+def test_staircase_from_a_device_is_refused_not_read() -> None:
+    # /dev/zero was read until memory ran out (issue 14, item 9).
+    with pytest.raises(InputError, match="zero: is not a regular file"):
+        read_staircase("/dev/zero")
+
+
+def test_cli_staircase_and_changes_use_the_readers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stairs = tmp_path / "trappa.csv"
+    stairs.write_text("turnover_upper_bound,allowed_fraction\n5000000,0,2\n,0.1\n")
+    applications = tmp_path / "a.csv"
+    applications.write_text("Förbund;Ansökan ofördelade medel\nA;100000\n")
+    argv = ["surplus", str(applications), "--available", "1000000", "--staircase", str(stairs)]
+    assert main([*argv, "-o", str(tmp_path / "b.xlsx")]) == 2
+    assert "trappa.csv, line 2: 3 fields, but the header (line 1) has 2" in capsys.readouterr().err
+    changes = tmp_path / "changes.csv"
+    changes.write_text("year,action,unit\n2,leave,A,x\n")
+    units = tmp_path / "u.csv"
+    units.write_text("Förbund;Invånare 16-64;Försörjningsmått\nA;1;1\nB;1;1\n")
+    assert main(["simulate", str(units), "--years", "2", "--changes", str(changes)]) == 2
+    assert "changes.csv, line 2: 4 fields, but the header (line 1) has 3" in capsys.readouterr().err
+
+
+def test_synthetic_beyond_the_limit_is_an_input_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["synthetic", "100000000", "-o", str(tmp_path / "s.csv")]) == 2
+    assert "n_units must be at most 10,000,000, got 100,000,000" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

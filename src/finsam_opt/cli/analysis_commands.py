@@ -12,7 +12,6 @@ subcommand.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -29,7 +28,7 @@ from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.policies import DEFICIT_POLICIES
 from finsam_opt.engine.solvers import SOLVERS
 from finsam_opt.errors import InputError
-from finsam_opt.io.tables import read_units
+from finsam_opt.io.tables import read_plain_table, read_units
 from finsam_opt.language.words import LANGUAGES
 
 __all__ = [
@@ -228,10 +227,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def _read_csv(path: str) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path)
-    except ValueError as error:  # pandas' parser errors, an empty file
-        raise InputError(f"{Path(path).name}: not a readable CSV table ({error})") from None
+    return read_plain_table(path)
 
 
 def _text(frame: pd.DataFrame) -> str:

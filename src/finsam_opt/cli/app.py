@@ -34,6 +34,7 @@ from finsam_opt.io.tables import (
     read_applications,
     read_memberships,
     read_municipalities,
+    read_staircase,
     read_table,
     read_units,
 )
@@ -160,12 +161,7 @@ def _surplus_summary(extra: Redistribution) -> str:
 
 
 def _read_staircase(path: str) -> Staircase:
-    try:
-        return Staircase.from_csv(path)
-    except InputError as error:
-        raise InputError(f"{Path(path).name}: {error}", column=error.column) from error
-    except ValueError as error:  # pandas' parser errors
-        raise InputError(f"{Path(path).name}: not a staircase CSV ({error})") from error
+    return read_staircase(path)
 
 
 def _write(result: Allocation, units: pd.DataFrame, output: str, language: str) -> None:

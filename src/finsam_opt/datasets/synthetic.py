@@ -46,6 +46,7 @@ from finsam_opt.domain.parameters import Parameters
 from finsam_opt.errors import InputError
 
 __all__ = [
+    "MAX_SYNTHETIC_UNITS",
     "SCENARIOS",
     "SyntheticCase",
     "municipality_populations",
@@ -259,9 +260,19 @@ def write_synthetic(
     return case
 
 
+MAX_SYNTHETIC_UNITS = 10_000_000
+"""The most units a synthetic dataset has (a few GB of memory; Sweden has ~80)."""
+
+
 def _check_arguments(n_units: object, seed: object, scenario: object) -> int:
     if isinstance(n_units, bool) or not isinstance(n_units, (int, np.integer)) or n_units < 1:
         raise InputError(f"n_units must be a whole number ≥ 1, got {n_units!r}", column="n_units")
+    if n_units > MAX_SYNTHETIC_UNITS:
+        # Beyond this the arrays alone need tens of gigabytes: refuse before allocating them.
+        raise InputError(
+            f"n_units must be at most {MAX_SYNTHETIC_UNITS:,}, got {int(n_units):,}",
+            column="n_units",
+        )
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InputError(f"seed must be a whole number ≥ 0, got {seed!r}", column="seed")
     if scenario not in SCENARIOS:

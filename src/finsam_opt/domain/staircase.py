@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -104,11 +103,6 @@ class Staircase:
             bounds[-1] = np.inf
         return cls(tuple(bounds), tuple(frame[STAIRCASE_COLUMNS[1]]))
 
-    @classmethod
-    def from_csv(cls, path: str | Path) -> Staircase:
-        """A staircase from a CSV file with the columns of :meth:`from_frame`."""
-        return cls.from_frame(pd.read_csv(path))
-
     def to_frame(self) -> pd.DataFrame:
         """The staircase as a table with the columns of :meth:`from_frame`."""
         return pd.DataFrame(
@@ -148,4 +142,4 @@ EXAMPLE_STAIRCASE = Staircase(
 )
 """An EXAMPLE staircase, not the official one: 20 % of turnover up to 5 Mkr,
 15 % up to 15 Mkr, 10 % above. Supply the Nationella rådet's current
-recommendation with :meth:`Staircase.from_csv` for real decisions."""
+recommendation with :func:`finsam_opt.io.read_staircase` for real decisions."""

@@ -12,6 +12,8 @@ from finsam_opt.io.tables import (
     read_applications,
     read_memberships,
     read_municipalities,
+    read_plain_table,
+    read_staircase,
     read_table,
     read_units,
 )
@@ -33,6 +35,8 @@ __all__ = [
     "read_decision_table",
     "read_memberships",
     "read_municipalities",
+    "read_plain_table",
+    "read_staircase",
     "read_table",
     "read_units",
     "write_decision_table",

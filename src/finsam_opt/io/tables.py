@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from finsam_opt.domain.staircase import Staircase
 from finsam_opt.errors import InputError
 from finsam_opt.io.columns import (
     AGE_BANDS,
@@ -53,6 +54,8 @@ __all__ = [
     "read_applications",
     "read_memberships",
     "read_municipalities",
+    "read_plain_table",
+    "read_staircase",
     "read_table",
     "read_units",
 ]
@@ -233,6 +236,105 @@ def read_applications(path: str | Path, sheet: str | None = None) -> pd.DataFram
     optional. See :func:`read_table`.
     """
     return read_table(path, "applications", sheet)
+
+
+def read_plain_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
+    """A table whose first non-empty row is its header, through the same checks as every reader.
+
+    For tables with their own columns (a staircase, membership changes): the
+    file limits, ragged rows, formulas without values and control characters
+    are refused as in :func:`read_table`; a column whose every cell is a number
+    is numeric, any other column is text (blank cells are NaN).
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv`` or ``.xlsx`` file.
+    sheet : str, optional
+        The sheet of an .xlsx file; the first sheet by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The header's texts as column names, one row per non-empty row.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from finsam_opt.io import read_plain_table
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = path.write_text("year;action;unit\n2;leave;A\n")
+    >>> read_plain_table(path).to_dict("records")
+    [{'year': 2, 'action': 'leave', 'unit': 'A'}]
+    """
+    cells = read_cells(path, sheet)
+    filled = [k for k, row in enumerate(cells.rows) if any(c is not None for c in row)]
+    if not filled:
+        raise InputError(f"{cells.where}: the file is empty")
+    header_index = filled[0]
+    names = [str(c).strip() if c is not None else "" for c in cells.rows[header_index]]
+    width = len(names)
+    records: list[list[object]] = []
+    for offset in filled[1:]:
+        row = cells.rows[offset]
+        if cells.lines is not None and len(row) != width:
+            _refuse_ragged(cells, header_index, offset, len(row), width)
+        record: list[object] = []
+        for position, name in enumerate(names):
+            value = row[position] if position < len(row) else None
+            where = f"{cells.where}, row {cells.line(offset)}, column '{name}'"
+            header = Header(name, None, None)
+            if isinstance(value, Uncomputed):
+                _convert(value, "comment", header, where)
+            if isinstance(value, str):
+                value = unicodedata.normalize("NFC", restore(value.strip()))
+                _check_characters(value, "comment", where)
+            record.append(value)
+        records.append(record)
+    frame = pd.DataFrame(records, columns=names, dtype=object)
+    for name in frame.columns:
+        numeric = pd.to_numeric(frame[name], errors="coerce")
+        if (numeric.notna() | frame[name].isna()).all():
+            frame[name] = numeric
+    return frame
+
+
+def read_staircase(path: str | Path, sheet: str | None = None) -> Staircase:
+    """Read an equity staircase (columns of :meth:`Staircase.from_frame`) from CSV or .xlsx.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv`` or ``.xlsx`` file with the columns ``turnover_upper_bound``
+        and ``allowed_fraction``; an empty last bound is open-ended.
+    sheet : str, optional
+        The sheet of an .xlsx file; the first sheet by default.
+
+    Returns
+    -------
+    Staircase
+
+    Raises
+    ------
+    InputError
+        A file problem (as :func:`read_table`) or a staircase rule broken,
+        with the file's name.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import finsam_opt as fo
+    >>> from finsam_opt.io import read_staircase
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "trappa.csv"
+    >>> _ = path.write_text("turnover_upper_bound,allowed_fraction\n5000000,0.2\n,0.1\n")
+    >>> read_staircase(path) == fo.Staircase((5e6, float("inf")), (0.2, 0.1))
+    True
+    """
+    frame = read_plain_table(path, sheet)
+    try:
+        return Staircase.from_frame(frame)
+    except InputError as error:
+        raise InputError(f"{Path(path).name}: {error}", column=error.column) from error
 
 
 def _find_header(cells: Sheet, schema: Schema) -> tuple[int, list[Header]]:
