@@ -263,7 +263,7 @@ def read_plain_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame
     >>> import tempfile, pathlib
     >>> from finsam_opt.io import read_plain_table
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
-    >>> _ = path.write_text("year;action;unit\n2;leave;A\n")
+    >>> _ = path.write_text("year;action;unit\\n2;leave;A\\n")
     >>> read_plain_table(path).to_dict("records")
     [{'year': 2, 'action': 'leave', 'unit': 'A'}]
     """
@@ -326,7 +326,7 @@ def read_staircase(path: str | Path, sheet: str | None = None) -> Staircase:
     >>> import finsam_opt as fo
     >>> from finsam_opt.io import read_staircase
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "trappa.csv"
-    >>> _ = path.write_text("turnover_upper_bound,allowed_fraction\n5000000,0.2\n,0.1\n")
+    >>> _ = path.write_text("turnover_upper_bound,allowed_fraction\\n5000000,0.2\\n,0.1\\n")
     >>> read_staircase(path) == fo.Staircase((5e6, float("inf")), (0.2, 0.1))
     True
     """
