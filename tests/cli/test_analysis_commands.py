@@ -96,7 +96,7 @@ def test_bad_input_gives_exit_code_2_and_a_message(
     argv = ["simulate", str(units_csv), "--changes", str(broken), "--no-progress"]
     assert _run(*argv) == 2
     err = capsys.readouterr().err
-    assert "finsam-opt simulate: changes.csv: not a readable CSV table" in err
+    assert 'simulate: changes.csv, line 2: a quote (") opened here is never closed' in err
     assert "Traceback" not in err
 
 

@@ -185,7 +185,8 @@ def _read_csv(path: Path, data: bytes) -> Sheet:
     delimiter = max(";\t,", key=lambda d: max((line.count(d) for line in lines), default=0))
     rows: list[tuple[Cell, ...]] = []
     starts: list[int] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    start = 1
     try:
         while True:
             start = reader.line_num + 1
@@ -197,6 +198,11 @@ def _read_csv(path: Path, data: bytes) -> Sheet:
             rows.append(tuple(cell if cell.strip() else None for cell in row))
             starts.append(start)
     except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            raise InputError(
+                f'{path.name}, line {start}: a quote (") opened here is never closed; '
+                "close it or remove it"
+            ) from error
         raise InputError(f"{path.name}, line {reader.line_num}: broken CSV ({error})") from error
     return Sheet(path.name, tuple(rows), lines=tuple(starts))
 
