@@ -8,6 +8,7 @@ from finsam_opt.analysis.changes import Join, Leave, Merge, Update, changes_from
 from finsam_opt.analysis.compare import Comparison, compare
 from finsam_opt.analysis.curve import balancing_curve
 from finsam_opt.analysis.diagnostics import Diagnostics, diagnose
+from finsam_opt.analysis.forecast import Drift, Forecast, Reason, YearOutcome, forecast
 from finsam_opt.analysis.plots import (
     plot_allocation,
     plot_balancing,
@@ -20,15 +21,20 @@ from finsam_opt.analysis.simulate import Simulation, simulate
 __all__ = [
     "Comparison",
     "Diagnostics",
+    "Drift",
+    "Forecast",
     "Join",
     "Leave",
     "Merge",
+    "Reason",
     "Simulation",
     "Update",
+    "YearOutcome",
     "balancing_curve",
     "changes_from_frame",
     "compare",
     "diagnose",
+    "forecast",
     "plot_allocation",
     "plot_balancing",
     "plot_comparison",

@@ -30,7 +30,7 @@ from finsam_opt.engine.policies import Policy, resolve_policy
 from finsam_opt.engine.policy_file import DeclaredPhase
 from finsam_opt.errors import InputError, SolverError, VerificationError
 
-__all__ = ["BatchAllocation", "allocate_batch", "solve_batch"]
+__all__ = ["BatchAllocation", "allocate_batch", "allocate_rows", "solve_batch"]
 
 _RELATIVE_TOLERANCE = 1e-12  # as in finsam_opt.engine.damping
 _CHECK_RELATIVE = 1e-9  # as in finsam_opt.engine.verify
@@ -229,8 +229,43 @@ def allocate_batch(
         Parameters(budget=float(budget.max()), base_amount=0.0, staircase=constants.staircase),
     )
     _check_budgets(constants, table.size)
-    chosen = resolve_policy(policy)
+    return _solve(table, constants, resolve_policy(policy))[0]
 
+
+def allocate_rows(
+    table: UnitTable, params: Parameters, budgets: np.ndarray, policy: str | Policy
+) -> tuple[BatchAllocation, Quantities]:
+    """Allocate variants whose unit data differ: ``table``'s arrays have shape (variants, units).
+
+    The engine of :func:`finsam_opt.forecast`: every future of a year is a variant
+    with its own populations, support measures, previous allocations and caps.
+    ``table`` is taken as validated (its ids name the columns).
+
+    Parameters
+    ----------
+    table : UnitTable
+        Unit data, each array of shape (variants, units) (or (units,) when shared).
+    params : Parameters
+        Formula constants; its budget is ignored.
+    budgets : numpy.ndarray
+        Kronor, shape (variants,).
+    policy : str or Policy
+        The deficit policy.
+
+    Returns
+    -------
+    tuple of BatchAllocation and Quantities
+        The allocations, and the model quantities of every variant, shape (variants, units).
+    """
+    constants = _constants(np.asarray(budgets, dtype=float), params)
+    _check_budgets(constants, table.size)
+    return _solve(table, constants, resolve_policy(policy))
+
+
+def _solve(
+    table: UnitTable, constants: _Constants, chosen: Policy
+) -> tuple[BatchAllocation, Quantities]:
+    budget = constants.budget[:, 0]
     q = _quantities(table, constants)
     total = q.target.sum(axis=1)
     deficit = total > budget * (1.0 + 1e-12)
@@ -294,7 +329,7 @@ def allocate_batch(
             f"{rows[:5].tolist()}"
         )
     _check(allocation, q, budget, deficit, phase_lo, phase_hi, table.ids)
-    return BatchAllocation(
+    batch = BatchAllocation(
         ids=table.ids,
         budget=budget,
         allocation=allocation,
@@ -307,6 +342,7 @@ def allocate_batch(
         policy=chosen.name,
         equity_rate=equity_rate,
     )
+    return batch, q
 
 
 def _rows_without_protection(q: Quantities, e: np.ndarray, rows: np.ndarray) -> Quantities:

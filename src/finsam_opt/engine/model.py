@@ -96,11 +96,13 @@ class Quantities:
 def compute_quantities(units: UnitTable, params: Parameters) -> Quantities:
     """Compute every per-unit quantity of MODEL.md §3–4 from validated data.
 
-    The formula constants may also be arrays of shape (variants, 1), in which case
-    every quantity broadcasts to (variants, units) (used by the batch solver).
+    The formula constants may also be arrays of shape (variants, 1), and the unit
+    data arrays of shape (variants, units), in which case every quantity
+    broadcasts to (variants, units) (used by the batch solver and forecasts).
     """
-    share_population = units.population / units.population.sum()
-    share_support = units.support_measure / units.support_measure.sum()
+    # Summed along the last axis, so unit data of shape (variants, units) works as well.
+    share_population = units.population / units.population.sum(axis=-1, keepdims=True)
+    share_support = units.support_measure / units.support_measure.sum(axis=-1, keepdims=True)
     key = params.weight_population * share_population + params.weight_support * share_support
     distributable = params.budget - units.size * params.base_amount
     ideal = params.base_amount + distributable * key
