@@ -185,7 +185,7 @@ def test_surplus_redistributes_the_leftover(tmp_path: Path, capsys, language, su
     )
     assert direct.balancing_scalar is not None  # 20 Mkr applied for, about 14.5 Mkr available
     assert "4 applications · policy proportional" in printed
-    assert f"granted {finsam_opt.engine.result.format_kronor(direct.rounded_total)}" in printed
+    assert f"granted {finsam_opt.language.numbers.format_kronor(direct.rounded_total)}" in printed
     back = read_decision_table(out)
     assert sorted(back.index) == sorted(example.units.index)
     assert back["granted_rounded"].tolist() == (

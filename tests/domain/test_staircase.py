@@ -136,7 +136,8 @@ def test_under_always_excess_equity_removes_the_floor(solver):
     assert table.loc["B", "allocation"] == pytest.approx(3_531_578.947, abs=0.01)
     assert (table.loc[["A", "C", "D", "E"], "excess_equity"] == 0).all()
     assert "no-floor-equity" in fo.BINDING_RULES
-    assert "floor: none (equity" in result.explain("B")
+    assert "floor: none (equity" in result.explain("B", language="en")
+    assert "golv: inget (eget kapital 3 200 000 kr över trappans nivå)" in result.explain("B")
 
 
 def test_under_never_equity_changes_nothing():

@@ -81,13 +81,18 @@ def test_a_policy_whose_phases_cannot_fit_is_an_error() -> None:
 
 
 def test_explain_tells_one_units_story() -> None:
-    text = fo.allocate(fo.example_units(), PARAMS).explain("B")
-    assert "floor 5 400 000 kr = (1 − 10%) × last year's 6 000 000 kr" in text
-    assert "allocation 4 518 421 kr: below its floor: the decrease limit was raised to 24.69%" in (
+    text = fo.allocate(fo.example_units(), PARAMS).explain("B", language="en")
+    assert "floor 5,400,000 kr = (1 − 10%) × last year's 6,000,000 kr" in text
+    assert "allocation 4,518,421 kr: below its floor: the decrease limit was raised to 24.69%" in (
         text
     )
-    capped = fo.allocate(fo.example_units(), PARAMS).explain("C")
-    assert "cap 2 500 000 kr" in capped
+    capped = fo.allocate(fo.example_units(), PARAMS).explain("C", language="en")
+    assert "cap 2,500,000 kr" in capped
+    swedish = fo.allocate(fo.example_units(), PARAMS).explain("B")
+    assert "golv 5 400 000 kr = (1 − 10 %) × föregående års 6 000 000 kr" in swedish
+    assert "tilldelning 4 518 421 kr: under golvet: spärren höjdes till 24,69 %" in swedish
+    for english in ("floor", "allocation", "policy", "raise-limit", "deficit"):
+        assert english not in swedish
     with pytest.raises(fo.InputError, match="unit 'Z' is not in this allocation"):
         fo.allocate(fo.example_units(), PARAMS).explain("Z")
 
@@ -132,3 +137,23 @@ def test_weights_far_from_kronor_scale_still_agree_on_every_solver() -> None:
     assert cut.tolist() == pytest.approx([cut.iloc[0]] * 5)
     for table in tables[1:]:
         assert np.abs(table["allocation"] - tables[0]["allocation"]).max() < 1
+
+
+def test_explain_shows_the_tables_rounded_amount_and_a_key_that_checks_by_hand() -> None:
+    """explain() once said 2 130 558 kr where the table said 2 130 559, with a 4-digit key."""
+    example = fo.national_example()
+    result = fo.allocate(example.units, example.parameters)
+    table = result.table
+    p = result.parameters
+    rest = p.budget - len(table) * p.base_amount
+    differs = table.index[table["allocation"].round() != table["allocation_rounded"]]
+    assert len(differs) > 0  # largest-remainder rounding moves some units up
+    for unit in [*differs[:5], *table.index[:20]]:
+        text = result.explain(unit, language="en")
+        amount = f"{table.loc[unit, 'allocation_rounded']:,} kr"
+        assert f"  allocation {amount}:" in text
+        key = float(text.split(" × key ")[1].splitlines()[0])
+        by_hand = p.base_amount + rest * key
+        shown = int(text.split("ideal ")[1].split(" kr")[0].replace(",", ""))
+        assert abs(by_hand - shown) < 1, (unit, by_hand, shown)  # checks to the krona
+        assert shown == round(table.loc[unit, "ideal"])

@@ -143,18 +143,22 @@ def test_explain_walks_through_a_grant():
     extra = fo.redistribute(
         apps, 14 * MKR, params, units=units, municipal_extra=pd.Series({"u2": 3 * MKR})
     )
-    lines = extra.explain("u2").splitlines()
+    lines = extra.explain("u2", language="en").splitlines()
     assert lines[0] == "Unit 'u2' (surplus round, policy equity-first):"
     assert lines[1] == (
-        "  applied for 5 000 000 kr; matching cap 6 000 000 kr (2 × the smaller extra match)"
+        "  applied for 5,000,000 kr; matching cap 6,000,000 kr (2 × the smaller extra match)"
     )
-    assert "matching cap: none (no extra matching given)" in extra.explain("u1")
-    assert lines[2] == "  excess equity 2 000 000 kr"
-    assert lines[3] == "  18 000 000 kr applied for in all, 14 000 000 kr available"
-    assert lines[4].startswith("  rationed by phase 2 (λ = 0.125): ")
-    assert lines[5] == "  granted 2 625 000 kr: " + fo.SURPLUS_BINDING_RULES["equity-rationed"]
+    assert "matching cap: none (no extra matching given)" in extra.explain("u1", language="en")
+    assert lines[2] == "  excess equity 2,000,000 kr"
+    assert lines[3] == "  18,000,000 kr applied for in all, 14,000,000 kr available"
+    assert lines[4].startswith("  rationed by phase 2 (λ = 0.125000): ")
+    assert lines[5] == "  granted 2,625,000 kr: " + fo.SURPLUS_BINDING_RULES["equity-rationed"]
+    swedish = extra.explain("u2").splitlines()
+    assert swedish[0] == "Förbund 'u2' (ofördelade medel, princip eget kapital först):"
+    assert swedish[4].startswith("  ransonerat i fas 2 (λ = 0,125000): att dra av allt")
+    assert swedish[5].startswith("  beviljat 2 625 000 kr: hela det överskjutande egna kapitalet")
     fits = fo.redistribute({"A": 2 * MKR}, 14 * MKR, fo.Parameters(budget=339 * MKR))
-    assert "  all applications fit: nothing rationed" in fits.explain("A").splitlines()
+    assert "  all applications fit: nothing rationed" in fits.explain("A", "en").splitlines()
     with pytest.raises(fo.InputError, match="unit 'B' is not in this surplus round"):
         fits.explain("B")
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from finsam_opt.domain.parameters import Parameters
-from finsam_opt.engine.binding import BINDING_RULES
+from finsam_opt.engine.explain import explain_allocation
 from finsam_opt.engine.model import Scenario
-from finsam_opt.errors import InputError
-from finsam_opt.language.numbers import format_kronor
 
 __all__ = ["Allocation"]
 
@@ -92,76 +89,32 @@ class Allocation:
         """Sum of the rounded allocations, kronor."""
         return int(self.table["allocation_rounded"].sum())
 
-    def explain(self, unit: Hashable) -> str:
-        """How unit ``unit``'s amount was reached, step by step, in plain English.
+    def explain(self, unit: Hashable, language: str = "sv") -> str:
+        """How unit ``unit``'s amount was reached, step by step, in Swedish or English.
+
+        The amounts are the decision table's rounded ones; the key has enough
+        digits that the ideal checks by hand to the krona.
+
+        Parameters
+        ----------
+        unit : hashable
+            A unit id of :attr:`table`.
+        language : {'sv', 'en'}
+            Swedish (default) or English.
 
         Examples
         --------
         >>> import finsam_opt as fo
         >>> result = fo.allocate(fo.example_units(), fo.Parameters(budget=20_000_000))
         >>> print(result.explain("B"))
-        Unit 'B' (deficit, policy raise-limit):
-          ideal 3 531 579 kr = base 400 000 kr + 18 000 000 kr × key 0.1740
-          cap: none (no limit given)
-          floor 5 400 000 kr = (1 − 10%) × last year's 6 000 000 kr
-          target 5 400 000 kr (the floor lifts it above its capped ideal)
-          allocation 4 518 421 kr: below its floor: the decrease limit was raised to 24.69%
+        Förbund 'B' (underskott, princip höjd spärr):
+          idealfördelning 3 531 579 kr = grundtilldelning 400 000 kr
+            + 18 000 000 kr × nyckeltal 0,17397661
+          tak: inget (ingen gräns angiven)
+          golv 5 400 000 kr = (1 − 10 %) × föregående års 6 000 000 kr
+          målbelopp 5 400 000 kr (golvet lyfter det över idealet inom taket)
+          tilldelning 4 518 421 kr: under golvet: spärren höjdes till 24,69 %
+        >>> print(result.explain("B", language="en").splitlines()[-1])
+          allocation 4,518,421 kr: below its floor: the decrease limit was raised to 24.69%
         """
-        if unit not in self.table.index:
-            raise InputError(f"unit {unit!r} is not in this allocation", units=[unit])
-        row = self.table.loc[[unit]].iloc[0]
-        p = self.parameters
-        n = len(self.table)
-        lines = [f"Unit {unit!r} ({self.scenario}, policy {self.policy}):"]
-        lines.append(
-            f"  ideal {format_kronor(row['ideal'])} = base {format_kronor(p.base_amount)} + "
-            f"{format_kronor(p.budget - n * p.base_amount)} × key {row['key']:.4f}"
-        )
-        cap = row["cap"]
-        lines.append(
-            "  cap: none (no limit given)"
-            if np.isinf(cap)
-            else f"  cap {format_kronor(cap)} (requested and 2 × the smaller match)"
-        )
-        if row["new"]:
-            lines.append("  floor: none (new unit)")
-        elif p.staircase is not None and p.equity_floor == "always" and row["excess_equity"] > 0:
-            lines.append(
-                f"  floor: none (equity {format_kronor(row['excess_equity'])} above the "
-                "staircase level)"
-            )
-        else:
-            lines.append(
-                f"  floor {format_kronor(row['floor'])} = (1 − {p.decrease_limit:.0%}) × "
-                f"last year's {format_kronor(row['previous_allocation'])}"
-                + (" (limited by the cap)" if row["floor"] >= cap else "")
-            )
-        reason = (
-            "the floor lifts it above its capped ideal"
-            if row["protected"]
-            else ("its ideal within the cap" if row["ideal"] <= cap else "its cap")
-        )
-        lines.append(f"  target {format_kronor(row['target'])} ({reason})")
-        if p.staircase is not None and p.equity_floor != "always" and row["excess_equity"] > 0:
-            lines.append(f"  {self._equity_line(row)}")
-        lines.append(f"  allocation {format_kronor(row['allocation'])}: {self._outcome(row)}")
-        return "\n".join(lines)
-
-    def _equity_line(self, row: pd.Series) -> str:
-        excess = f"equity {format_kronor(row['excess_equity'])} above the staircase level"
-        if self.parameters.equity_floor == "never":
-            return f"{excess}: never touches the floor (equity_floor 'never')"
-        if self.scenario is not Scenario.DEFICIT:
-            return f"{excess}: not considered outside a deficit (equity counts only when needed)"
-        if row["equity_cut"] > 0:
-            return (
-                f"{excess}: phase E took {format_kronor(row['equity_cut'])} of its protection "
-                f"({self.equity_rate:.2%} of what its excess covers) before any floor was relaxed"
-            )
-        return f"{excess}: no protection to give up (the floor does not lift it)"
-
-    def _outcome(self, row: pd.Series) -> str:
-        rule = row["binding"]
-        if rule == "relaxed-floor" and self.decrease_limit is not None:
-            return f"below its floor: the decrease limit was raised to {self.decrease_limit:.2%}"
-        return BINDING_RULES[rule]
+        return explain_allocation(self, unit, language)

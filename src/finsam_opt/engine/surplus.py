@@ -20,8 +20,8 @@ import pandas as pd
 
 from finsam_opt.domain.parameters import Parameters
 from finsam_opt.domain.units import validate_units
-from finsam_opt.engine.binding import SURPLUS_BINDING_RULES
 from finsam_opt.engine.damping import Phase, PhaseKind
+from finsam_opt.engine.explain import explain_redistribution
 from finsam_opt.engine.model import compute_quantities
 from finsam_opt.engine.phases import first_fitting_phase, solve_exactly
 from finsam_opt.engine.result import Allocation
@@ -29,7 +29,6 @@ from finsam_opt.engine.rounding import id_ranks, round_largest_remainder
 from finsam_opt.engine.solvers import SOLVERS, get_solver
 from finsam_opt.engine.verify import check_redistribution
 from finsam_opt.errors import InputError, SolverError, describe_units
-from finsam_opt.language.numbers import format_kronor
 
 __all__ = [
     "DEFAULT_KAPPA",
@@ -239,48 +238,32 @@ class Redistribution:
         """Sum of the rounded granted amounts, kronor."""
         return int(self.table["granted_rounded"].sum())
 
-    def explain(self, unit: Hashable) -> str:
-        """How unit ``unit``'s grant was reached, step by step, in plain English.
+    def explain(self, unit: Hashable, language: str = "sv") -> str:
+        """How unit ``unit``'s grant was reached, step by step, in Swedish or English.
+
+        Parameters
+        ----------
+        unit : hashable
+            A unit id of :attr:`table`.
+        language : {'sv', 'en'}
+            Swedish (default) or English.
 
         Examples
         --------
         >>> import finsam_opt as fo
         >>> extra = fo.redistribute({"A": 6e6, "B": 4e6}, 5_000_000, fo.Parameters(budget=339e6))
-        >>> for line in extra.explain("A").splitlines():
-        ...     print(line[:76])
+        >>> for line in extra.explain("A", language="en").splitlines():
+        ...     print(line[:74])
         Unit 'A' (surplus round, policy equity-first):
-          applied for 6 000 000 kr; matching cap: none (no extra matching given)
+          applied for 6,000,000 kr; matching cap: none (no extra matching given)
           excess equity 0 kr
-          10 000 000 kr applied for in all, 5 000 000 kr available
-          rationed by phase 2 (λ = 0.5): cutting all excess equity is not enough: ex
-          granted 3 000 000 kr: cut by the same (weighted) fraction of its applicati
+          10,000,000 kr applied for in all, 5,000,000 kr available
+          rationed by phase 2 (λ = 0.500000): cutting all excess equity is not eno
+          granted 3,000,000 kr: cut by the same (weighted) fraction of its applica
+        >>> print(extra.explain("A").splitlines()[-1])
+          beviljat 3 000 000 kr: minskades med samma (viktade) andel av ansökan som de andra
         """
-        if unit not in self.table.index:
-            raise InputError(f"unit {unit!r} is not in this surplus round", units=[unit])
-        row = self.table.loc[[unit]].iloc[0]
-        cap = row["matching_cap"]
-        lines = [
-            f"Unit {unit!r} (surplus round, policy {self.policy}):",
-            f"  applied for {format_kronor(row['application'])}; "
-            + (
-                "matching cap: none (no extra matching given)"
-                if math.isinf(cap)
-                else f"matching cap {format_kronor(cap)} (2 × the smaller extra match)"
-            ),
-            f"  excess equity {format_kronor(row['excess_equity'])}",
-        ]
-        applied = format_kronor(self.table["application"].sum())
-        available = format_kronor(self.available)
-        lines.append(f"  {applied} applied for in all, {available} available")
-        lines.append(
-            "  all applications fit: nothing rationed"
-            if self.phase is None
-            else f"  rationed by phase {self.phase} (λ = {self.balancing_scalar:.6g}): "
-            f"{self.phase_description}"
-        )
-        rule = SURPLUS_BINDING_RULES[row["binding"]]
-        lines.append(f"  granted {format_kronor(row['granted'])}: {rule}")
-        return "\n".join(lines)
+        return explain_redistribution(self, unit, language)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from finsam_opt.io.numbers import parse_number
 from finsam_opt.io.raw import read_cells
 from finsam_opt.io.safe import restore, write_atomically
 from finsam_opt.io.workbook import Column, Kind, Sheet, write_csv, write_workbook
+from finsam_opt.language.words import DECISION_HEADERS, TERMS, swedish_order, term
 
 __all__ = [
     "DECISION_HEADERS",
@@ -29,62 +30,11 @@ __all__ = [
     "parameter_rows",
     "read_decision_table",
     "sort_units",
-    "swedish_order",
     "table_sheet",
-    "term",
     "write_decision_table",
     "write_table",
 ]
 
-# canonical column → (Swedish header, English header, kind)
-DECISION_HEADERS: dict[str, tuple[str, str, str]] = {
-    "unit": ("Förbund", "Unit", "text"),
-    "region": ("Region", "Region", "text"),
-    "municipalities": ("Antal kommuner", "Municipalities", "count"),
-    "population": ("Invånare 16-64", "Population 16-64", "count"),
-    "support_measure": ("Försörjningsmått (kr)", "Support measure (kr)", "kr"),
-    "previous_allocation": ("Föregående års tilldelning (kr)", "Previous allocation (kr)", "kr"),
-    "requested": ("Ansökt belopp (kr)", "Requested (kr)", "kr"),
-    "municipal_match": ("Kommunernas bidrag (kr)", "Municipal contribution (kr)", "kr"),
-    "regional_match": ("Regionens bidrag (kr)", "Regional contribution (kr)", "kr"),
-    "share_population": ("Andel invånare", "Population share", "share"),
-    "share_support": ("Andel försörjningsmått", "Support measure share", "share"),
-    "key": ("Nyckeltal viktad", "Weighted key", "share"),
-    "ideal": ("Idealfördelning (kr)", "Ideal allocation (kr)", "kr"),
-    "cap": ("Tak enligt matchning (kr)", "Matching cap (kr)", "kr"),
-    "floor": ("Golv enligt spärren (kr)", "Floor (kr)", "kr"),
-    "capped": ("Ideal inom taket (kr)", "Capped ideal (kr)", "kr"),
-    "target": ("Målbelopp (kr)", "Target (kr)", "kr"),
-    "protected": ("Skyddad av spärren", "Protected", "bool"),
-    "new": ("Nytt förbund", "New unit", "bool"),
-    "allocation": ("Tilldelning exakt (kr)", "Allocation exact (kr)", "exact"),
-    "allocation_rounded": ("Tilldelning (kr)", "Allocation (kr)", "kr"),
-    "allocation_tkr": ("Tilldelning (tkr)", "Allocation (tkr)", "tkr"),
-    "ideal_tkr": ("Idealfördelning (tkr)", "Ideal allocation (tkr)", "tkr"),
-    "amount": ("Belopp (kr)", "Amount (kr)", "kr"),
-    "amount_tkr": ("Belopp (tkr)", "Amount (tkr)", "tkr"),
-    "previous_round": ("Föregående omgång (kr)", "Previous round (kr)", "kr"),
-    "change_from_previous_round": (
-        "Förändring mot föregående omgång (kr)",
-        "Change from previous round (kr)",
-        "kr",
-    ),
-    "equity": ("Eget kapital (kr)", "Equity (kr)", "kr"),
-    "turnover": ("Omsättning (kr)", "Turnover (kr)", "kr"),
-    "change": ("Förändring mot föregående år (kr)", "Change from last year (kr)", "kr"),
-    "change_rate": ("Förändring mot föregående år (%)", "Change from last year (%)", "percent"),
-    "binding": ("Avgörande regel", "Binding rule", "text"),
-    # The surplus round (ofördelade medel).
-    "application": ("Ansökan ofördelade medel (kr)", "Application (kr)", "kr"),
-    "municipal_extra": ("Kommunernas extra bidrag (kr)", "Extra municipal contribution (kr)", "kr"),
-    "regional_extra": ("Regionens extra bidrag (kr)", "Extra regional contribution (kr)", "kr"),
-    "matching_cap": ("Tak enligt extra matchning (kr)", "Extra matching cap (kr)", "kr"),
-    "excess_equity": ("Överskjutande eget kapital (kr)", "Excess equity (kr)", "kr"),
-    "granted": ("Beviljat exakt (kr)", "Granted exact (kr)", "exact"),
-    "granted_rounded": ("Beviljat (kr)", "Granted (kr)", "kr"),
-    "granted_tkr": ("Beviljat (tkr)", "Granted (tkr)", "tkr"),
-}
-"""Headers of the decision table; columns not listed keep their canonical name."""
 
 _TOTALLED = frozenset(
     {
@@ -98,42 +48,7 @@ _TOTALLED = frozenset(
 )  # fmt: skip
 _UNLIMITED = frozenset({"cap", "matching_cap"})  # a blank cell here means "no limit"
 _TOTAL = {"sv": "Totalt", "en": "Total"}
-TERMS: dict[str, tuple[str, str]] = {
-    # binding rules of an allocation
-    "ideal": ("idealfördelning", "ideal"),
-    "new": ("nytt förbund", "new"),
-    "cap": ("tak (matchning)", "cap"),
-    "floor": ("golv (spärren)", "floor"),
-    "relaxed-floor": ("sänkt golv", "relaxed-floor"),
-    "scaled": ("nedskalad", "scaled"),
-    "base": ("grundtilldelning", "base"),
-    "no-floor-equity": ("inget golv (eget kapital)", "no-floor-equity"),
-    # binding rules of the surplus round
-    "not-applied": ("ingen ansökan", "not-applied"),
-    "full": ("beviljat fullt ut", "full"),
-    "equity-cut": ("minskat med eget kapital", "equity-cut"),
-    "equity-rationed": ("eget kapital och ransonerat", "equity-rationed"),
-    "rationed": ("ransonerat", "rationed"),
-    "key-share": ("andel enligt nyckeln", "key-share"),
-    # policies
-    "raise-limit": ("höjd spärr", "raise-limit"),
-    "scale-protection": ("skalat skydd", "scale-protection"),
-    "scale-gains": ("skalade ökningar", "scale-gains"),
-    "equity-first": ("eget kapital först", "equity-first"),
-    "proportional": ("proportionellt", "proportional"),
-    "equity-penalty": ("avdrag för eget kapital", "equity-penalty"),
-    "by-key": ("enligt nyckeln", "by-key"),
-    # solvers
-    "fast": ("exakt brytpunktslösare", "fast"),
-    "highs": ("HiGHS (linjärprogram)", "highs"),
-    "cbc": ("CBC (linjärprogram)", "cbc"),
-    "scipy": ("SciPy (linjärprogram)", "scipy"),
-    # scenarios
-    "balance": ("balans", "balance"),
-    "surplus": ("överskott", "surplus"),
-    "deficit": ("underskott", "deficit"),
-}
-"""Binding rules, policies, solvers and scenarios in Swedish and English (the code is English)."""
+
 _CHANGE_NOTE = {
     "sv": "Förändringen: summan utan {n} nya förbund (utan föregående års tilldelning)",
     "en": "Change: the total leaves out {n} new units (no previous allocation)",
@@ -141,38 +56,11 @@ _CHANGE_NOTE = {
 _YES_NO = {"sv": ("ja", "nej"), "en": ("yes", "no")}
 _NO_LIMIT = {"sv": "ingen gräns", "en": "no limit"}
 _SHEETS = {"sv": ("Beslutsunderlag", "Parametrar"), "en": ("Decision table", "Parameters")}
-_SWEDISH_ORDER = str.maketrans(
-    {"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}", "é": "e", "ü": "y"}
-)
 
 
 def _check_language(language: str) -> None:
     if language not in ("sv", "en"):
         raise InputError(f"language must be 'sv' or 'en', got {language!r}", column="language")
-
-
-def term(code: object, language: str) -> object:
-    """A rule, policy, solver or scenario named in ``language`` (others are returned as given).
-
-    Examples
-    --------
-    >>> term("relaxed-floor", "sv"), term("raise-limit", "sv"), term("relaxed-floor", "en")
-    ('sänkt golv', 'höjd spärr', 'relaxed-floor')
-    """
-    names = TERMS.get(str(code))
-    return code if names is None else names[0 if language == "sv" else 1]
-
-
-def swedish_order(names: pd.Series) -> pd.Series:
-    """Sort keys that put names in Swedish alphabetical order (… z, å, ä, ö), case-blind.
-
-    Examples
-    --------
-    >>> sorted(["Örebro", "Ale", "Åre", "Älmhult", "Ystad"],
-    ...        key=lambda n: swedish_order(pd.Series([n])).iloc[0])
-    ['Ale', 'Ystad', 'Åre', 'Älmhult', 'Örebro']
-    """
-    return names.astype(str).str.casefold().str.translate(_SWEDISH_ORDER)
 
 
 def decision_frame(result: Allocation, units: pd.DataFrame | None = None) -> pd.DataFrame:

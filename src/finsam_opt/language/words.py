@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from finsam_opt.errors import InputError
 
-__all__ = ["LANGUAGES", "SWEDISH_HEADERS", "check_language", "label"]
+__all__ = [
+    "DECISION_HEADERS",
+    "LANGUAGES",
+    "MEANINGS",
+    "PHASES",
+    "SWEDISH_HEADERS",
+    "TERMS",
+    "check_language",
+    "label",
+    "meaning",
+    "phase_text",
+    "swedish_order",
+    "term",
+]
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 """Languages of plots and reports; Swedish is the default."""
@@ -107,3 +122,232 @@ def check_language(lang: str) -> None:
     """Raise :class:`InputError` unless ``lang`` is one of :data:`LANGUAGES`."""
     if lang not in LANGUAGES:
         raise InputError(f"parameter lang must be 'sv' or 'en', got {lang!r}", column="lang")
+
+
+# canonical column → (Swedish header, English header, kind)
+DECISION_HEADERS: dict[str, tuple[str, str, str]] = {
+    "unit": ("Förbund", "Unit", "text"),
+    "region": ("Region", "Region", "text"),
+    "municipalities": ("Antal kommuner", "Municipalities", "count"),
+    "population": ("Invånare 16-64", "Population 16-64", "count"),
+    "support_measure": ("Försörjningsmått (kr)", "Support measure (kr)", "kr"),
+    "previous_allocation": ("Föregående års tilldelning (kr)", "Previous allocation (kr)", "kr"),
+    "requested": ("Ansökt belopp (kr)", "Requested (kr)", "kr"),
+    "municipal_match": ("Kommunernas bidrag (kr)", "Municipal contribution (kr)", "kr"),
+    "regional_match": ("Regionens bidrag (kr)", "Regional contribution (kr)", "kr"),
+    "share_population": ("Andel invånare", "Population share", "share"),
+    "share_support": ("Andel försörjningsmått", "Support measure share", "share"),
+    "key": ("Nyckeltal viktad", "Weighted key", "share"),
+    "ideal": ("Idealfördelning (kr)", "Ideal allocation (kr)", "kr"),
+    "cap": ("Tak enligt matchning (kr)", "Matching cap (kr)", "kr"),
+    "floor": ("Golv enligt spärren (kr)", "Floor (kr)", "kr"),
+    "capped": ("Ideal inom taket (kr)", "Capped ideal (kr)", "kr"),
+    "target": ("Målbelopp (kr)", "Target (kr)", "kr"),
+    "protected": ("Skyddad av spärren", "Protected", "bool"),
+    "new": ("Nytt förbund", "New unit", "bool"),
+    "allocation": ("Tilldelning exakt (kr)", "Allocation exact (kr)", "exact"),
+    "allocation_rounded": ("Tilldelning (kr)", "Allocation (kr)", "kr"),
+    "allocation_tkr": ("Tilldelning (tkr)", "Allocation (tkr)", "tkr"),
+    "ideal_tkr": ("Idealfördelning (tkr)", "Ideal allocation (tkr)", "tkr"),
+    "amount": ("Belopp (kr)", "Amount (kr)", "kr"),
+    "amount_tkr": ("Belopp (tkr)", "Amount (tkr)", "tkr"),
+    "previous_round": ("Föregående omgång (kr)", "Previous round (kr)", "kr"),
+    "change_from_previous_round": (
+        "Förändring mot föregående omgång (kr)",
+        "Change from previous round (kr)",
+        "kr",
+    ),
+    "equity": ("Eget kapital (kr)", "Equity (kr)", "kr"),
+    "turnover": ("Omsättning (kr)", "Turnover (kr)", "kr"),
+    "change": ("Förändring mot föregående år (kr)", "Change from last year (kr)", "kr"),
+    "change_rate": ("Förändring mot föregående år (%)", "Change from last year (%)", "percent"),
+    "binding": ("Avgörande regel", "Binding rule", "text"),
+    # The surplus round (ofördelade medel).
+    "application": ("Ansökan ofördelade medel (kr)", "Application (kr)", "kr"),
+    "municipal_extra": ("Kommunernas extra bidrag (kr)", "Extra municipal contribution (kr)", "kr"),
+    "regional_extra": ("Regionens extra bidrag (kr)", "Extra regional contribution (kr)", "kr"),
+    "matching_cap": ("Tak enligt extra matchning (kr)", "Extra matching cap (kr)", "kr"),
+    "excess_equity": ("Överskjutande eget kapital (kr)", "Excess equity (kr)", "kr"),
+    "granted": ("Beviljat exakt (kr)", "Granted exact (kr)", "exact"),
+    "granted_rounded": ("Beviljat (kr)", "Granted (kr)", "kr"),
+    "granted_tkr": ("Beviljat (tkr)", "Granted (tkr)", "tkr"),
+}
+"""Headers of the decision table; columns not listed keep their canonical name."""
+
+TERMS: dict[str, tuple[str, str]] = {
+    # binding rules of an allocation
+    "ideal": ("idealfördelning", "ideal"),
+    "new": ("nytt förbund", "new"),
+    "cap": ("tak (matchning)", "cap"),
+    "floor": ("golv (spärren)", "floor"),
+    "relaxed-floor": ("sänkt golv", "relaxed-floor"),
+    "scaled": ("nedskalad", "scaled"),
+    "base": ("grundtilldelning", "base"),
+    "no-floor-equity": ("inget golv (eget kapital)", "no-floor-equity"),
+    "equity": ("eget kapital (fas E)", "equity"),
+    # binding rules of the surplus round
+    "not-applied": ("ingen ansökan", "not-applied"),
+    "full": ("beviljat fullt ut", "full"),
+    "equity-cut": ("minskat med eget kapital", "equity-cut"),
+    "equity-rationed": ("eget kapital och ransonerat", "equity-rationed"),
+    "rationed": ("ransonerat", "rationed"),
+    "key-share": ("andel enligt nyckeln", "key-share"),
+    # policies
+    "raise-limit": ("höjd spärr", "raise-limit"),
+    "scale-protection": ("skalat skydd", "scale-protection"),
+    "scale-gains": ("skalade ökningar", "scale-gains"),
+    "equity-first": ("eget kapital först", "equity-first"),
+    "proportional": ("proportionellt", "proportional"),
+    "equity-penalty": ("avdrag för eget kapital", "equity-penalty"),
+    "by-key": ("enligt nyckeln", "by-key"),
+    # solvers
+    "fast": ("exakt brytpunktslösare", "fast"),
+    "highs": ("HiGHS (linjärprogram)", "highs"),
+    "cbc": ("CBC (linjärprogram)", "cbc"),
+    "scipy": ("SciPy (linjärprogram)", "scipy"),
+    # scenarios
+    "balance": ("balans", "balance"),
+    "surplus": ("överskott", "surplus"),
+    "deficit": ("underskott", "deficit"),
+}
+"""Binding rules, policies, solvers and scenarios in Swedish and English (the code is English)."""
+
+_SWEDISH_ORDER = str.maketrans(
+    {"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}", "é": "e", "ü": "y"}
+)
+
+
+def term(code: object, language: str) -> object:
+    """A rule, policy, solver or scenario named in ``language`` (others are returned as given).
+
+    Examples
+    --------
+    >>> term("relaxed-floor", "sv"), term("raise-limit", "sv"), term("relaxed-floor", "en")
+    ('sänkt golv', 'höjd spärr', 'relaxed-floor')
+    """
+    names = TERMS.get(str(code))
+    return code if names is None else names[0 if language == "sv" else 1]
+
+
+def swedish_order(names: pd.Series) -> pd.Series:
+    """Sort keys that put names in Swedish alphabetical order (… z, å, ä, ö), case-blind.
+
+    Examples
+    --------
+    >>> sorted(["Örebro", "Ale", "Åre", "Älmhult", "Ystad"],
+    ...        key=lambda n: swedish_order(pd.Series([n])).iloc[0])
+    ['Ale', 'Ystad', 'Åre', 'Älmhult', 'Örebro']
+    """
+    return names.astype(str).str.casefold().str.translate(_SWEDISH_ORDER)
+
+
+MEANINGS: dict[str, tuple[str, str]] = {
+    "ideal": ("får sin idealfördelning", "at its ideal allocation"),
+    "new": (
+        "ett nytt förbund (utan golv) som får sin idealfördelning",
+        "a new unit (no floor) at its ideal allocation",
+    ),
+    "cap": (
+        "hålls vid sitt tak enligt matchningen (staten ≤ 2 × det minsta av kommunernas och "
+        "regionens bidrag)",
+        "held at its matching cap (state ≤ 2 × the smaller of municipalities and region)",
+    ),
+    "floor": ("lyfts till sitt golv (spärren)", "lifted to its floor (the decrease limit)"),
+    "relaxed-floor": (
+        "under sitt golv: spärren lättades för att budgeten ska räcka",
+        "below its floor: the decrease limit was relaxed to balance the budget",
+    ),
+    "scaled": (
+        "ökningen över golvet skalades ned för att budgeten ska räcka",
+        "its gain above its floor was scaled down to balance the budget",
+    ),
+    "base": (
+        "sänkt till grundtilldelningen för att budgeten ska räcka",
+        "cut to the base amount to balance the budget",
+    ),
+    "no-floor-equity": (
+        "inget golv: det egna kapitalet överstiger trappans nivå, så spärren skyddar inte",
+        "no floor: its equity exceeds the staircase level, so the decrease limit does not "
+        "protect it",
+    ),
+    "equity": (
+        "skyddet minskades inom det överskjutande egna kapitalet innan något golv sänktes "
+        "(eget kapital räknas först i ett underskott)",
+        "its protection was cut within its excess equity before any floor was relaxed "
+        "(equity is considered first in a deficit)",
+    ),
+    "not-applied": ("ansökte inte om ytterligare medel", "applied for no additional funds"),
+    "full": ("beviljades hela ansökan", "granted its application in full"),
+    "equity-cut": (
+        "minskades inom sitt överskjutande egna kapital (förbund med stort eget kapital "
+        "minskas först)",
+        "cut within its excess equity (units with large equity are cut first)",
+    ),
+    "equity-rationed": (
+        "hela det överskjutande egna kapitalet drogs av, resten av ansökan minskades med samma "
+        "andel som alla andras",
+        "its excess equity cut entirely, the rest of its application cut by the same fraction "
+        "as everyone's",
+    ),
+    "rationed": (
+        "minskades med samma (viktade) andel av ansökan som de andra",
+        "cut by the same (weighted) fraction of its application as the others",
+    ),
+    "key-share": (
+        "erbjöds sin andel enligt behovsnyckeln, mindre än ansökan",
+        "offered its share by the need key, less than it applied for",
+    ),
+}
+"""What each binding rule means, as a sentence, in Swedish and English."""
+
+PHASES: dict[str, str] = {
+    "the decrease limit is raised by the same amount for every protected unit, never below "
+    "its capped ideal": "spärren höjs lika mycket för varje skyddat förbund, aldrig under "
+    "dess ideal inom taket",
+    "every protected unit keeps the same fraction of its protection": "varje skyddat förbund "
+    "behåller samma andel av sitt skydd",
+    "floors kept; other units' gains above their floor and the base amount are scaled by the "
+    "same factor": "golven hålls; övriga förbunds ökningar över golvet och grundtilldelningen "
+    "skalas med samma faktor",
+    "the floors alone exceed the budget: floors relaxed in proportion to last year's "
+    "allocation, never below the base amount": "golven ensamma överstiger budgeten: golven "
+    "sänks i proportion till föregående års tilldelning, aldrig under grundtilldelningen",
+    "units with excess equity are cut first, by the same fraction of their excess": "förbund "
+    "med överskjutande eget kapital minskas först, med samma andel av överskottet",
+    "cutting all excess equity is not enough: excess removed, then every unit keeps the same "
+    "fraction of what is left of its application": "att dra av allt överskjutande eget kapital "
+    "räcker inte: överskottet dras av, sedan behåller varje förbund samma andel av resten av "
+    "sin ansökan",
+    "every unit gets the same fraction of its application": "varje förbund får samma andel av "
+    "sin ansökan",
+    "every unit is cut in proportion to its application × (1 + κ·E/T)": "varje förbund "
+    "minskas i proportion till sin ansökan × (1 + κ·E/T)",
+    "offered in proportion to the need key, never more than the application": "erbjuds i "
+    "proportion till behovsnyckeln, aldrig mer än ansökan",
+}
+"""Swedish for the built-in policies' phase descriptions (which are written in English)."""
+
+
+def meaning(rule: str, language: str) -> str:
+    """What binding rule ``rule`` means, as a sentence in ``language``.
+
+    Examples
+    --------
+    >>> meaning("floor", "sv")
+    'lyfts till sitt golv (spärren)'
+    """
+    names = MEANINGS.get(rule)
+    return rule if names is None else names[LANGUAGES.index(language)]
+
+
+def phase_text(description: str | None, language: str) -> str:
+    """A policy phase's description in ``language`` (a custom policy's stays as written).
+
+    Examples
+    --------
+    >>> phase_text("every unit gets the same fraction of its application", "sv")
+    'varje förbund får samma andel av sin ansökan'
+    """
+    if description is None:
+        return ""
+    return PHASES.get(description, description) if language == "sv" else description
