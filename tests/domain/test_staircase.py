@@ -150,7 +150,7 @@ def test_under_never_equity_changes_nothing():
     assert (table["binding"] != "no-floor-equity").all()
     assert result.equity_rate is None
     np.testing.assert_allclose(table["allocation"], plain["allocation"])
-    assert "never touches the floor" in result.explain("B")
+    assert "never touches the floor" in result.explain("B", "en")
 
 
 def test_an_exempt_unit_that_needs_no_floor_is_labelled_as_before():

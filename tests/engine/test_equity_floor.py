@@ -69,7 +69,8 @@ def test_phase_e_closes_the_deficit_without_relaxing_any_floor(solver):
     assert table["binding"].tolist() == ["ideal", "equity", "cap", "new", "floor"]
     assert result.rounded_total == 20_000_000
     assert "excess equity first" in result.phase_description
-    assert "phase E took 1 260 526 kr of its protection (67.46%" in result.explain("B")
+    assert "phase E took 1,260,526 kr of its protection (67.46%" in result.explain("B", "en")
+    assert "fas E tog 1 260 526 kr av dess skydd (67,46 %" in result.explain("B")
 
 
 @pytest.mark.parametrize("solver", fo.SOLVERS)

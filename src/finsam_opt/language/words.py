@@ -312,6 +312,10 @@ PHASES: dict[str, str] = {
     "the floors alone exceed the budget: floors relaxed in proportion to last year's "
     "allocation, never below the base amount": "golven ensamma överstiger budgeten: golven "
     "sänks i proportion till föregående års tilldelning, aldrig under grundtilldelningen",
+    "excess equity first: every unit whose equity exceeds the staircase level gave up the "
+    "same fraction of its protection, at most its excess; no floor was relaxed": "eget kapital "
+    "först: varje förbund vars egna kapital överstiger trappans nivå gav upp samma andel av "
+    "sitt skydd, högst sitt överskott; inget golv sänktes",
     "units with excess equity are cut first, by the same fraction of their excess": "förbund "
     "med överskjutande eget kapital minskas först, med samma andel av överskottet",
     "cutting all excess equity is not enough: excess removed, then every unit keeps the same "
