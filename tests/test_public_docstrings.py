@@ -56,6 +56,7 @@ def test_the_public_names_are_checked() -> None:
         "BINDING_RULES",
         "DEFICIT_POLICIES",
         "EXAMPLE_STAIRCASE",
+        "MAX_AMOUNT",
         "ROUNDS",
         "SOLVERS",
         "SURPLUS_BINDING_RULES",

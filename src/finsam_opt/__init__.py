@@ -43,9 +43,9 @@ from finsam_opt.domain.municipalities import (
     aggregate_municipalities,
     previous_allocations,
 )
-from finsam_opt.domain.parameters import EquityFloor, Parameters, Unanswered
+from finsam_opt.domain.parameters import MAX_AMOUNT, EquityFloor, Parameters, Unanswered
 from finsam_opt.domain.staircase import EXAMPLE_STAIRCASE, Staircase
-from finsam_opt.domain.units import excess_equity
+from finsam_opt.domain.units import check_previous_allocation, excess_equity, name_key
 from finsam_opt.engine.allocate import allocate, ideal_allocation
 from finsam_opt.engine.batch import BatchAllocation, allocate_batch, solve_batch
 from finsam_opt.engine.binding import BINDING_RULES, SURPLUS_BINDING_RULES
@@ -69,6 +69,7 @@ __all__ = [
     "BINDING_RULES",
     "DEFICIT_POLICIES",
     "EXAMPLE_STAIRCASE",
+    "MAX_AMOUNT",
     "ROUNDS",
     "SOLVERS",
     "SURPLUS_BINDING_RULES",
@@ -112,12 +113,14 @@ __all__ = [
     "allocate",
     "allocate_batch",
     "balancing_curve",
+    "check_previous_allocation",
     "compare",
     "diagnose",
     "example_units",
     "excess_equity",
     "forecast",
     "ideal_allocation",
+    "name_key",
     "national_example",
     "plot_allocation",
     "plot_balancing",

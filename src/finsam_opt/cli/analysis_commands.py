@@ -24,6 +24,7 @@ from finsam_opt.analysis.simulate import CARRY, simulate
 from finsam_opt.cli.arguments import POLICY_HELP, fraction, kronor, policy
 from finsam_opt.datasets.national import NATIONAL_BUDGET
 from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.units import check_previous_allocation
 from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.policies import DEFICIT_POLICIES
 from finsam_opt.engine.solvers import SOLVERS
@@ -133,6 +134,7 @@ def run_compare(args: argparse.Namespace) -> int:
     units = read_units(args.units)
     budgets = args.budget or [NATIONAL_BUDGET]
     params = Parameters(budget=budgets[0], decrease_limit=args.decrease_limit)
+    check_previous_allocation(units, Parameters(budget=max(budgets)))
     result = compare(units, params, args.policy, budgets, args.baseline, args.solver)
     shown = [
         "budget",
@@ -162,6 +164,7 @@ def run_simulate(args: argparse.Namespace) -> int:
 
     units = read_units(args.units)
     params = Parameters(budget=args.budget, decrease_limit=args.decrease_limit)
+    check_previous_allocation(units, params)
     path = None
     if args.budget_path:
         try:
@@ -213,6 +216,7 @@ def run_report(args: argparse.Namespace) -> int:
 
     units = read_units(args.units)
     params = Parameters(budget=args.budget, decrease_limit=args.decrease_limit)
+    check_previous_allocation(units, params)
     result = allocate(units, params, args.policy, args.solver)
     write_report(result, args.output, lang=args.lang)
     if args.plot:

@@ -23,6 +23,7 @@ from finsam_opt.datasets.synthetic import SCENARIOS, write_synthetic
 from finsam_opt.domain.municipalities import aggregate_municipalities
 from finsam_opt.domain.parameters import Parameters
 from finsam_opt.domain.staircase import Staircase
+from finsam_opt.domain.units import check_previous_allocation
 from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.result import Allocation
 from finsam_opt.engine.solvers import SOLVERS
@@ -103,6 +104,13 @@ def _params(args: argparse.Namespace) -> Parameters:
 
 
 def _load_units(args: argparse.Namespace) -> pd.DataFrame:
+    units = _read_unit_files(args)
+    if getattr(args, "budget", None) is not None:
+        check_previous_allocation(units, _params(args))
+    return units
+
+
+def _read_unit_files(args: argparse.Namespace) -> pd.DataFrame:
     if args.units and (args.municipalities or args.memberships):
         raise InputError("give either a unit table or --municipalities/--memberships, not both")
     if args.units:

@@ -9,7 +9,25 @@ from finsam_opt._compat import StrEnum
 from finsam_opt.domain.staircase import Staircase
 from finsam_opt.errors import InputError
 
-__all__ = ["EquityFloor", "Parameters", "Unanswered"]
+__all__ = ["MAX_AMOUNT", "EquityFloor", "Parameters", "Unanswered"]
+
+MAX_AMOUNT = 1e13
+"""The largest amount (kronor) or count the model accepts, in parameters and inputs.
+
+Below it a float64 holds every amount to far better than an öre (its spacing at
+1e13 is 0.002 kr) and sums of thousands of them stay exact to the öre; larger
+inputs are a unit mistake (the Swedish budget is 3.39e8 kr), and refused as
+an :class:`~finsam_opt.errors.InputError` instead of overflowing later.
+
+Examples
+--------
+>>> import finsam_opt as fo
+>>> try:
+...     fo.Parameters(budget=1e20)
+... except fo.InputError as error:
+...     print(error)  # doctest: +ELLIPSIS
+parameter budget must be at most 10,000,000,000,000 kr, got 100,000,000,000,000,000,000: ...
+"""
 
 _WEIGHT_SUM_TOLERANCE = 1e-9
 
@@ -111,6 +129,12 @@ class Parameters:
                 raise InputError(
                     f"parameter {name} must be finite and ≥ 0, got {value}", column=name
                 )
+            if value > MAX_AMOUNT:
+                raise InputError(
+                    f"parameter {name} must be at most {MAX_AMOUNT:,.0f} kr, got {value:,.0f}: "
+                    "beyond it sums of kronor are not exact to the öre",
+                    column=name,
+                )
         total = self.weight_support + self.weight_population
         if abs(total - 1.0) > _WEIGHT_SUM_TOLERANCE:
             raise InputError(
@@ -124,9 +148,10 @@ class Parameters:
                 f"parameter decrease_limit must be in [0, 1), got {d!r}", column="decrease_limit"
             )
         unit = self.rounding_unit
-        if isinstance(unit, bool) or not isinstance(unit, int) or unit < 1:
+        if isinstance(unit, bool) or not isinstance(unit, int) or not 1 <= unit <= MAX_AMOUNT:
             raise InputError(
-                f"parameter rounding_unit must be a whole number of kronor ≥ 1, got {unit!r}",
+                "parameter rounding_unit must be a whole number of kronor from 1 to "
+                f"{MAX_AMOUNT:,.0f}, got {unit!r}",
                 column="rounding_unit",
             )
         if self.staircase is not None and not isinstance(self.staircase, Staircase):

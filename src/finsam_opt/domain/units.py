@@ -9,22 +9,27 @@ float arrays in which "missing" has been given its model meaning.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.parameters import MAX_AMOUNT, Parameters
 from finsam_opt.domain.staircase import Staircase
 from finsam_opt.errors import InputError, describe_units
+from finsam_opt.language.words import SWEDISH_HEADERS
 
 __all__ = [
     "EQUITY_COLUMNS",
     "OPTIONAL_COLUMNS",
+    "PLAUSIBLE_COLUMNS",
     "REQUIRED_COLUMNS",
     "UNIT_COLUMNS",
     "UnitTable",
+    "check_previous_allocation",
     "excess_equity",
+    "name_key",
     "validate_units",
 ]
 
@@ -49,6 +54,15 @@ for every unit when ``Parameters.staircase`` is set."""
 _KNOWN_COLUMNS: tuple[str, ...] = UNIT_COLUMNS + EQUITY_COLUMNS
 
 _NEAR_MISS_CUTOFF = 0.85
+
+PLAUSIBLE_COLUMNS: tuple[str, ...] = (
+    "previous_allocation",
+    "requested",
+    "municipal_match",
+    "regional_match",
+)
+"""Amount columns whose median must be at least 1/100 of the base amount (MODEL.md §2):
+below it they are almost surely in tkr or Mkr under a kronor header."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +161,7 @@ def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
             f"× base_amount ({n} × {params.base_amount:,.0f} = {n * params.base_amount:,.0f} kr)",
             column="budget",
         )
+    _check_plausible(units, arrays, params)
     no_limit = {
         name: np.where(np.isnan(arrays[name]), np.inf, arrays[name])
         for name in ("requested", "municipal_match", "regional_match")
@@ -205,16 +220,123 @@ def excess_equity(units: pd.DataFrame, staircase: Staircase) -> pd.Series:
     )
 
 
+def name_key(name: object) -> str:
+    """The identity of a unit name: Unicode NFC, casefolded, whitespace collapsed (MODEL.md §2).
+
+    Two names with the same key are the same unit: a table holding both is a
+    duplicate, not two units.
+
+    Parameters
+    ----------
+    name : object
+        A unit id (its text is compared).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> fo.name_key(" SAMORDNINGSFÖRBUNDET  Åre ") == fo.name_key("Samordningsförbundet \u00c5re")
+    True
+    """
+    return " ".join(unicodedata.normalize("NFC", str(name)).split()).casefold()
+
+
 def _check_ids(index: pd.Index) -> None:
     missing = index.isna()
     if missing.any():
         rows = [int(i) + 1 for i in np.flatnonzero(missing)]
         raise InputError(f"unit id is missing in row(s) {rows[:5]} of the unit table")
+    kinds = {type(i.item() if isinstance(i, np.generic) else i).__name__ for i in index}
+    if "str" in kinds and len(kinds) > 1:
+        # 1 and "1" would be two units, ordered by row: ids are text or numbers, not both.
+        numbers = [i for i in index if not isinstance(i, str)][:3]
+        raise InputError(
+            f"unit ids mix text and numbers ({', '.join(map(repr, numbers))} are numbers); "
+            "give every id as text",
+            units=numbers,
+        )
     duplicated = index[index.duplicated()].unique()
     if len(duplicated):
         raise InputError(
             f"duplicate unit ids: {describe_units(list(duplicated))} appear more than once",
             units=list(duplicated),
+        )
+    keys = pd.Index([name_key(i) for i in index])
+    same = keys.duplicated(keep=False)
+    if same.any():
+        first = keys[same][0]
+        names = [i for i, k in zip(index, keys, strict=True) if k == first]
+        raise InputError(
+            f"duplicate unit ids: {describe_units(names)} are the same unit (names that differ "
+            "only in case, spaces or Unicode form); keep one",
+            units=names,
+        )
+
+
+def _check_plausible(
+    units: pd.DataFrame, arrays: dict[str, np.ndarray], params: Parameters
+) -> None:
+    smallest = params.base_amount / 100
+    for name in PLAUSIBLE_COLUMNS:
+        values = arrays[name]
+        given = values[np.isfinite(values) & (values > 0)]
+        if smallest > 0 and len(given) and np.median(given) < smallest:
+            raise InputError(
+                f"column '{name}': the median amount is {np.median(given):,.0f} kr, below 1/100 "
+                f"of the base amount ({smallest:,.0f} kr), so the amounts look like tkr or Mkr; "
+                "give them in kronor, or declare the unit in the file's header, e.g. "
+                f"'{SWEDISH_HEADERS[name]} (tkr)'",
+                column=name,
+            )
+
+
+def check_previous_allocation(units: pd.DataFrame, params: Parameters) -> None:
+    """Refuse a previous allocation above the whole budget: the wrong unit (MODEL.md §2).
+
+    The command line applies it to every unit table read from a file (kronor
+    under a ``(tkr)`` header, or öre). :func:`validate_units` does not, so
+    that constructed instances (one unit whose floor alone exceeds a small
+    budget) stay valid in the API.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The unit table; ``previous_allocation`` in kronor, if present.
+    params : Parameters
+        The year's parameters (the budget, kronor).
+
+    Raises
+    ------
+    InputError
+        Naming the unit(s) and how to declare the unit of the column.
+
+    Examples
+    --------
+    >>> import pandas as pd, finsam_opt as fo
+    >>> units = pd.DataFrame({"previous_allocation": [9.5e9]}, index=["A"])
+    >>> try:
+    ...     fo.check_previous_allocation(units, fo.Parameters(budget=339e6))
+    ... except fo.InputError as error:
+    ...     print(str(error)[:75])
+    unit 'A': previous_allocation 9,500,000,000 kr is above the whole budget (33
+    """
+    if "previous_allocation" not in units.columns:
+        return
+    previous = pd.to_numeric(units["previous_allocation"], errors="coerce").to_numpy(float)
+    above = previous > params.budget
+    if above.any():
+        ids = list(units.index[above])
+        raise InputError(
+            f"{describe_units(ids)}: previous_allocation {previous[above][0]:,.0f} kr is above "
+            f"the whole budget ({params.budget:,.0f} kr), so it looks like the wrong unit (öre, "
+            "or kronor under a tkr header); give last year's decided amount in kronor, or "
+            f"declare the unit in the header, e.g. '{SWEDISH_HEADERS['previous_allocation']} "
+            "(tkr)'",
+            column="previous_allocation",
+            units=ids,
         )
 
 
@@ -271,6 +393,7 @@ def _numeric_column(
         ),
         (np.isinf(values), "must be finite", None),
         (values < 0, "must be ≥ 0", None),
+        (values > MAX_AMOUNT, f"must be at most {MAX_AMOUNT:,.0f}", None),
     ]
     for broken, broken_rule, shown in rules:
         if broken.any():

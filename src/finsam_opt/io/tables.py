@@ -27,7 +27,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from finsam_opt.domain.parameters import MAX_AMOUNT
 from finsam_opt.domain.staircase import Staircase
+from finsam_opt.domain.units import name_key
 from finsam_opt.errors import InputError
 from finsam_opt.io.columns import (
     AGE_BANDS,
@@ -44,7 +46,6 @@ from finsam_opt.io.raw import Sheet, Uncomputed, read_cells
 from finsam_opt.io.safe import restore
 
 __all__ = [
-    "MAX_AMOUNT",
     "MAX_TEXT_CHARS",
     "SCHEMAS",
     "TOTAL_LABELS",
@@ -59,10 +60,6 @@ __all__ = [
     "read_table",
     "read_units",
 ]
-
-MAX_AMOUNT = 1e13
-"""The largest amount (kronor) or count read: below it float64 sums of a few
-thousand values are exact to the öre; anything larger is a unit mistake."""
 
 MAX_TEXT_CHARS = 32_767
 """The most characters an Excel cell holds; a longer name could not be written back."""
@@ -471,20 +468,6 @@ def _convert(value: object, name: str, header: Header, where: str) -> object:
     if name == "year":
         return _year(value, where)
     return _number(value, name, header, where)
-
-
-def name_key(name: object) -> str:
-    """The identity of a name: Unicode NFC, casefolded, whitespace collapsed (MODEL.md §2).
-
-    Two unit names with the same key are the same unit.
-
-    Examples
-    --------
-    >>> from finsam_opt.io.tables import name_key
-    >>> name_key(" SAMORDNINGSFÖRBUNDET  Åre ") == name_key("Samordningsförbundet \u00c5re")
-    True
-    """
-    return " ".join(unicodedata.normalize("NFC", str(name)).split()).casefold()
 
 
 def _text(value: object, name: str, where: str) -> str | None:
