@@ -323,8 +323,10 @@ def check_previous_allocation(units: pd.DataFrame, params: Parameters) -> None:
     ...     print(str(error)[:75])
     unit 'A': previous_allocation 9,500,000,000 kr is above the whole budget (33
     """
-    if "previous_allocation" not in units.columns:
-        return
+    if "previous_allocation" not in units.columns or params.budget < len(units) * (
+        params.base_amount
+    ):
+        return  # a budget below the base amounts: validate_units names that first
     previous = pd.to_numeric(units["previous_allocation"], errors="coerce").to_numpy(float)
     above = previous > params.budget
     if above.any():
