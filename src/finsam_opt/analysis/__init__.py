@@ -9,6 +9,13 @@ from finsam_opt.analysis.compare import Comparison, compare
 from finsam_opt.analysis.curve import balancing_curve
 from finsam_opt.analysis.diagnostics import Diagnostics, diagnose
 from finsam_opt.analysis.forecast import Drift, Forecast, Reason, YearOutcome, forecast
+from finsam_opt.analysis.forecast_plots import plot_fan, plot_forecast
+from finsam_opt.analysis.letters import (
+    PlanningLetter,
+    planning_letter,
+    write_forecast,
+    write_letters,
+)
 from finsam_opt.analysis.plots import (
     plot_allocation,
     plot_balancing,
@@ -26,6 +33,7 @@ __all__ = [
     "Join",
     "Leave",
     "Merge",
+    "PlanningLetter",
     "Reason",
     "Simulation",
     "Update",
@@ -35,11 +43,16 @@ __all__ = [
     "compare",
     "diagnose",
     "forecast",
+    "planning_letter",
     "plot_allocation",
     "plot_balancing",
     "plot_comparison",
+    "plot_fan",
+    "plot_forecast",
     "plot_glide_paths",
     "report_html",
     "simulate",
+    "write_forecast",
+    "write_letters",
     "write_report",
 ]

@@ -139,9 +139,9 @@ class YearOutcome:
         Kronor, shape (futures,).
     decided : numpy.ndarray
         The decided (rounded) amounts, int64 kronor.
-    previous, cap, floor, capped : numpy.ndarray
-        Last year's allocation (0 for a new unit), the matching cap (``inf`` for
-        none), the floor and the capped ideal, kronor.
+    previous, ideal, cap, floor, capped : numpy.ndarray
+        Last year's allocation (0 for a new unit), the ideal allocation, the
+        matching cap (``inf`` for none), the floor and the capped ideal, kronor.
     reason : numpy.ndarray
         Index into :class:`Reason` (int8).
     at_ideal : numpy.ndarray
@@ -166,6 +166,7 @@ class YearOutcome:
     budget: np.ndarray
     decided: np.ndarray
     previous: np.ndarray
+    ideal: np.ndarray
     cap: np.ndarray
     floor: np.ndarray
     capped: np.ndarray
@@ -186,7 +187,9 @@ class Forecast:
         ``p10``, ``median``, ``p90``, ``mean`` of the decided amount (kronor),
         ``on_floor`` (the probability that the decrease limit holds it up),
         ``at_cap`` (the probability that matching holds it down), ``reason`` (the
-        most likely :class:`Reason`) and ``previous_median`` (kronor).
+        most likely :class:`Reason`), ``previous_median``, ``ideal_median`` and
+        ``capped_median`` (the medians of last year's allocation, of the ideal I and
+        of the capped ideal min(I, u), kronor).
     reached_ideal : pandas.DataFrame
         Per unit ever in the model: ``expected_year`` (the mean, over the futures in
         which it does, of the year from which it stays at its capped ideal to the
@@ -400,6 +403,8 @@ def _check_drift(drift: Drift, name: str, labels: list[int]) -> None:
         raise InputError(f"{name} must be a Drift, got {type(drift).__name__}", column=name)
     parts: list[tuple[str, object]] = [("mean", drift.mean), ("sd", drift.sd)]
     for part, value in parts:
+        if isinstance(value, pd.DataFrame):  # a unit or year not in a table does not grow
+            value = value.fillna(0.0)
         values = (
             value.to_numpy(dtype=float).ravel()
             if isinstance(value, (pd.Series, pd.DataFrame))
@@ -550,6 +555,7 @@ def _allocate_year(
         budget=budget,
         decided=decided,
         previous=np.asarray(q.previous),
+        ideal=np.asarray(q.ideal),
         cap=np.asarray(q.cap),
         floor=np.asarray(q.floor),
         capped=np.asarray(q.capped),
@@ -594,6 +600,8 @@ def _bands(outcomes: list[YearOutcome]) -> pd.DataFrame:
                     "at_cap": counts[cap_code],
                     "reason": [str(_REASONS[k]) for k in counts.argmax(axis=0)],
                     "previous_median": np.median(o.previous, axis=0),
+                    "ideal_median": np.median(o.ideal, axis=0),
+                    "capped_median": np.median(o.capped, axis=0),
                 }
             )
         )

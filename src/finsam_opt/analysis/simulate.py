@@ -25,7 +25,8 @@ __all__ = ["CARRY", "Simulation", "simulate"]
 CARRY: tuple[str, ...] = ("rounded", "exact")
 """What becomes next year's previous allocation: the decided (rounded) amount or the exact one."""
 
-Growth = float | pd.Series | Mapping[Hashable, float]
+Growth = float | pd.Series | pd.DataFrame | Mapping[Hashable, float]
+Rate = float | pd.Series | pd.DataFrame
 
 _TRAJECTORY_COLUMNS = (
     "population",
@@ -113,6 +114,7 @@ def simulate(
     solver: str = "fast",
     population_growth: Growth = 0.0,
     support_growth: Growth = 0.0,
+    matching_growth: Growth = 0.0,
     budget_path: Sequence[float] | Mapping[int, float] | None = None,
     changes: Iterable[Change] = (),
     carry: str = "rounded",
@@ -141,8 +143,12 @@ def simulate(
         Deficit policy used every year.
     solver : str
         Solver backend.
-    population_growth, support_growth : float, pandas.Series or mapping
-        Yearly growth rate (0.01 is +1 % a year), one for all units or per unit
+    population_growth, support_growth, matching_growth : float, Series, DataFrame or mapping
+        Yearly growth rate (0.01 is +1 % a year) of the population, the support
+        measure and the matching (both contributions), one for all units, per unit
+        id (a Series or mapping), or per unit and year (a DataFrame, unit × year,
+        e.g. :func:`finsam_opt.io.read_growth`; the rate of year y takes year y−1
+        to y);
         id; units not listed do not grow. Rates must be finite and > −1.
     budget_path : sequence or mapping of float, optional
         The budget of each year, kronor: a sequence of ``years`` budgets, or
@@ -196,6 +202,10 @@ def simulate(
         "population": _growth(population_growth, "population_growth", ever),
         "support_measure": _growth(support_growth, "support_growth", ever),
     }
+    matching = _growth(matching_growth, "matching_growth", ever)
+    for column in ("municipal_match", "regional_match"):
+        if column in units.columns:
+            growth[column] = matching
     for year, budget, ids in zip(labels, budgets, present, strict=True):
         if budget < len(ids) * params.base_amount:
             raise InputError(
@@ -208,7 +218,7 @@ def simulate(
     table = units
     for year, budget in _progress(list(zip(labels, budgets, strict=True)), progress):
         if results:
-            table = _next_year(table, results[-1], carry, growth)
+            table = _next_year(table, results[-1], carry, growth, year)
         for change in (c for c in changes if c.year == year):
             table = apply_change(table, change)
         results.append(allocate(table, replace(params, budget=budget), chosen, solver))
@@ -231,7 +241,12 @@ def _whole(value: object, name: str, minimum: int | None) -> int:
     return int(value)
 
 
-def _growth(rate: Growth, name: str, ever: set[Hashable]) -> pd.Series | float:
+def _growth(rate: Growth, name: str, ever: set[Hashable]) -> Rate:
+    if isinstance(rate, pd.DataFrame):
+        # A unit or year missing from a table of rates does not grow (read_growth's pivot).
+        filled = rate.fillna(0.0)
+        checked = {y: _growth(filled[y], f"{name}, year {y}", ever) for y in filled.columns}
+        return pd.DataFrame(checked, index=filled.index)
     if isinstance(rate, Mapping):
         rate = pd.Series(rate, dtype=float)
     if isinstance(rate, pd.Series):
@@ -287,12 +302,14 @@ def _budget_path(
 
 
 def _next_year(
-    table: pd.DataFrame, last: Allocation, carry: str, growth: Mapping[str, pd.Series | float]
+    table: pd.DataFrame, last: Allocation, carry: str, growth: Mapping[str, Rate], year: int
 ) -> pd.DataFrame:
     column = "allocation_rounded" if carry == "rounded" else "allocation"
     following = table.copy()
     following["previous_allocation"] = last.table[column].astype(float)
     for name, rate in growth.items():
+        if isinstance(rate, pd.DataFrame):
+            rate = rate[year] if year in rate.columns else 0.0
         per_unit = (
             rate.reindex(following.index).fillna(0.0) if isinstance(rate, pd.Series) else rate
         )

@@ -22,6 +22,7 @@ from finsam_opt.analysis.diagnostics import diagnose
 from finsam_opt.analysis.report import write_report
 from finsam_opt.analysis.simulate import CARRY, simulate
 from finsam_opt.cli.arguments import POLICY_HELP, fraction, kronor, policy
+from finsam_opt.cli.forecast_command import add_forecast_parser
 from finsam_opt.datasets.national import NATIONAL_BUDGET
 from finsam_opt.domain.parameters import Parameters
 from finsam_opt.domain.units import check_previous_allocation
@@ -29,6 +30,7 @@ from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.policies import DEFICIT_POLICIES
 from finsam_opt.engine.solvers import SOLVERS
 from finsam_opt.errors import InputError
+from finsam_opt.io.growth import GrowthTable, read_growth
 from finsam_opt.io.tables import read_plain_table, read_units
 from finsam_opt.language.words import LANGUAGES
 
@@ -91,6 +93,12 @@ def add_simulate_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--budget-path", help="one budget per year, comma-separated (kronor)")
     parser.add_argument("--population-growth", type=float, default=0.0, help="a year, e.g. 0.01")
     parser.add_argument("--support-growth", type=float, default=0.0, help="a year, e.g. 0.02")
+    parser.add_argument("--matching-growth", type=float, default=0.0, help="a year, e.g. 0.02")
+    parser.add_argument(
+        "--growth",
+        help="file of rates per förbund and year (.csv/.xlsx: unit, year, population, "
+        "support_measure, matching); replaces the --*-growth of the columns it has",
+    )
     parser.add_argument("--changes", help="CSV of changes: year,action,unit,members,<columns>")
     parser.add_argument("--policy", type=policy, default="raise-limit", help=POLICY_HELP)
     parser.add_argument("--carry", choices=list(CARRY), default="rounded")
@@ -121,9 +129,11 @@ def add_report_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
 
 
 def add_analysis_commands(subparsers: Subparsers) -> None:
-    """Register ``compare``, ``simulate`` and ``report``; each sets ``args.function``."""
+    """Register ``compare``, ``simulate``, ``forecast`` and ``report``; each sets
+    ``args.function``."""
     add_compare_parser(subparsers)
     add_simulate_parser(subparsers)
+    add_forecast_parser(subparsers)
     add_report_parser(subparsers)
 
 
@@ -172,14 +182,20 @@ def run_simulate(args: argparse.Namespace) -> int:
         except argparse.ArgumentTypeError as error:
             raise InputError(f"--budget-path: {error}", column="budget_path") from None
     changes = changes_from_frame(_read_csv(args.changes)) if args.changes else ()
+    growth = read_growth(args.growth) if args.growth else GrowthTable()
     result = simulate(
         units,
         params,
         years=args.years,
         policy=args.policy,
         solver=args.solver,
-        population_growth=args.population_growth,
-        support_growth=args.support_growth,
+        population_growth=args.population_growth
+        if growth.population is None
+        else growth.population,
+        support_growth=args.support_growth
+        if growth.support_measure is None
+        else growth.support_measure,
+        matching_growth=args.matching_growth if growth.matching is None else growth.matching,
         budget_path=path,
         changes=changes,
         carry=args.carry,

@@ -5,6 +5,7 @@ from finsam_opt.io.decision import (
     read_decision_table,
     write_decision_table,
 )
+from finsam_opt.io.growth import GROWTH_HEADERS, GrowthTable, read_growth
 from finsam_opt.io.surplus_table import write_redistribution
 from finsam_opt.io.tables import (
     SCHEMAS,
@@ -26,13 +27,16 @@ from finsam_opt.io.templates import (
 
 __all__ = [
     "DECISION_HEADERS",
+    "GROWTH_HEADERS",
     "SCHEMAS",
+    "GrowthTable",
     "MergedAnswers",
     "merge_answers",
     "read_answers",
     "read_answers_table",
     "read_applications",
     "read_decision_table",
+    "read_growth",
     "read_memberships",
     "read_municipalities",
     "read_plain_table",

@@ -99,6 +99,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "deficit": ("underskott", "deficit"),
     "phase": ("fas", "phase"),
     "generated": ("Skapad med finsam_opt", "Made with finsam_opt"),
+    "forecast_band": ("10–90 % av framtiderna", "10–90 % of the futures"),
+    "forecast_median": ("Median", "Median"),
+    "capped_ideal": ("Idealet så långt matchningen räcker", "Ideal as far as matching allows"),
     "no_plots": (
         "Diagram saknas: installera matplotlib (finsam_opt[plot]).",
         "Plots omitted: install matplotlib (finsam_opt[plot]).",

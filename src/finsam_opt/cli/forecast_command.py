@@ -1,0 +1,116 @@
+"""``finsam-opt forecast``: many futures at once, a forecast workbook and planning letters."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from finsam_opt.analysis.forecast import Drift, forecast
+from finsam_opt.analysis.letters import write_forecast, write_letters
+from finsam_opt.cli.arguments import POLICY_HELP, fraction, kronor, policy
+from finsam_opt.datasets.national import NATIONAL_BUDGET
+from finsam_opt.domain.parameters import Parameters
+from finsam_opt.io.decision import term
+from finsam_opt.io.growth import read_growth
+from finsam_opt.io.tables import read_units
+from finsam_opt.language.numbers import format_kronor
+from finsam_opt.language.words import LANGUAGES
+
+__all__ = ["add_forecast_parser", "run_forecast"]
+
+_QUANTITIES = (
+    ("population", "population 16-64"),
+    ("support", "support measure"),
+    ("matching", "municipal and regional contributions"),
+)
+
+
+def add_forecast_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``forecast``: a forecast with uncertainty, its workbook and letters."""
+    parser = subparsers.add_parser(
+        "forecast",
+        help="forecast every förbund's allocation over several years, with uncertainty",
+        description="Run many futures of the yearly allocation at once (budget, population, "
+        "support measure and matching drift at random, seeded) and write the bands per "
+        "förbund and year, and a planning letter per förbund.",
+    )
+    parser.add_argument("units", help="unit table (.csv or .xlsx, Swedish or English headers)")
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--first-year", type=int, default=1, help="label of the first year")
+    parser.add_argument("--futures", type=int, default=1000, help="number of futures (1000)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the random draws (0)")
+    parser.add_argument("--budget", type=kronor, default=NATIONAL_BUDGET, help="first year, kr")
+    parser.add_argument("--budget-growth", type=fraction, default=0.0, help="a year (0)")
+    parser.add_argument("--budget-sd", type=fraction, default=0.0, help="spread a year (0)")
+    for name, what in _QUANTITIES:
+        parser.add_argument(f"--{name}-growth", type=fraction, default=0.0, help=f"{what} (0)")
+        parser.add_argument(f"--{name}-sd", type=fraction, default=0.0, help="spread a year (0)")
+    parser.add_argument(
+        "--growth",
+        help="file of rates per förbund and year (.csv/.xlsx: unit, year, population, "
+        "support_measure, matching); replaces the --*-growth of the columns it has",
+    )
+    parser.add_argument("--decrease-limit", type=fraction, default=0.10, help="d (10 %%)")
+    parser.add_argument("--policy", type=policy, default="raise-limit", help=POLICY_HELP)
+    parser.add_argument("--lang", choices=list(LANGUAGES), default="sv")
+    parser.add_argument("-o", "--output", help="write the forecast workbook (.xlsx)")
+    parser.add_argument("--letters", help="write one HTML planning letter per förbund here")
+    parser.set_defaults(function=run_forecast)
+    return parser
+
+
+def run_forecast(args: argparse.Namespace) -> int:
+    """Run ``finsam-opt forecast``; returns the exit code 0."""
+    units = read_units(args.units)
+    growth = read_growth(args.growth) if args.growth else None
+    tables = {
+        "population": None if growth is None else growth.population,
+        "support": None if growth is None else growth.support_measure,
+        "matching": None if growth is None else growth.matching,
+    }
+    drifts = {}
+    for name, _ in _QUANTITIES:
+        table = tables[name]
+        mean = getattr(args, f"{name}_growth") if table is None else table
+        drifts[name] = Drift(mean, getattr(args, f"{name}_sd"))
+    result = forecast(
+        units,
+        Parameters(budget=args.budget, decrease_limit=args.decrease_limit),
+        args.years,
+        scenarios=args.futures,
+        seed=args.seed,
+        policy=args.policy,
+        budget=Drift(args.budget_growth, args.budget_sd),
+        first_year=args.first_year,
+        population=drifts["population"],
+        support=drifts["support"],
+        matching=drifts["matching"],
+    )
+    last = result.bands[result.bands["year"] == result.year_labels[-1]]
+    first = result.bands[result.bands["year"] == result.year_labels[0]]
+    held = int((first["on_floor"] > 0.5).sum())
+    total = format_kronor(float(last["median"].sum()))
+    swedish = args.lang == "sv"
+    name = str(term(result.policy, args.lang))
+    print(
+        (
+            f"{len(units)} förbund · {result.futures} framtider · år {result.year_labels[0]}–"
+            f"{result.year_labels[-1]} · princip {name}\n"
+            f"år {result.year_labels[0]}: {held} förbund hålls uppe av spärren; "
+            f"summa av medianerna år {result.year_labels[-1]}: {total}"
+        )
+        if swedish
+        else (
+            f"{len(units)} units · {result.futures} futures · years {result.year_labels[0]}–"
+            f"{result.year_labels[-1]} · policy {name}\n"
+            f"year {result.year_labels[0]}: {held} units held up by the limit; "
+            f"sum of the medians in {result.year_labels[-1]}: {total}"
+        )
+    )
+    if args.output:
+        path = write_forecast(result, args.output, lang=args.lang)
+        print(("skrev " if swedish else "wrote ") + str(path))
+    if args.letters:
+        paths = write_letters(result, args.letters, lang=args.lang)
+        print(("skrev " if swedish else "wrote ") + f"{len(paths)} → {args.letters}")
+    return 0

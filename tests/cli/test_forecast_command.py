@@ -1,0 +1,50 @@
+"""finsam-opt forecast: the workbook, one letter per förbund, a growth file, Swedish console."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+import finsam_opt as fo
+from finsam_opt.cli import main
+
+
+def test_forecast_writes_the_workbook_and_a_letter_per_förbund(tmp_path: Path, capsys) -> None:
+    units = tmp_path / "units.csv"
+    fo.example_units().to_csv(units)
+    growth = tmp_path / "tillväxt.csv"
+    growth.write_text("Förbund;År;Försörjningsmått\nB;2028;10 %\n", encoding="utf-8")
+    workbook, letters = tmp_path / "prognos.xlsx", tmp_path / "brev"
+    arguments = [
+        "forecast", str(units), "--budget", "20 Mkr", "--years", "3", "--first-year", "2027",
+        "--futures", "50", "--support-sd", "2 %", "--growth", str(growth),
+        "-o", str(workbook), "--letters", str(letters),
+    ]  # fmt: skip
+    assert main(arguments) == 0
+    out = capsys.readouterr().out
+    assert "5 förbund · 50 framtider · år 2027–2029 · princip höjd spärr" in out
+    assert "raise-limit" not in out
+    assert openpyxl.load_workbook(workbook).sheetnames == ["Prognos", "A", "B", "C", "D", "E"]
+    assert sorted(p.name for p in letters.iterdir()) == [f"{u}.html" for u in "ABCDE"]
+    expected = fo.forecast(
+        fo.example_units(), fo.Parameters(budget=20_000_000), 3, scenarios=50, first_year=2027,
+        support=fo.Drift(fo.io.read_growth(growth).support_measure, 0.02),
+    )  # fmt: skip
+    rows = list(openpyxl.load_workbook(workbook)["Prognos"].iter_rows(values_only=True))[1:16]
+    assert [r[3] for r in rows] == [round(m) for m in expected.bands["median"]]
+
+
+def test_simulate_takes_a_growth_file(tmp_path: Path, capsys) -> None:
+    units = tmp_path / "units.csv"
+    fo.example_units().to_csv(units)
+    growth = tmp_path / "growth.csv"
+    growth.write_text("unit,year,support_measure\nB,2,0.5\n", encoding="utf-8")
+    output = tmp_path / "paths.csv"
+    arguments = ["simulate", str(units), "--budget", "20 Mkr", "--years", "2", "--no-progress"]
+    assert main([*arguments, "--growth", str(growth), "--output", str(output)]) == 0
+    expected = fo.simulate(
+        fo.example_units(), fo.Parameters(budget=20e6), years=2, support_growth={"B": 0.5}
+    )
+    written = output.read_text(encoding="utf-8")
+    assert str(expected.by_year().loc["B", 2]) in written
