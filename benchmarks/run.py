@@ -108,6 +108,7 @@ def _pulp_peer(name: str) -> Callable[[Instance], Run]:
     def run(inst: Instance) -> Run:
         import pulp
 
+        from finsam_opt.engine.solvers.base import amount_scale
         from finsam_opt.engine.solvers.pulp_lp import build_problem, pulp_solver
 
         available = inst.params.budget
@@ -116,7 +117,7 @@ def _pulp_peer(name: str) -> Callable[[Instance], Run]:
         solve, _ = _timed(lambda: problem.solve(backend))
         if problem.status != pulp.LpStatusOptimal:
             raise RuntimeError(f"pulp-{name}: status {pulp.LpStatus[problem.status]}")
-        raw = np.array([v.varValue for v in x], dtype=float) * max(available, 1.0)
+        raw = np.array([v.varValue for v in x], dtype=float) / amount_scale(inst.phase, available)
         return Run(build, solve, float(rate.varValue) * unit, raw)
 
     return run
@@ -130,7 +131,7 @@ def peer_scipy(inst: Instance) -> Run:
 
 
 def peer_highspy(inst: Instance) -> Run:
-    """The same LP as the PuLP model (budget shares), built row-wise with numpy arrays."""
+    """The same LP as the PuLP model, built row-wise with numpy arrays."""
     import highspy
 
     def build() -> highspy.Highs:
@@ -629,6 +630,204 @@ def write_report(text: str, path: Path) -> None:
     path.write_text(pattern.sub(lambda _: text, old))
 
 
+# --- the targets of issue 15, every row measured with its peers in one run ------------
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One row of the target table: what, the measured figure, the target, met or not."""
+
+    what: str
+    measured: str
+    target: str
+    met: bool | None
+
+
+def _median_time(fn: Callable[[], object], repeats: int, sample_floor: float = 0.05) -> float:
+    """Median seconds per call over ``repeats`` samples of at least ``sample_floor`` s each."""
+    start = time.perf_counter()
+    fn()
+    one = time.perf_counter() - start
+    loops = max(1, min(100_000, int(sample_floor / max(one, 1e-7))))
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(loops):
+            fn()
+        samples.append((time.perf_counter() - start) / loops)
+    return statistics.median(samples)
+
+
+def _in_child(fn: Callable[[], object], limit: float) -> tuple[float, float] | None:
+    """(seconds, peak RSS growth in bytes) of one ``fn()`` in a forked child, or None when
+    it is not done after ``limit`` seconds (it is then stopped)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def child() -> None:
+        gc.collect()
+        start = _rss_kib("VmRSS")
+        try:
+            Path("/proc/self/clear_refs").write_text("5")
+        except OSError:
+            pass
+        seconds, _ = _timed(fn)
+        send.send((seconds, (_rss_kib("VmHWM") - start) * 1024))
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    if receive.poll(limit):
+        value = receive.recv()
+        process.join()
+        return value
+    process.terminate()
+    process.join()
+    return None
+
+
+def _import_seconds(module: str, repeats: int) -> float:
+    """Median wall time of ``python -c "import module"`` in a fresh interpreter."""
+    import subprocess
+
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", f"import {module}"], check=True)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def _lambda_error(inst: Instance, solver: str) -> float:
+    """Relative error of a library LP backend's own λ (before polishing) against λ*."""
+    from finsam_opt.engine.solvers import get_solver
+
+    exact = float(solve_exact(inst.phase, inst.params.budget))
+    own = get_solver(solver)(inst.phase, inst.params.budget).rate
+    return abs(own - exact) / max(abs(exact), 1e-300)
+
+
+def issue_targets(
+    *,
+    big: int = 1_000_000,
+    lp_big: int = 1_000_000,
+    repeats: int = 5,
+    lp_limit: float = 60.0,
+    log: Callable[[str], None] = print,
+) -> list[TargetRow]:
+    """Measure every row of issue 15's target table in this one run (ratios are taken
+    between figures measured here, minutes apart at most, on the same machine)."""
+    rows: list[TargetRow] = []
+
+    def add(what: str, value: float | None, target: str, ok: Callable[[float], bool], shown: str):
+        rows.append(TargetRow(what, shown, target, None if value is None else ok(value)))
+        log(f"{what}: {shown}")
+
+    small = make_instance(80)
+    budget = small.params.budget
+    kernel80 = _median_time(lambda: solve_exact(small.phase, budget), repeats)
+    alloc80 = _median_time(lambda: fo.allocate(small.units, small.params), repeats)
+    highspy80 = _median_time(lambda: peer_highspy(small), repeats)
+    ratio = alloc80 / kernel80
+    add(
+        "`allocate()` at 80 units ÷ its kernel",
+        ratio,
+        "≤ 5×",
+        lambda v: v <= 5,
+        f"{ratio:.1f}× ({_fmt_time(alloc80)} ÷ {_fmt_time(kernel80)})",
+    )
+    ratio = highspy80 / alloc80
+    add(
+        "`allocate()` at 80 ÷ best LP peer (hand-built highspy)",
+        ratio,
+        "≥ 10× faster",
+        lambda v: v >= 10,
+        f"{ratio:.1f}× faster (highspy {_fmt_time(highspy80)})",
+    )
+    large = make_instance(big)
+    sort_s = _median_time(lambda: np.sort(large.phase.hi), 3, 0.0)
+    kernel_s = _median_time(lambda: solve_exact(large.phase, large.params.budget), 3, 0.0)
+    child = _in_child(lambda: fo.allocate(large.units, large.params), 600.0)
+    alloc_s, alloc_bytes = child if child is not None else (float("nan"), float("nan"))
+    ratio = alloc_s / sort_s
+    add(
+        f"`allocate()` at {big:,} ÷ `np.sort` of {big:,}",
+        ratio,
+        "≤ 10×",
+        lambda v: v <= 10,
+        f"{ratio:.1f}× ({_fmt_time(alloc_s)} ÷ {_fmt_time(sort_s)})",
+    )
+    ratio = kernel_s / sort_s
+    add(
+        f"kernel at {big:,} ÷ `np.sort`",
+        ratio,
+        "≤ 1.5×",
+        lambda v: v <= 1.5,
+        f"{ratio:.2f}× ({_fmt_time(kernel_s)})",
+    )
+    per_unit = alloc_bytes / big
+    add(
+        "memory per unit in `allocate()` (peak RSS growth ÷ n)",
+        per_unit,
+        "≤ 120 B",
+        lambda v: v <= 120,
+        f"{per_unit:.0f} B at n = {big:,}",
+    )
+    variants = run_variants(loop_sample=20, repeats=repeats)
+    add(
+        f"`allocate_batch`, {variants.variants:,} variants × 80 units",
+        variants.batch,
+        "≤ 40 ms",
+        lambda v: v <= 0.040,
+        _fmt_time(variants.batch),
+    )
+    lp = make_instance(lp_big) if lp_big != big else large
+
+    def solve_highs() -> float:
+        result = fo.allocate(lp.units, lp.params, solver="highs")
+        return float(np.abs(result.allocation.to_numpy() - allocation_at(lp.phase, rate)).max())
+
+    rate = float(solve_exact(lp.phase, lp.params.budget))
+    child = _in_child(solve_highs, lp_limit)
+    add(
+        f'LP path (`solver="highs"`) at {lp_big:,} units',
+        None if child is None else child[0],
+        "≤ 30 s, within 1 kr of the kernel",
+        lambda v: v <= 30,
+        f"not done after {lp_limit:.0f} s" if child is None else _fmt_time(child[0]),
+    )
+    mid = make_instance(10_000)
+    errors = {s: _lambda_error(mid, s) for s in ("highs", "scipy", "cbc")}
+    worst = max(errors.values())
+    add(
+        "LP λ error at 10 000 (relative, before polishing)",
+        worst,
+        "≤ 1e-9",
+        lambda v: v <= 1e-9,
+        ", ".join(f"{s} {e:.1e}" for s, e in errors.items()),
+    )
+    ours = _import_seconds("finsam_opt", 2 * repeats + 1)
+    pandas_s = _import_seconds("pandas", 2 * repeats + 1)
+    ratio = ours / pandas_s
+    add(
+        '`python -c "import finsam_opt"` ÷ `import pandas`',
+        ratio,
+        "≤ 1.1×",
+        lambda v: v <= 1.1,
+        f"{ratio:.2f}× ({_fmt_time(ours)} ÷ {_fmt_time(pandas_s)})",
+    )
+    return rows
+
+
+def target_table(rows: list[TargetRow]) -> str:
+    lines = ["| what | measured | target | met |", "|---|---|---|---|"]
+    for r in rows:
+        met = "—" if r.met is None else ("yes" if r.met else "**no**")
+        lines.append(f"| {r.what} | {r.measured} | {r.target} | {met} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="n ≤ 10 000, fewer runs, no files")
@@ -636,7 +835,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peers", nargs="+", choices=PEERS, default=list(PEERS))
     parser.add_argument("--repeats", type=int, help="samples per median (default 7, quick 3)")
     parser.add_argument("--no-write", action="store_true", help="print, write no files")
+    parser.add_argument(
+        "--targets", action="store_true", help="only the target table of issue 15, printed"
+    )
     args = parser.parse_args(argv)
+    if args.targets:
+        print("load average before:", os.getloadavg())
+        rows = issue_targets(repeats=args.repeats or 5)
+        print("load average after:", os.getloadavg())
+        print(target_table(rows))
+        return 0
     sizes = tuple(args.sizes or (QUICK_SIZES if args.quick else SIZES))
     repeats = args.repeats or (3 if args.quick else 7)
     results = run_sizes(sizes, tuple(args.peers), repeats=repeats, lp_repeats=min(3, repeats))

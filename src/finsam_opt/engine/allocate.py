@@ -23,7 +23,7 @@ from finsam_opt.engine.model import Quantities, Scenario, compute_quantities, sc
 from finsam_opt.engine.phases import SolvedPhase, first_fitting_phase, fits, solve_exactly
 from finsam_opt.engine.policies import PhaseRule, Policy, resolve_policy
 from finsam_opt.engine.result import Allocation
-from finsam_opt.engine.rounding import id_ranks, round_largest_remainder
+from finsam_opt.engine.rounding import round_largest_remainder
 from finsam_opt.engine.solvers import PhaseSolution, get_solver
 from finsam_opt.engine.verify import check_allocation
 from finsam_opt.errors import SolverError
@@ -132,9 +132,10 @@ def allocate(
     rounded = round_largest_remainder(
         allocation,
         params.rounding_unit,
+        limit=params.budget,
         cap=used.cap,
-        floor=used.floor,
-        tiebreak=id_ranks(table.ids),
+        floor=_effective_floor(allocation, used, solved),
+        ids=table.ids,
     )
     cut = None if deficit is None else deficit.equity_cut
     return Allocation(
@@ -145,8 +146,9 @@ def allocate(
         parameters=params,
         balancing_scalar=0.0 if solved is None else solved.rate,
         decrease_limit=_effective_limit(params, deficit),
-        # A deficit spends the budget exactly (checked above); the rest is float noise.
-        unallocated=0.0 if solved is not None else params.budget - float(allocation.sum()),
+        # What the rounded decision leaves of the budget (MODEL.md §8): in a deficit
+        # 0 unless the rounding unit or a cap leaves kronor that cannot be placed.
+        unallocated=params.budget - float(rounded.sum()),
         phase=None if solved is None else solved.number,
         phase_description=None if deficit is None else deficit.description,
         equity_rate=None if deficit is None else deficit.equity_rate,
@@ -190,6 +192,15 @@ def _solve_deficit(
     number, phase = fitting
     solved = solve_exactly(number, phase, budget, solve, solver, ids)
     return _Deficit(solved, policy.phases[number - 1], q, e, None if e is None else 1.0)
+
+
+def _effective_floor(
+    allocation: np.ndarray, q: Quantities, solved: SolvedPhase | None
+) -> np.ndarray:
+    """The floor rounding must keep: the unit's floor where its amount reaches it, else
+    (a floor relaxed in a deficit) the solved phase's lower bound."""
+    relaxed_to = np.zeros_like(allocation) if solved is None else solved.phase.lo
+    return np.where(allocation >= q.floor, q.floor, np.minimum(relaxed_to, allocation))
 
 
 def _effective_limit(params: Parameters, deficit: _Deficit | None) -> float | None:

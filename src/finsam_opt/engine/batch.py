@@ -133,7 +133,9 @@ class BatchAllocation:
     decrease_limit : numpy.ndarray
         The effective decrease limit, NaN where ``allocate`` reports None.
     unallocated : numpy.ndarray
-        Budget minus the sum of allocations, kronor.
+        Budget minus the sum of the exact allocations, kronor (0 in a deficit; the
+        batch does not round, so this may differ from ``Allocation.unallocated``,
+        which is what the rounded amounts leave, by less than one krona per unit).
     policy : str
     equity_rate : numpy.ndarray
         As ``Allocation.equity_rate`` (phase E, excess equity first); NaN where

@@ -43,7 +43,9 @@ class Allocation:
         held, ``decrease_limit + λ*`` under ``raise-limit`` in a deficit, None when
         the policy relaxed floors unevenly.
     unallocated : float
-        Budget minus the sum of exact allocations, kronor (*ofördelade medel*).
+        Budget minus the sum of the rounded allocations, kronor (*ofördelade
+        medel*; MODEL.md §8): never negative; in a deficit 0 unless the rounding
+        unit (or a cap) leaves kronor that cannot be placed.
     phase : int or None
         1-based number of the policy phase that was solved; 0 when phase E (excess
         equity first, MODEL.md §5) alone closed the deficit; None outside a deficit.

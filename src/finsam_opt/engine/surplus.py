@@ -25,7 +25,7 @@ from finsam_opt.engine.explain import explain_redistribution
 from finsam_opt.engine.model import compute_quantities
 from finsam_opt.engine.phases import first_fitting_phase, solve_exactly
 from finsam_opt.engine.result import Allocation
-from finsam_opt.engine.rounding import id_ranks, round_largest_remainder
+from finsam_opt.engine.rounding import round_largest_remainder
 from finsam_opt.engine.solvers import SOLVERS, get_solver
 from finsam_opt.engine.verify import check_redistribution
 from finsam_opt.errors import InputError, SolverError, describe_units
@@ -188,7 +188,8 @@ class Redistribution:
     available : float
         The amount redistributed, L, kronor (leftover plus funds handed back).
     unallocated : float
-        ``available`` minus the exact total granted, kronor.
+        ``available`` minus the rounded total granted, kronor (MODEL.md §8: what
+        the rounding unit and the applications leave unplaced stays here).
     balancing_scalar : float or None
         The solved phase's rate λ*: the fraction cut (damping phases) or the
         multiple of its key share each unit is offered (``by-key``); None when the
@@ -359,9 +360,10 @@ def redistribute(
     rounded = round_largest_remainder(
         granted,
         params.rounding_unit,
+        limit=limit,
         cap=a,
         floor=np.zeros_like(a),
-        tiebreak=id_ranks(ids),
+        ids=ids,
     )
     table = pd.DataFrame(
         {
@@ -377,7 +379,7 @@ def redistribute(
     return Redistribution(
         table=table,
         available=limit,
-        unallocated=limit - float(granted.sum()),
+        unallocated=limit - float(rounded.sum()),
         balancing_scalar=rate,
         policy=policy,
         solver=solver,
@@ -432,8 +434,7 @@ def _validate(
         raise InputError(f"unknown solver {solver!r}; choose one of {known}", column="solver")
     k = _number(kappa, "kappa")
     if isinstance(available, Allocation):
-        # A deficit leaves a rounding-noise "unallocated" that may be a hair below 0.
-        amount = max(0.0, float(available.unallocated))
+        amount = float(available.unallocated)  # ≥ 0: the rounded total never exceeds B
     else:
         amount = _number(available, "available")
     amount += _number(returned, "returned")

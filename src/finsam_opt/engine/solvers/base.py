@@ -9,7 +9,7 @@ import numpy as np
 
 from finsam_opt.engine.damping import Phase
 
-__all__ = ["PhaseSolution", "SolveFn"]
+__all__ = ["PhaseSolution", "SolveFn", "amount_scale"]
 
 
 @dataclass(frozen=True)
@@ -29,3 +29,11 @@ class PhaseSolution:
 
 
 SolveFn = Callable[[Phase, float], PhaseSolution]
+
+
+def amount_scale(phase: Phase, available: float) -> float:
+    """Factor from kronor to the LPs' amount unit, ``available / n`` (STYLE.md, "Scale
+    before you solve"): the average unit's amount is 1, so every variable and bound is
+    of order 1 whatever n. Budget shares (``1 / available``) left each amount near
+    ``1 / n``, below the solvers' absolute tolerances at national sizes."""
+    return len(phase.hi) / max(available, 1.0)

@@ -1,8 +1,9 @@
 """The damping phase as a PuLP linear program, solved by HiGHS or CBC.
 
-The only module that imports :mod:`pulp`. The LP is built in budget shares
-(every amount divided by the amount available) because CBC exchanges numbers
-with 8–12 significant digits and HiGHS's absolute tolerances suit values near 1::
+The only module that imports :mod:`pulp`. The LP is built in amounts of A/n
+(every amount divided by the average unit's share of the amount available, see
+:func:`~finsam_opt.engine.solvers.base.amount_scale`) because CBC exchanges numbers with 8–12
+significant digits and HiGHS's absolute tolerances suit values near 1::
 
     minimize λ  subject to  x_i + w_i·λ ≥ hi_i,  lo_i ≤ x_i ≤ hi_i,  Σ x_i ≤ A,  λ ≥ 0
 
@@ -25,7 +26,7 @@ import numpy as np
 import pulp
 
 from finsam_opt.engine.damping import Phase, PhaseKind, largest_breakpoint
-from finsam_opt.engine.solvers.base import PhaseSolution, SolveFn
+from finsam_opt.engine.solvers.base import PhaseSolution, SolveFn, amount_scale
 from finsam_opt.errors import SolverError
 
 __all__ = ["build_fill_problem", "build_problem", "pulp_solver", "solver_for"]
@@ -52,9 +53,9 @@ def pulp_solver(name: str) -> pulp.LpSolver:
 def build_problem(
     phase: Phase, available: float
 ) -> tuple[pulp.LpProblem, list, pulp.LpVariable, float]:
-    """A damping phase's LP in budget shares: the problem, x, the rate as a fraction of
+    """A damping phase's LP in amounts of A/n: the problem, x, the rate as a fraction of
     the largest breakpoint, and that breakpoint (so λ is near 1 whatever the weights)."""
-    scale = 1.0 / max(available, 1.0)
+    scale = amount_scale(phase, available)
     top = largest_breakpoint(phase)
     unit = top if top > 0 else 1.0
     hi, lo, w = phase.hi * scale, phase.lo * scale, phase.weight * scale * unit
@@ -76,9 +77,9 @@ def build_problem(
 def build_fill_problem(
     phase: Phase, available: float
 ) -> tuple[pulp.LpProblem, list, pulp.LpVariable, float]:
-    """A fill phase's LP in budget shares: the problem, x, the rate as a fraction of
+    """A fill phase's LP in amounts of A/n: the problem, x, the rate as a fraction of
     the largest breakpoint, and that breakpoint (kronor per unit of weight)."""
-    scale = 1.0 / max(available, 1.0)
+    scale = amount_scale(phase, available)
     top = largest_breakpoint(phase)
     unit = top if top > 0 else 1.0
     hi, lo, w = phase.hi * scale, phase.lo * scale, phase.weight * scale * unit
@@ -113,7 +114,7 @@ def solver_for(name: str) -> SolveFn:
         status = _STATUS.get(problem.status, f"unknown status {problem.status}")
         if status != "optimal" or rate.varValue is None:
             raise SolverError(f"solver {name!r} did not solve the phase: status {status!r}")
-        scale = max(available, 1.0)
+        scale = 1.0 / amount_scale(phase, available)
         values = np.array([v.varValue for v in x], dtype=float) * scale
         return PhaseSolution(rate=float(rate.varValue) * unit, allocation=values)
 

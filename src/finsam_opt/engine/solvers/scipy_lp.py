@@ -11,7 +11,7 @@ from scipy import sparse
 from scipy.optimize import linprog
 
 from finsam_opt.engine.damping import Phase, PhaseKind, largest_breakpoint
-from finsam_opt.engine.solvers.base import PhaseSolution
+from finsam_opt.engine.solvers.base import PhaseSolution, amount_scale
 from finsam_opt.errors import SolverError
 
 __all__ = ["solve"]
@@ -29,8 +29,8 @@ def solve(phase: Phase, available: float) -> PhaseSolution:
     """Solve one damping or fill phase with scipy's HiGHS interface; variables are (x, λ)."""
     if phase.kind is PhaseKind.FILL:
         return _solve_fill(phase, available)
-    # Amounts in budget shares; λ as a fraction of the largest breakpoint, so both are near 1.
-    scale = 1.0 / max(available, 1.0)
+    # Amounts in units of A/n; λ as a fraction of the largest breakpoint, so both are near 1.
+    scale = amount_scale(phase, available)
     top = largest_breakpoint(phase)
     unit = top if top > 0 else 1.0
     hi, lo, w = phase.hi * scale, phase.lo * scale, phase.weight * scale * unit
@@ -61,7 +61,7 @@ def solve(phase: Phase, available: float) -> PhaseSolution:
 
 def _solve_fill(phase: Phase, available: float) -> PhaseSolution:
     # x_i − w_i·Λ·λ' ≤ lo_i for rising units; min(A, H) ≤ Σ x ≤ A; minimize λ' ∈ [0, 1].
-    scale = 1.0 / max(available, 1.0)
+    scale = amount_scale(phase, available)
     top = largest_breakpoint(phase)
     unit = top if top > 0 else 1.0
     hi, lo, w = phase.hi * scale, phase.lo * scale, phase.weight * scale * unit
