@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import finsam_opt as fo
-from finsam_opt.engine.rounding import id_ranks, round_largest_remainder
+from finsam_opt.engine.rounding import round_largest_remainder
 from strategies import instances
 
 Instance = tuple[pd.DataFrame, fo.Parameters]
@@ -119,17 +119,18 @@ def test_every_future_keeps_the_models_invariants(case: Instance, policy: str, s
         outside = np.broadcast_to(~deficit[:, None], o.exact.shape)
         assert (o.exact[outside] >= o.floor[outside] - 1e-6).all()
         # The decided amounts are the engine's rounding of the exact ones, row by row.
-        ranks = id_ranks(o.ids)
         for row in (0, len(o.budget) - 1):
             alone = round_largest_remainder(
                 o.exact[row],
                 params.rounding_unit,
+                limit=o.budget[row],
                 cap=o.cap[row],
                 floor=o.floor[row],
-                tiebreak=ranks,
+                ids=pd.Index(o.ids),
             )
             assert o.decided[row].tolist() == alone.tolist()
-        assert (np.abs(o.decided - o.exact) < params.rounding_unit).all()
+        # Less than one unit, or two for an amount that paid for another's floor (MODEL.md §8).
+        assert (np.abs(o.decided - o.exact) < 2 * params.rounding_unit).all()
 
 
 @settings(max_examples=20)

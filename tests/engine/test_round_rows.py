@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
+import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from finsam_opt.engine.rounding import round_rows
-
-
-def _one_row(amounts, unit, cap, floor, tiebreak):
-    """The largest-remainder rule of MODEL.md §8 for one row, written out plainly."""
-    scaled = amounts / unit
-    nearest = np.round(scaled)
-    scaled = np.where(np.abs(scaled - nearest) < 1e-6, nearest, scaled)
-    down = np.floor(scaled)
-    remainder = np.round(scaled - down, 6)
-    needed = int(math.floor(round(math.fsum(scaled), 6) + 0.5) - down.sum())
-    fraction = remainder > 0
-    blocked = fraction & ((down + 1) * unit > cap)
-    forced = fraction & ~blocked & (down * unit < floor) & (amounts >= floor)
-    candidates = np.flatnonzero(fraction & ~blocked)
-    order = np.lexsort((tiebreak[candidates], -remainder[candidates], ~forced[candidates]))
-    rounded = down.copy()
-    rounded[candidates[order[:needed]]] += 1
-    return (rounded * unit).astype(np.int64)
+from finsam_opt.engine.rounding import round_largest_remainder, round_rows
 
 
 @given(
@@ -39,7 +20,8 @@ def _one_row(amounts, unit, cap, floor, tiebreak):
 def test_every_row_is_rounded_as_on_its_own(
     n: int, rows: int, unit: int, seed: int, halves: bool
 ) -> None:
-    """Property: round_rows equals the one-row rule on every row, ties, caps and floors included."""
+    """Property: round_rows equals round_largest_remainder on every row, ties, caps, floors
+    and fractional limits included."""
     rng = np.random.default_rng(seed)
     amounts = rng.uniform(0, 5e6, (rows, n))
     if halves:  # exact halves and repeated remainders make ties
@@ -47,7 +29,11 @@ def test_every_row_is_rounded_as_on_its_own(
     cap = np.where(rng.random((rows, n)) < 0.3, np.floor(amounts), np.inf)
     floor = np.where(rng.random((rows, n)) < 0.3, amounts - rng.uniform(0, unit, (rows, n)), 0)
     tiebreak = rng.permutation(n)
-    together = round_rows(amounts, unit, cap=cap, floor=floor, tiebreak=tiebreak)
+    ids = pd.Index([f"u{rank:03d}" for rank in tiebreak])  # sorted in the order of the ranks
+    limit = amounts.sum(axis=1) + rng.uniform(-0.4, 2.0, rows) * unit  # fractional
+    together = round_rows(amounts, unit, limit=limit, cap=cap, floor=floor, tiebreak=tiebreak)
     for r in range(rows):
-        expected = _one_row(amounts[r], unit, cap[r], floor[r], tiebreak)
+        expected = round_largest_remainder(
+            amounts[r], unit, limit=limit[r], cap=cap[r], floor=floor[r], ids=ids
+        )
         assert together[r].tolist() == expected.tolist()

@@ -547,7 +547,12 @@ def _allocate_year(
     batch, q = allocate_rows(table, params, budget, policy)
     exact = batch.allocation
     decided = round_rows(
-        exact, params.rounding_unit, cap=q.cap, floor=q.floor, tiebreak=id_ranks(table.ids)
+        exact,
+        params.rounding_unit,
+        limit=budget,
+        cap=q.cap,
+        floor=q.floor,
+        tiebreak=id_ranks(table.ids),
     )
     return YearOutcome(
         year=year,

@@ -134,7 +134,7 @@ def allocate(
         params.rounding_unit,
         limit=params.budget,
         cap=used.cap,
-        floor=_effective_floor(allocation, used, solved),
+        floor=used.floor,
         ids=table.ids,
     )
     cut = None if deficit is None else deficit.equity_cut
@@ -192,15 +192,6 @@ def _solve_deficit(
     number, phase = fitting
     solved = solve_exactly(number, phase, budget, solve, solver, ids)
     return _Deficit(solved, policy.phases[number - 1], q, e, None if e is None else 1.0)
-
-
-def _effective_floor(
-    allocation: np.ndarray, q: Quantities, solved: SolvedPhase | None
-) -> np.ndarray:
-    """The floor rounding must keep: the unit's floor where its amount reaches it, else
-    (a floor relaxed in a deficit) the solved phase's lower bound."""
-    relaxed_to = np.zeros_like(allocation) if solved is None else solved.phase.lo
-    return np.where(allocation >= q.floor, q.floor, np.minimum(relaxed_to, allocation))
 
 
 def _effective_limit(params: Parameters, deficit: _Deficit | None) -> float | None:

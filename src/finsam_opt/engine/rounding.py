@@ -20,6 +20,7 @@ by unit id, so the result never depends on row order.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -79,9 +80,24 @@ def round_largest_remainder(
     ...                         floor=np.zeros(2), ids=pd.Index(["A", "B"])).tolist()
     [10000000, 10000000]
     """
-    n = len(amounts)
-    if n == 0:
+    if len(amounts) == 0:
         return np.zeros(0, dtype=np.int64)
+    names = ids.to_numpy()
+    return _round_row(amounts, unit, limit, cap, floor, lambda i: np.asarray(names[i], dtype=str))
+
+
+TieKey = Callable[[np.ndarray], np.ndarray]
+"""Sortable keys of the given unit positions: equal remainders go up in their order."""
+
+
+def _round_row(
+    amounts: np.ndarray,
+    unit: int,
+    limit: float,
+    cap: np.ndarray,
+    floor: np.ndarray,
+    tie: TieKey,
+) -> np.ndarray:
     scaled = amounts / unit
     down = np.floor(scaled)
     # The exact total, rounded to the krona: Σ of whole units (exact in int64) plus the
@@ -101,9 +117,9 @@ def round_largest_remainder(
     needed = target - int(down.astype(np.int64).sum())
     keeps_floor = amounts >= floor - _FLOOR_NOISE * (np.abs(floor) + 1.0)
     if needed < 0:  # only when the exact amounts overspend the limit by float noise
-        _round_some_down(down, remainder, -needed, keeps_floor, unit, floor, ids)
+        _round_some_down(down, remainder, -needed, keeps_floor, unit, floor, tie)
     else:
-        _round_some_up(down, remainder, needed, keeps_floor, unit, cap, floor, ids)
+        _round_some_up(down, remainder, needed, keeps_floor, unit, cap, floor, tie)
     return (down * unit).astype(np.int64)
 
 
@@ -115,7 +131,7 @@ def _round_some_up(
     unit: int,
     cap: np.ndarray,
     floor: np.ndarray,
-    ids: pd.Index,
+    tie: TieKey,
 ) -> None:
     """Add one unit to ``needed`` amounts of ``down`` in place (fewer if the caps block).
 
@@ -128,12 +144,12 @@ def _round_some_up(
     must = (down[candidates] * unit < np.ceil(floor[candidates] - _SNAP)) & keeps_floor[candidates]
     forced, free = candidates[must], candidates[~must]
     if len(forced) <= needed:
-        down[np.concatenate((forced, _largest(free, remainder, needed - len(forced), ids)))] += 1.0
+        down[np.concatenate((forced, _largest(free, remainder, needed - len(forced), tie)))] += 1.0
         return
     donors = _with_room(down, keeps_floor, unit, floor, exclude=forced)
     paid = min(len(forced) - needed, len(donors))
-    down[_largest(forced, remainder, needed + paid, ids)] += 1.0
-    down[_largest(donors, 1.0 - remainder, paid, ids)] -= 1.0
+    down[_largest(forced, remainder, needed + paid, tie)] += 1.0
+    down[_largest(donors, 1.0 - remainder, paid, tie)] -= 1.0
 
 
 def _round_some_down(
@@ -143,16 +159,16 @@ def _round_some_down(
     keeps_floor: np.ndarray,
     unit: int,
     floor: np.ndarray,
-    ids: pd.Index,
+    tie: TieKey,
 ) -> None:
     """Take one unit from ``excess`` amounts of ``down`` in place: from amounts with room
     above their floor first, smallest remainders first."""
     donors = _with_room(down, keeps_floor, unit, floor, exclude=np.zeros(0, dtype=np.intp))
     closeness = 1.0 - remainder
-    chosen = _largest(donors, closeness, excess, ids)
+    chosen = _largest(donors, closeness, excess, tie)
     if len(chosen) < excess:
         others = np.setdiff1d(np.flatnonzero(down >= 1.0), donors, assume_unique=True)
-        chosen = np.concatenate((chosen, _largest(others, closeness, excess - len(chosen), ids)))
+        chosen = np.concatenate((chosen, _largest(others, closeness, excess - len(chosen), tie)))
     down[chosen] -= 1.0
 
 
@@ -165,11 +181,11 @@ def _with_room(
     return np.flatnonzero(room)
 
 
-def _largest(candidates: np.ndarray, key: np.ndarray, k: int, ids: pd.Index) -> np.ndarray:
-    """The ``k`` candidates with the largest ``key``, ties broken by ``str(id)``.
+def _largest(candidates: np.ndarray, key: np.ndarray, k: int, tie: TieKey) -> np.ndarray:
+    """The ``k`` candidates with the largest ``key``, ties broken by ``tie``.
 
     A partition finds the k-th largest key; only the candidates tied with it are
-    sorted (by id), so the cost is O(n) plus the size of that tie.
+    sorted (by ``tie``), so the cost is O(n) plus the size of that tie.
     """
     if k <= 0:
         return candidates[:0]
@@ -179,8 +195,8 @@ def _largest(candidates: np.ndarray, key: np.ndarray, k: int, ids: pd.Index) -> 
     boundary = values[np.argpartition(-values, k - 1)[k - 1]]
     above = candidates[values > boundary]
     tied = candidates[values == boundary]
-    names = ids[tied].astype(str).to_numpy()
-    tied = tied[np.argsort(names, kind="stable")[: k - len(above)]]
+    if len(tied) > k - len(above):  # only a tie cut in two needs the tie keys
+        tied = tied[np.argsort(tie(tied), kind="stable")[: k - len(above)]]
     return np.concatenate((above, tied))
 
 
@@ -188,32 +204,50 @@ def round_rows(
     amounts: np.ndarray,
     unit: int,
     *,
+    limit: np.ndarray,
     cap: np.ndarray,
     floor: np.ndarray,
     tiebreak: np.ndarray,
 ) -> np.ndarray:
-    """Largest remainder of every row of ``amounts``, shape (variants, n), at once.
+    """:func:`round_largest_remainder` of every row of ``amounts``, shape (variants, n).
 
-    Each row is rounded down and topped up to its rounded exact total, amounts at a
-    fractional floor first, never above a cap (the forecast's many futures). Unlike
-    :func:`round_largest_remainder` it takes no limit and no amount gives more than
-    its remainder for another's floor.
+    The rows where the amounts that must keep their floor fit in the slots (nearly
+    all) are rounded at once by one sort of an integer key per amount; the others
+    row by row.
 
-    ``cap`` and ``floor`` have the shape of ``amounts`` (or broadcast to it);
-    ``tiebreak`` has shape (n,).
+    Parameters
+    ----------
+    amounts : numpy.ndarray
+        Exact amounts, kronor, shape (variants, n).
+    unit : int
+        Rounding unit, kronor.
+    limit : numpy.ndarray
+        The money available in each row, kronor, shape (variants,).
+    cap, floor : numpy.ndarray
+        Broadcast to the shape of ``amounts``, kronor.
+    tiebreak : numpy.ndarray
+        Rank of each unit id in sorted order, shape (n,) (:func:`id_ranks`).
+
+    Returns
+    -------
+    numpy.ndarray
+        int64, shape (variants, n).
     """
     amounts = np.asarray(amounts, dtype=float)
+    cap, floor = np.broadcast_to(cap, amounts.shape), np.broadcast_to(floor, amounts.shape)
     scaled = amounts / unit
-    nearest = np.round(scaled)
-    scaled = np.where(np.abs(scaled - nearest) < _SNAP, nearest, scaled)
     down = np.floor(scaled)
-    remainder = np.round(scaled - down, 6)
-    total = _rounded_totals(scaled)
-    needed = (total - down.sum(axis=1)).astype(np.int64)
-    fraction = remainder > 0
-    blocked = fraction & ((down + 1) * unit > cap)
-    forced = fraction & ~blocked & (down * unit < floor) & (amounts >= floor)
-    candidate = fraction & ~blocked
+    whole = down.astype(np.int64).sum(axis=1)
+    fraction = np.round((scaled - down).sum(axis=1) * unit, _DIGITS)
+    exact_total = whole * unit + np.floor(fraction + 0.5).astype(np.int64)
+    target = np.minimum(np.floor(np.asarray(limit, dtype=float)).astype(np.int64), exact_total)
+    up = down + 1.0
+    down = np.where((up - scaled < _SNAP) & (up * unit <= cap), up, down)
+    remainder = np.maximum(np.round(scaled - down, _DIGITS), 0.0)
+    needed = target // unit - down.astype(np.int64).sum(axis=1)
+    keeps_floor = amounts >= floor - _FLOOR_NOISE * (np.abs(floor) + 1.0)
+    candidate = (remainder > 0) & ((down + 1.0) * unit <= cap)
+    forced = candidate & (down * unit < np.ceil(floor - _SNAP)) & keeps_floor
     # One integer key per amount orders as the lexicographic (not a candidate, not forced,
     # −remainder, id rank): remainders have six decimals, ranks fit in 32 bits.
     key = (
@@ -225,20 +259,16 @@ def round_rows(
     order = np.argsort(key, axis=1, kind="stable")
     place = np.empty_like(order)
     np.put_along_axis(place, order, np.arange(amounts.shape[1])[None, :], axis=1)
-    rounded = down + (candidate & (place < needed[:, None]))
-    return (rounded * unit).astype(np.int64)
-
-
-def _rounded_totals(scaled: np.ndarray) -> np.ndarray:
-    """``floor(round(fsum(row), 6) + 0.5)`` of every row; numpy's sum is exact enough except
-    near a half, where the row is summed again exactly."""
-    approx = np.round(scaled.sum(axis=1), 6)
-    error = 4 * scaled.shape[1] * np.finfo(float).eps * np.abs(scaled).sum(axis=1) + 1e-6
-    total = np.floor(approx + 0.5)
-    near_half = np.abs(approx - np.floor(approx) - 0.5) <= error
-    for row in np.flatnonzero(near_half):
-        total[row] = math.floor(round(math.fsum(scaled[row]), 6) + 0.5)
-    return total
+    rounded = (down + (candidate & (place < needed[:, None]))) * unit
+    # Rows that need more than the slots (floors to pay for, an overspent limit) or whose
+    # total sits at a half krona, where sums in another order could round it otherwise.
+    odd = (needed < 0) | (forced.sum(axis=1) > needed) | (np.abs(fraction % 1.0 - 0.5) < _SNAP)
+    rank = np.asarray(tiebreak)
+    for r in np.flatnonzero(odd):
+        rounded[r] = _round_row(
+            amounts[r], unit, float(limit[r]), cap[r], floor[r], lambda i: rank[i]
+        )
+    return rounded.astype(np.int64)
 
 
 def id_ranks(ids: pd.Index) -> np.ndarray:
