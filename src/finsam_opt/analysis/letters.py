@@ -24,7 +24,7 @@ import pandas as pd
 
 from finsam_opt.analysis.forecast import Forecast, Reason
 from finsam_opt.errors import InputError
-from finsam_opt.io.safe import write_atomically
+from finsam_opt.io.safe import atomic_outputs
 from finsam_opt.io.workbook import Column, Kind, Sheet, write_workbook
 from finsam_opt.language.words import check_language, label
 
@@ -186,11 +186,9 @@ def write_letters(
     targets = [folder / f"{_file_name(letter.unit)}.html" for letter in letters]
     pages = [_page(letter) for letter in letters]
 
-    def write(temporaries: Sequence[Path]) -> None:
+    with atomic_outputs(targets) as temporaries:
         for temporary, page in zip(temporaries, pages, strict=True):
             temporary.write_text(page, encoding="utf-8")
-
-    write_atomically(targets, write)
     return targets
 
 
@@ -242,7 +240,8 @@ def write_forecast(forecast: Forecast, path: str | Path, lang: str = "sv") -> Pa
     for unit in forecast.outcomes[0].ids:
         letter = planning_letter(forecast, unit, lang)
         sheets.append(_letter_sheet(letter, _sheet_name(unit, names), words))
-    write_atomically([target], lambda tmp: write_workbook(tmp[0], sheets))
+    with atomic_outputs([target]) as (temporary,):
+        write_workbook(temporary, sheets)
     return target
 
 

@@ -27,6 +27,7 @@ from finsam_opt.analysis.diagnostics import diagnose
 from finsam_opt.analysis.simulate import Simulation
 from finsam_opt.engine.result import Allocation
 from finsam_opt.errors import InputError
+from finsam_opt.io.safe import atomic_outputs
 from finsam_opt.language.words import check_language, label
 
 if TYPE_CHECKING:
@@ -203,7 +204,8 @@ def write_report(
     """
     page = report_html(obj, lang=lang, title=title)
     target = Path(path)
-    target.write_text(page, encoding="utf-8")
+    with atomic_outputs([target]) as (temporary,):
+        temporary.write_text(page, encoding="utf-8")
     return target
 
 

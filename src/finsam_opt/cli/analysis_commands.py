@@ -12,6 +12,7 @@ subcommand.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -31,6 +32,7 @@ from finsam_opt.engine.policies import DEFICIT_POLICIES
 from finsam_opt.engine.solvers import SOLVERS
 from finsam_opt.errors import InputError
 from finsam_opt.io.growth import GrowthTable, read_growth
+from finsam_opt.io.safe import atomic_outputs
 from finsam_opt.io.tables import read_plain_table, read_units
 from finsam_opt.language.words import LANGUAGES
 
@@ -158,13 +160,13 @@ def run_compare(args: argparse.Namespace) -> int:
     ]
     print(_text(result.summary.reindex(columns=shown)))
     if args.output:
-        result.table.to_csv(args.output, index=False)
+        _write_csv(result.table, args.output, index=False)
     if args.summary:
-        result.summary.to_csv(args.summary, index=False)
+        _write_csv(result.summary, args.summary, index=False)
     if args.report:
         write_report(result, args.report, lang=args.lang)
     if args.plot:
-        plot_comparison(result, result.budgets[0], lang=args.lang).savefig(args.plot)
+        _save_figure(plot_comparison(result, result.budgets[0], lang=args.lang), args.plot)
     return 0
 
 
@@ -216,13 +218,13 @@ def run_simulate(args: argparse.Namespace) -> int:
     count = int(reached.notna().sum())
     print(f"units reaching their ideal by year {result.year_labels[-1]}: {count} of {len(reached)}")
     if args.output:
-        result.trajectories.to_csv(args.output, index=False)
+        _write_csv(result.trajectories, args.output, index=False)
     if args.summary:
-        result.years.to_csv(args.summary)
+        _write_csv(result.years, args.summary)
     if args.report:
         write_report(result, args.report, lang=args.lang)
     if args.plot:
-        plot_glide_paths(result, lang=args.lang).savefig(args.plot)
+        _save_figure(plot_glide_paths(result, lang=args.lang), args.plot)
     return 0
 
 
@@ -236,7 +238,7 @@ def run_report(args: argparse.Namespace) -> int:
     result = allocate(units, params, args.policy, args.solver)
     write_report(result, args.output, lang=args.lang)
     if args.plot:
-        plot_allocation(result, lang=args.lang).savefig(args.plot)
+        _save_figure(plot_allocation(result, lang=args.lang), args.plot)
     d = diagnose(result)
     limit = "–" if d.decrease_limit is None else f"{d.decrease_limit:.2%}"
     print(
@@ -244,6 +246,18 @@ def run_report(args: argparse.Namespace) -> int:
         f"report written to {args.output}"
     )
     return 0
+
+
+def _write_csv(frame: pd.DataFrame, path: str, *, index: bool = True) -> None:
+    with atomic_outputs([Path(path)]) as (temporary,):
+        frame.to_csv(temporary, index=index)
+
+
+def _save_figure(figure: Any, path: str) -> None:
+    target = Path(path)
+    file_format = target.suffix.lstrip(".").lower() or "png"
+    with atomic_outputs([target]) as (temporary,):
+        figure.savefig(temporary, format=file_format)
 
 
 def _read_csv(path: str) -> pd.DataFrame:

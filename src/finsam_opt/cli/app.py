@@ -30,6 +30,7 @@ from finsam_opt.engine.solvers import SOLVERS
 from finsam_opt.engine.surplus import DEFAULT_KAPPA, SURPLUS_POLICIES, Redistribution, redistribute
 from finsam_opt.errors import FinsamError, InputError
 from finsam_opt.io.decision import write_decision_table, write_table
+from finsam_opt.io.safe import atomic_outputs
 from finsam_opt.io.surplus_table import write_redistribution
 from finsam_opt.io.tables import (
     read_applications,
@@ -386,7 +387,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        return int(args.function(args))
+        # All files of one command are replaced together, or none is.
+        with atomic_outputs():
+            return int(args.function(args))
     except FinsamError as error:
         print(f"finsam-opt {args.command}: {error}", file=sys.stderr)
         return 2

@@ -44,6 +44,7 @@ import pandas as pd
 
 from finsam_opt.domain.parameters import Parameters
 from finsam_opt.errors import InputError
+from finsam_opt.io.safe import atomic_outputs
 
 __all__ = [
     "MAX_SYNTHETIC_UNITS",
@@ -256,7 +257,8 @@ def write_synthetic(
     169500000.0
     """
     case = synthetic_units(n_units, seed=seed, scenario=scenario, budget=budget)
-    case.units.to_csv(path)
+    with atomic_outputs([Path(path)]) as (temporary,):
+        case.units.to_csv(temporary)
     return case
 
 

@@ -20,7 +20,7 @@ from finsam_opt.errors import InputError
 from finsam_opt.io.columns import normalize_header
 from finsam_opt.io.numbers import parse_number
 from finsam_opt.io.raw import read_cells
-from finsam_opt.io.safe import restore, write_atomically
+from finsam_opt.io.safe import atomic_outputs, restore
 from finsam_opt.io.workbook import Column, Kind, Sheet, write_csv, write_workbook
 from finsam_opt.language.words import DECISION_HEADERS, TERMS, swedish_order, term
 
@@ -179,19 +179,16 @@ def write_table(
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         extra = (_SHEETS[language][1], parameters) if parameters else None
-        write_atomically(
-            [path],
-            lambda tmp: write_workbook(tmp[0], [table], extra, yes_no=_YES_NO[language]),
-        )
+        with atomic_outputs([path]) as (temporary,):
+            write_workbook(temporary, [table], extra, yes_no=_YES_NO[language])
         return [path]
     if suffix == ".csv":
         extra_path = path.with_name(
             path.stem + ("_parametrar" if language == "sv" else "_parameters") + ".csv"
         )
         targets = [path, extra_path] if parameters else [path]
-        write_atomically(
-            targets, lambda tmp: write_csv(tmp, table, parameters, language, _YES_NO[language])
-        )
+        with atomic_outputs(targets) as temporaries:
+            write_csv(temporaries, table, parameters, language, _YES_NO[language])
         return targets
     raise InputError(f"{path.name}: tables are written as .xlsx or .csv")
 

@@ -9,7 +9,7 @@ information and leaves three amount cells and a comment to fill in.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +18,7 @@ import openpyxl
 import pandas as pd
 
 from finsam_opt.errors import InputError, describe_units
-from finsam_opt.io.safe import write_atomically
+from finsam_opt.io.safe import atomic_outputs
 from finsam_opt.io.tables import read_table
 
 __all__ = [
@@ -103,11 +103,9 @@ def write_templates(
             raise InputError("two units give the same template file name; use combined=True")
     targets = [p for p, _ in groups]
 
-    def write(temporaries: Sequence[Path]) -> None:
+    with atomic_outputs(targets) as temporaries:
         for temporary, (_, members) in zip(temporaries, groups, strict=True):
             _write_one(units.loc[members], preliminary, temporary)
-
-    write_atomically(targets, write)
     return targets
 
 
