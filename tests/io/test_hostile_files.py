@@ -317,3 +317,24 @@ def test_synthetic_beyond_the_limit_is_an_input_error(
     assert main(["synthetic", "100000000", "-o", str(tmp_path / "s.csv")]) == 2
     assert "n_units must be at most 10,000,000, got 100,000,000" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_reads_16_65_only_with_age_band(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    units = tmp_path / "u.csv"
+    units.write_text("Förbund;Invånare 16-65;Försörjningsmått\nA;10;100\nB;20;100\n")
+    argv = ["allocate", str(units), "--budget", "1e6", "-o", str(tmp_path / "b.csv")]
+    assert main(argv) == 2
+    assert "--age-band 16-65" in capsys.readouterr().err
+    assert main([*argv, "--age-band", "16-65"]) == 0
+    assert (tmp_path / "b.csv").exists()
+
+
+def test_decision_table_with_a_formula_without_value_is_refused(tmp_path: Path) -> None:
+    from finsam_opt.io import read_decision_table
+
+    path = tmp_path / "beslut.xlsx"
+    _xlsx(["Förbund", "Tilldelning"], ["A", "=1+1"])(path)
+    with pytest.raises(InputError, match=r"the formula =1\+1 in cell B2 was saved without"):
+        read_decision_table(path)

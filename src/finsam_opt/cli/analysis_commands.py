@@ -31,6 +31,7 @@ from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.policies import DEFICIT_POLICIES
 from finsam_opt.engine.solvers import SOLVERS
 from finsam_opt.errors import InputError
+from finsam_opt.io.columns import AGE_BANDS
 from finsam_opt.io.growth import GrowthTable, read_growth
 from finsam_opt.io.safe import atomic_outputs
 from finsam_opt.io.tables import read_plain_table, read_units
@@ -51,6 +52,12 @@ Subparsers = Any  # argparse's _SubParsersAction is private
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("units", help="unit table (.csv or .xlsx, Swedish or English headers)")
+    parser.add_argument(
+        "--age-band",
+        choices=list(AGE_BANDS),
+        default="16-64",
+        help="the ages the population column counts (a 16-65 header needs --age-band 16-65)",
+    )
     parser.add_argument("--decrease-limit", type=fraction, default=0.10, help="d (10 %%)")
     parser.add_argument("--solver", choices=list(SOLVERS), default="fast")
     parser.add_argument("--lang", choices=list(LANGUAGES), default="sv", help="plots and report")
@@ -143,7 +150,7 @@ def run_compare(args: argparse.Namespace) -> int:
     """Run ``finsam-opt compare``; returns the exit code 0."""
     from finsam_opt.analysis.plots import plot_comparison
 
-    units = read_units(args.units)
+    units = read_units(args.units, age_band=args.age_band)
     budgets = args.budget or [NATIONAL_BUDGET]
     params = Parameters(budget=budgets[0], decrease_limit=args.decrease_limit)
     check_previous_allocation(units, Parameters(budget=max(budgets)))
@@ -174,7 +181,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     """Run ``finsam-opt simulate``; returns the exit code 0."""
     from finsam_opt.analysis.plots import plot_glide_paths
 
-    units = read_units(args.units)
+    units = read_units(args.units, age_band=args.age_band)
     params = Parameters(budget=args.budget, decrease_limit=args.decrease_limit)
     check_previous_allocation(units, params)
     path = None
@@ -232,7 +239,7 @@ def run_report(args: argparse.Namespace) -> int:
     """Run ``finsam-opt report``; returns the exit code 0."""
     from finsam_opt.analysis.plots import plot_allocation
 
-    units = read_units(args.units)
+    units = read_units(args.units, age_band=args.age_band)
     params = Parameters(budget=args.budget, decrease_limit=args.decrease_limit)
     check_previous_allocation(units, params)
     result = allocate(units, params, args.policy, args.solver)

@@ -29,6 +29,7 @@ from finsam_opt.engine.result import Allocation
 from finsam_opt.engine.solvers import SOLVERS
 from finsam_opt.engine.surplus import DEFAULT_KAPPA, SURPLUS_POLICIES, Redistribution, redistribute
 from finsam_opt.errors import FinsamError, InputError
+from finsam_opt.io.columns import AGE_BANDS
 from finsam_opt.io.decision import write_decision_table, write_table
 from finsam_opt.io.safe import atomic_outputs
 from finsam_opt.io.surplus_table import write_redistribution
@@ -96,6 +97,17 @@ def _add_units(parser: argparse.ArgumentParser, *, required: bool = False) -> No
     parser.add_argument("--memberships", help="kommun → förbund table")
     parser.add_argument("--unit-data", help="per-förbund amounts to join to municipality data")
     parser.add_argument("--year", type=int, help="year of the memberships to use")
+    _add_age_band(parser)
+
+
+def _add_age_band(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--age-band",
+        choices=list(AGE_BANDS),
+        default="16-64",
+        help="the ages the population column counts (16-64); a header 'Invånare 16-65' "
+        "is read only with --age-band 16-65",
+    )
 
 
 def _params(args: argparse.Namespace) -> Parameters:
@@ -116,11 +128,11 @@ def _read_unit_files(args: argparse.Namespace) -> pd.DataFrame:
         raise InputError("give either a unit table or --municipalities/--memberships, not both")
     if args.units:
         _progress(f"reading {args.units}")
-        return read_units(args.units, args.sheet)
+        return read_units(args.units, args.sheet, age_band=args.age_band)
     if args.municipalities and args.memberships:
         _progress(f"reading {args.municipalities} and {args.memberships}")
         unit_data = read_table(args.unit_data, "unit_data") if args.unit_data else None
-        municipalities = read_municipalities(args.municipalities)
+        municipalities = read_municipalities(args.municipalities, age_band=args.age_band)
         memberships = read_memberships(args.memberships)
         try:
             aggregation = aggregate_municipalities(
@@ -230,7 +242,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_answers(args: argparse.Namespace) -> int:
-    units = read_units(args.units, args.sheet)
+    units = read_units(args.units, args.sheet, age_band=args.age_band)
     answers = read_answers(args.paths, units=units.index)
     merged = merge_answers(units, answers)
     print(f"answers from {len(merged.answered)} of {len(units)} förbund")
@@ -343,6 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
     answers.add_argument("paths", nargs="+", help="answer files or a folder")
     answers.add_argument("--units", required=True, help="the unit table the answers are for")
     answers.add_argument("--sheet", help="sheet of the unit table")
+    _add_age_band(answers)
     answers.add_argument("-o", "--output", help="write the unit table with the answers merged")
     answers.add_argument("--language", choices=["sv", "en"], default="sv")
 
