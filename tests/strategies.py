@@ -34,8 +34,8 @@ def instances(
     ideal = ideal.to_numpy()
     previous = ideal.copy()
     requested = np.full(n, np.nan)
-    municipal = np.full(n, np.nan)
-    regional = np.full(n, np.nan)
+    municipal = np.full(n, np.inf)  # "no limit", said explicitly (a blank is no answer)
+    regional = np.full(n, np.inf)
     new = rng.random(n) < 0.1
     if scenario == "deficit":
         # Caps may cut units below their ideal; unit 0's floor is lifted by more than

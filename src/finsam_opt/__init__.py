@@ -51,7 +51,7 @@ from finsam_opt.domain.municipalities import (
 )
 from finsam_opt.domain.parameters import MAX_AMOUNT, EquityFloor, Parameters, Unanswered
 from finsam_opt.domain.staircase import EXAMPLE_STAIRCASE, Staircase
-from finsam_opt.domain.units import check_previous_allocation, excess_equity, name_key
+from finsam_opt.domain.units import Matching, check_previous_allocation, excess_equity, name_key
 from finsam_opt.engine.allocate import allocate, ideal_allocation
 from finsam_opt.engine.batch import BatchAllocation, allocate_batch, solve_batch
 from finsam_opt.engine.binding import BINDING_RULES, SURPLUS_BINDING_RULES
@@ -94,6 +94,7 @@ __all__ = [
     "InputError",
     "Join",
     "Leave",
+    "Matching",
     "Merge",
     "NationalExample",
     "Parameters",

@@ -67,7 +67,9 @@ def test_a_forecast_without_uncertainty_is_the_simulation(
 def test_joins_merges_and_leaves_happen_as_in_the_simulation() -> None:
     units = fo.example_units()
     params = fo.Parameters(budget=20_000_000)
-    joining = pd.DataFrame({"population": [40_000], "support_measure": [250_000]}, index=["F"])
+    joining = pd.DataFrame(
+        {"population": [40_000], "support_measure": [250_000]}, index=["F"]
+    ).assign(municipal_match=np.inf, regional_match=np.inf)  # a blank would be no answer
     changes = [fo.Join(2, joining), fo.Merge(3, "BE", ("B", "E")), fo.Leave(4, "C")]
     f = fo.forecast(units, params, years=5, scenarios=2, changes=changes, matching=fo.Drift(0.03))
     sim = fo.simulate(units, params, years=5, changes=changes)

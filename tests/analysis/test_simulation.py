@@ -126,7 +126,9 @@ def test_a_unit_that_never_reaches_its_ideal_is_nan() -> None:
 
 
 def test_joins_merges_leaves_and_updates() -> None:
-    joining = pd.DataFrame({"population": [15_000.0], "support_measure": [120_000.0]}, index=["F"])
+    joining = pd.DataFrame(
+        {"population": [15_000.0], "support_measure": [120_000.0]}, index=["F"]
+    ).assign(municipal_match=np.inf, regional_match=np.inf)  # no limit, said explicitly
     changes = [
         fo.Join(2, joining),
         fo.Merge(3, "BE", ("B", "E")),
@@ -163,6 +165,8 @@ def test_changes_from_a_table() -> None:
             "members": [None, "B; E", None],
             "population": [15_000.0, np.nan, 110_000.0],
             "support_measure": [120_000.0, np.nan, np.nan],
+            "municipal_match": [np.inf, np.nan, np.nan],
+            "regional_match": [np.inf, np.nan, np.nan],
         }
     )
     join, merge, update = fo.analysis.changes_from_frame(frame)

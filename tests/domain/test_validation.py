@@ -30,7 +30,10 @@ def units(**changes: object) -> pd.DataFrame:
             units(support_measure=[1, 2, np.nan, 4, 5]),
             r"unit 'C': support_measure must be given, got NaN",
         ),
-        (units(requested=[1, 2, np.inf, 4, 5]), r"unit 'C': requested must be finite, got inf"),
+        (
+            units(previous_allocation=[1, 2, np.inf, 4, 5]),
+            r"unit 'C': previous_allocation must be finite, got inf",
+        ),
         (
             units(municipal_match=["1", "2", "three", "4", "5"]),
             r"unit 'C': municipal_match must be a number, got 'three'",

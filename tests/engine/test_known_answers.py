@@ -34,8 +34,8 @@ def test_seed_example_1_floor_lifts_the_unit_to_90_percent(solver: str) -> None:
     units = two_units(
         16,
         previous_allocation=[3.0 * MKR, 8.0 * MKR],
-        municipal_match=[1.5 * MKR, np.nan],
-        regional_match=[1.5 * MKR, np.nan],
+        municipal_match=[1.5 * MKR, np.inf],
+        regional_match=[1.5 * MKR, np.inf],
         requested=[np.nan, 7.3 * MKR],
     )
     result = fo.allocate(units, fo.Parameters(budget=10 * MKR), solver=solver)
@@ -54,8 +54,8 @@ def test_seed_example_2_matching_caps_the_unit_at_6_mkr(solver: str) -> None:
     units = two_units(
         76,
         previous_allocation=[5.0 * MKR, 2.0 * MKR],
-        municipal_match=[3.0 * MKR, np.nan],
-        regional_match=[3.0 * MKR, np.nan],
+        municipal_match=[3.0 * MKR, np.inf],
+        regional_match=[3.0 * MKR, np.inf],
     )
     result = fo.allocate(units, fo.Parameters(budget=10 * MKR), solver=solver)
     row = result.table.loc["A"]

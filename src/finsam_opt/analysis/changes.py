@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from finsam_opt.domain.units import UNIT_COLUMNS
+from finsam_opt.domain.units import NO_LIMIT_COLUMNS, UNIT_COLUMNS
 from finsam_opt.errors import InputError, describe_units
 
 __all__ = [
@@ -317,13 +317,15 @@ def _check_values(frame: pd.DataFrame, where: str) -> None:
                 )
             continue
         values = pd.to_numeric(frame[column], errors="coerce")
-        bad = (
-            (values.isna() & frame[column].notna()) | ~np.isfinite(values.fillna(0)) | (values < 0)
-        )
+        # inf says "no limit" in a limit column (MODEL.md §4a); nowhere else.
+        infinite_ok = column in NO_LIMIT_COLUMNS
+        finite = np.isfinite(values.fillna(0)) | (infinite_ok & (values == np.inf))
+        bad = (values.isna() & frame[column].notna()) | ~finite | (values < 0)
         if bad.any():
             ids = list(frame.index[bad.to_numpy()])
             raise InputError(
-                f"{where}: {describe_units(ids)}: {column} must be a finite number ≥ 0, "
+                f"{where}: {describe_units(ids)}: {column} must be a "
+                f"{'number ≥ 0 or inf' if infinite_ok else 'finite number ≥ 0'}, "
                 f"got {frame[column][bad].iloc[0]!r}",
                 column=str(column),
                 units=ids,

@@ -21,9 +21,9 @@ from finsam_opt.cli.arguments import POLICY_HELP, fraction, kronor, policy
 from finsam_opt.datasets.national import NATIONAL_BUDGET, national_example
 from finsam_opt.datasets.synthetic import SCENARIOS, write_synthetic
 from finsam_opt.domain.municipalities import aggregate_municipalities
-from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.parameters import Parameters, Unanswered
 from finsam_opt.domain.staircase import Staircase
-from finsam_opt.domain.units import check_previous_allocation
+from finsam_opt.domain.units import Matching, check_previous_allocation
 from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.result import Allocation
 from finsam_opt.engine.solvers import SOLVERS
@@ -88,6 +88,13 @@ def _add_params(parser: argparse.ArgumentParser) -> None:
         "--decrease-limit", type=fraction, default=0.10, help='"10 %%", "0,1" (default 0.10)'
     )
     parser.add_argument("--language", choices=["sv", "en"], default="sv", help="headers")
+    parser.add_argument(
+        "--unanswered",
+        choices=[str(u) for u in Unanswered],
+        default=str(Unanswered.ERROR),
+        help="a blank municipal or regional contribution: refuse (error, default), last "
+        "year's allocation / 2 (previous) or no limit (no-limit)",
+    )
 
 
 def _add_units(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
@@ -112,7 +119,10 @@ def _add_age_band(parser: argparse.ArgumentParser) -> None:
 
 def _params(args: argparse.Namespace) -> Parameters:
     return Parameters(
-        budget=args.budget, base_amount=args.base_amount, decrease_limit=args.decrease_limit
+        budget=args.budget,
+        base_amount=args.base_amount,
+        decrease_limit=args.decrease_limit,
+        unanswered=args.unanswered,
     )
 
 
@@ -158,7 +168,22 @@ def _summary(result: Allocation) -> str:
         f"budget {format_kronor(result.parameters.budget)} · allocated "
         f"{format_kronor(result.rounded_total)} · unallocated "
         f"{format_kronor(result.unallocated)} · effective decrease limit {limit}\n"
-        f"binding rule: {cases}"
+        f"binding rule: {cases}\n"
+        f"{_matching_line(result)}"
+    )
+
+
+def _matching_line(result: Allocation) -> str:
+    if result.matching is Matching.NOT_COLLECTED:
+        return "matching: not collected (no contribution columns): no matching cap applied"
+    assumed = result.assumed
+    if assumed.empty:
+        return "matching: collected from every förbund"
+    parties = assumed.groupby("unit", sort=False)["party"].agg(", ".join)
+    listed = "; ".join(f"{unit} ({party})" for unit, party in parties.items())
+    return (
+        f"matching: collected; assumed ({assumed['assumed_as'].iloc[0]}, not answered) "
+        f"for {len(parties)} förbund: {listed}"
     )
 
 
@@ -248,6 +273,14 @@ def _cmd_answers(args: argparse.Namespace) -> int:
     print(f"answers from {len(merged.answered)} of {len(units)} förbund")
     if merged.unanswered:
         print("no answer from: " + ", ".join(str(u) for u in merged.unanswered))
+    missing = merged.missing_matching
+    if not missing.empty:
+        parties = missing.groupby("unit", sort=False)["party"].agg(", ".join)
+        print(
+            f"no matching answer (blank) for {len(parties)} förbund: "
+            + "; ".join(f"{unit} ({party})" for unit, party in parties.items())
+            + ". allocate refuses them unless --unanswered previous or no-limit"
+        )
     if args.output:
         frame = merged.units.rename_axis("unit").reset_index()
         files = write_table(frame, args.output, language=args.language)

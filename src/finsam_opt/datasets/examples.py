@@ -11,8 +11,9 @@ __all__ = ["example_units"]
 def example_units() -> pd.DataFrame:
     """The five-unit worked example of MODEL.md §5 (budget 20 Mkr gives a deficit).
 
-    Unit C's matching caps it at 2.5 Mkr; D is new; B and E are protected by the
-    decrease limit.
+    Unit C's matching caps it at 2.5 Mkr; the others' municipalities and region
+    answered "no limit" (``inf``); D is new; B and E are protected by the decrease
+    limit.
 
     Examples
     --------
@@ -25,8 +26,8 @@ def example_units() -> pd.DataFrame:
             "population": [100_000, 50_000, 30_000, 20_000, 25_000],
             "support_measure": [900_000, 300_000, 350_000, 150_000, 200_000],
             "previous_allocation": [9_000_000, 6_000_000, 3_500_000, np.nan, 3_000_000],
-            "municipal_match": [np.nan, np.nan, 1_250_000, np.nan, np.nan],
-            "regional_match": [np.nan, np.nan, 1_250_000, np.nan, np.nan],
+            "municipal_match": [np.inf, np.inf, 1_250_000, np.inf, np.inf],
+            "regional_match": [np.inf, np.inf, 1_250_000, np.inf, np.inf],
         },
         index=pd.Index(["A", "B", "C", "D", "E"], name="unit"),
     )

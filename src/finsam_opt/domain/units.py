@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from finsam_opt._compat import StrEnum
 from finsam_opt.domain.parameters import MAX_AMOUNT, Parameters
 from finsam_opt.domain.staircase import Staircase
 from finsam_opt.errors import InputError, describe_units
@@ -22,10 +23,13 @@ from finsam_opt.language.words import SWEDISH_HEADERS
 
 __all__ = [
     "EQUITY_COLUMNS",
+    "MATCH_COLUMNS",
+    "NO_LIMIT_COLUMNS",
     "OPTIONAL_COLUMNS",
     "PLAUSIBLE_COLUMNS",
     "REQUIRED_COLUMNS",
     "UNIT_COLUMNS",
+    "Matching",
     "UnitTable",
     "check_previous_allocation",
     "excess_equity",
@@ -43,7 +47,31 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
     "regional_match",
 )
 """Columns that may be absent or NaN: no previous allocation is a new unit, no
-request or matching is no limit."""
+request is no request limit; a blank contribution is *no answer* (MODEL.md §4a)."""
+
+MATCH_COLUMNS: tuple[str, str] = ("municipal_match", "regional_match")
+"""The two parties' contributions; ``inf`` says "no limit", a blank says "no answer"."""
+
+NO_LIMIT_COLUMNS: tuple[str, ...] = ("requested", *MATCH_COLUMNS)
+"""The columns that may say "no limit" (``inf``)."""
+
+
+class Matching(StrEnum):
+    """Whether the parties' contributions were collected (MODEL.md §4a).
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> units = fo.example_units()[["population", "support_measure"]]
+    >>> fo.allocate(units, fo.Parameters(budget=20e6)).matching
+    <Matching.NOT_COLLECTED: 'not collected'>
+    """
+
+    COLLECTED = "collected"
+    """The table has contribution columns: every unit's caps apply."""
+    NOT_COLLECTED = "not collected"
+    """No contribution column (June, what-if tables): no matching cap applies."""
+
 
 UNIT_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
@@ -70,7 +98,10 @@ class UnitTable:
     """Validated unit data as float arrays, one entry per unit, in the input's order.
 
     ``previous_allocation`` is NaN for a new unit; ``requested``,
-    ``municipal_match`` and ``regional_match`` are ``inf`` where no limit was given.
+    ``municipal_match`` and ``regional_match`` are ``inf`` where there is no limit
+    (given as such, or assumed under ``unanswered='no-limit'``); a contribution
+    assumed under ``unanswered='previous'`` holds the assumed amount.
+    ``assumed_municipal`` and ``assumed_regional`` mark the assumed ones.
     ``equity`` and ``turnover`` are NaN where not given. All amounts are kronor.
     """
 
@@ -83,6 +114,9 @@ class UnitTable:
     regional_match: np.ndarray
     equity: np.ndarray | None = None
     turnover: np.ndarray | None = None
+    matching: Matching = Matching.NOT_COLLECTED
+    assumed_municipal: np.ndarray | None = None
+    assumed_regional: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -108,8 +142,10 @@ def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
     ----------
     units : pandas.DataFrame
         Indexed by unit id, with the columns ``population`` and ``support_measure``
-        and optionally ``previous_allocation``, ``requested``, ``municipal_match``
-        and ``regional_match`` (kronor; NaN or a missing column means "none"), and
+        and optionally ``previous_allocation`` (NaN: a new unit), ``requested``
+        (NaN: no request limit), ``municipal_match`` and ``regional_match``
+        (kronor, ``inf`` for no limit; NaN is no answer, see ``params.unanswered``;
+        without both columns no answers were collected and no cap applies), and
         ``equity`` and ``turnover`` (kronor; required for every unit when
         ``params.staircase`` is set, ignored otherwise).
     params : Parameters
@@ -162,18 +198,54 @@ def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
             column="budget",
         )
     _check_plausible(units, arrays, params)
-    no_limit = {
-        name: np.where(np.isnan(arrays[name]), np.inf, arrays[name])
-        for name in ("requested", "municipal_match", "regional_match")
+    matching = (
+        Matching.COLLECTED
+        if any(c in units.columns for c in MATCH_COLUMNS)
+        else Matching.NOT_COLLECTED
+    )
+    missing = {c: np.isnan(arrays[c]) & (matching is Matching.COLLECTED) for c in MATCH_COLUMNS}
+    if params.unanswered == "error" and any(m.any() for m in missing.values()):
+        raise _unanswered_error(units.index, missing)
+    # What a missing contribution is taken as: half of last year's allocation (so no
+    # answer at all caps the unit at last year's amount), or no limit.
+    assumed = (
+        np.nan_to_num(arrays["previous_allocation"], nan=0.0) / 2.0
+        if params.unanswered == "previous"
+        else np.full(n, np.inf)
+    )
+    limits = {
+        name: np.where(np.isnan(arrays[name]), np.inf, arrays[name]) for name in NO_LIMIT_COLUMNS
     }
+    for name in MATCH_COLUMNS:
+        limits[name] = np.where(missing[name], assumed, limits[name])
     return UnitTable(
         ids=units.index.copy(),
         population=arrays["population"],
         support_measure=arrays["support_measure"],
         previous_allocation=arrays["previous_allocation"],
-        **no_limit,
+        **limits,
         equity=arrays["equity"],
         turnover=arrays["turnover"],
+        matching=matching,
+        assumed_municipal=missing["municipal_match"],
+        assumed_regional=missing["regional_match"],
+    )
+
+
+def _unanswered_error(ids: pd.Index, missing: dict[str, np.ndarray]) -> InputError:
+    """Every unit and party without an answer, and the three ways forward."""
+    either = missing["municipal_match"] | missing["regional_match"]
+    listed = [
+        f"'{ids[int(i)]}' ({', '.join(c for c in MATCH_COLUMNS if missing[c][i])})"
+        for i in np.flatnonzero(either)
+    ]
+    return InputError(
+        f"{len(listed)} unit(s) have not answered on matching (a blank contribution): "
+        + "; ".join(listed)
+        + ". A blank is not 'no limit': fill in the amount, write inf (ingen gräns) for no "
+        "limit, or choose Parameters(unanswered='previous') or unanswered='no-limit'",
+        column=next(c for c in MATCH_COLUMNS if missing[c].any()),
+        units=list(ids[either]),
     )
 
 
@@ -393,9 +465,10 @@ def _numeric_column(
             ),
             "NaN",
         ),
-        (np.isinf(values), "must be finite", None),
+        # inf is how "no limit" is said; only a limit may be infinite.
+        (np.isinf(values) & (name not in NO_LIMIT_COLUMNS), "must be finite", None),
         (values < 0, "must be ≥ 0", None),
-        (values > MAX_AMOUNT, f"must be at most {MAX_AMOUNT:,.0f}", None),
+        (np.isfinite(values) & (values > MAX_AMOUNT), f"must be at most {MAX_AMOUNT:,.0f}", None),
     ]
     for broken, broken_rule, shown in rules:
         if broken.any():

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from finsam_opt.domain.parameters import Parameters
-from finsam_opt.domain.units import UNIT_COLUMNS, UnitTable, validate_units
+from finsam_opt.domain.units import MATCH_COLUMNS, UNIT_COLUMNS, UnitTable, validate_units
 from finsam_opt.engine.binding import binding_rules
 from finsam_opt.engine.damping import Phase
 from finsam_opt.engine.equity import (
@@ -152,6 +152,7 @@ def allocate(
         phase=None if solved is None else solved.number,
         phase_description=None if deficit is None else deficit.description,
         equity_rate=None if deficit is None else deficit.equity_rate,
+        matching=table.matching,
     )
 
 
@@ -216,7 +217,14 @@ def _decision_table(
     previous = inputs["previous_allocation"]
     with np.errstate(divide="ignore", invalid="ignore"):
         change_rate = np.where(previous > 0, rounded / previous - 1.0, np.nan)
-    equity = {}
+    equity: dict[str, np.ndarray] = {}
+    # Both flags when any contribution was assumed, so a reader sees which party answered.
+    flags = dict(zip(MATCH_COLUMNS, (table.assumed_municipal, table.assumed_regional), strict=True))
+    assumed = {}
+    if any(f is not None and f.any() for f in flags.values()):
+        assumed = {
+            f"{c}_assumed": np.zeros(table.size, bool) if f is None else f for c, f in flags.items()
+        }
     if q.excess_equity is not None:
         inputs |= {"equity": table.equity, "turnover": table.turnover}
         cut = np.zeros(table.size) if equity_cut is None else equity_cut
@@ -224,6 +232,7 @@ def _decision_table(
     return pd.DataFrame(
         {
             **inputs,
+            **assumed,
             "share_population": q.share_population,
             "share_support": q.share_support,
             "key": q.key,

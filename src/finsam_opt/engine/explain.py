@@ -62,7 +62,13 @@ def explain_allocation(result: Allocation, unit: Hashable, language: str = "sv")
         if sv
         else f"  ideal {kr(row['ideal'])} = base {kr(p.base_amount)} + {kr(rest)} × key {key}",
     ]
-    if math.isinf(cap):
+    if math.isinf(cap) and result.matching == "not collected":
+        lines.append(
+            "  tak: inget (matchningen är inte insamlad)"
+            if sv
+            else "  cap: none (matching not collected)"
+        )
+    elif math.isinf(cap):
         lines.append("  tak: inget (ingen gräns angiven)" if sv else "  cap: none (no limit given)")
     else:
         lines.append(
@@ -70,6 +76,7 @@ def explain_allocation(result: Allocation, unit: Hashable, language: str = "sv")
             if sv
             else f"  cap {kr(cap)} (requested and 2 × the smaller match)"
         )
+    lines.extend(_assumed_lines(result, row, language))
     lines.append(_floor_line(result, row, language))
     if row["protected"]:
         reason = (
@@ -98,6 +105,33 @@ def explain_allocation(result: Allocation, unit: Hashable, language: str = "sv")
     amount = kr(row["allocation_rounded"])
     lines.append(f"  {'tilldelning' if sv else 'allocation'} {amount}: {outcome}")
     return "\n".join(lines)
+
+
+_PARTIES = {
+    "municipal_match": ("kommunernas bidrag", "municipal_match"),
+    "regional_match": ("regionens bidrag", "regional_match"),
+}
+
+
+def _assumed_lines(result: Allocation, row: Any, language: str) -> list[str]:
+    """A line per contribution assumed for a party that did not answer (MODEL.md §4a)."""
+    sv = language == "sv"
+    lines = []
+    for party, names in _PARTIES.items():
+        if not row.get(f"{party}_assumed", False):
+            continue
+        amount = row[party]
+        if math.isnan(amount) or math.isinf(amount):
+            taken = "ingen gräns" if sv else "no limit"
+        else:
+            taken = format_kronor(amount, language)
+        rule = result.parameters.unanswered
+        lines.append(
+            f"  {names[0]} antaget, ej besvarat: {taken} (unanswered '{rule}')"
+            if sv
+            else f"  {names[1]} assumed, not answered: {taken} (unanswered '{rule}')"
+        )
+    return lines
 
 
 def _floor_line(result: Allocation, row: object, language: str) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.units import MATCH_COLUMNS, Matching
 from finsam_opt.engine.explain import explain_allocation
 from finsam_opt.engine.model import Scenario
 
@@ -58,6 +60,12 @@ class Allocation:
         (outside a deficit, without a staircase, under ``equity_floor`` other than
         ``'deficit'``, or when no unit with excess equity was protected). The
         table's ``equity_cut`` holds the kronor per unit.
+    matching : Matching
+        ``'collected'`` when the unit table had contribution columns (the caps
+        apply), ``'not collected'`` when it had none (no matching cap applied;
+        MODEL.md §4a). Units that did not answer are listed by :attr:`assumed`,
+        and flagged in the table's ``municipal_match_assumed`` and
+        ``regional_match_assumed``.
 
     Examples
     --------
@@ -80,11 +88,42 @@ class Allocation:
     phase: int | None
     phase_description: str | None
     equity_rate: float | None = None
+    matching: Matching = Matching.NOT_COLLECTED
 
     @property
     def allocation(self) -> pd.Series:
         """Exact allocations, kronor, indexed by unit id."""
         return self.table["allocation"]
+
+    @property
+    def assumed(self) -> pd.DataFrame:
+        """The contributions assumed for units that did not answer (MODEL.md §4a).
+
+        One row per unit and party: ``unit``, ``party`` (``municipal_match`` or
+        ``regional_match``), ``assumed_as`` (``parameters.unanswered``) and
+        ``amount`` (kronor; ``inf`` for no limit). Empty when every unit answered.
+
+        Examples
+        --------
+        >>> import numpy as np, finsam_opt as fo
+        >>> units = fo.example_units()
+        >>> units.loc["B", "regional_match"] = np.nan  # B's region has not answered
+        >>> params = fo.Parameters(budget=20e6, unanswered="previous")
+        >>> fo.allocate(units, params).assumed.to_dict("records")
+        [{'unit': 'B', 'party': 'regional_match', 'assumed_as': 'previous', 'amount': 3000000.0}]
+        """
+        rows = [
+            {
+                "unit": unit,
+                "party": party,
+                "assumed_as": str(self.parameters.unanswered),
+                "amount": np.inf if pd.isna(row[party]) else float(row[party]),
+            }
+            for unit, row in self.table.iterrows()
+            for party in MATCH_COLUMNS
+            if row.get(f"{party}_assumed", False)
+        ]
+        return pd.DataFrame(rows, columns=["unit", "party", "assumed_as", "amount"])
 
     @property
     def rounded_total(self) -> int:

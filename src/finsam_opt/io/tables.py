@@ -61,6 +61,13 @@ __all__ = [
     "read_units",
 ]
 
+NO_LIMIT_WORDS: frozenset[str] = frozenset({"ingen gräns", "no limit", "inf"})
+"""How a file says "no limit" in a limit column (a blank cell is no answer, MODEL.md §4a)."""
+
+_LIMIT_COLUMNS = frozenset(
+    {"requested", "municipal_match", "regional_match", "municipal_extra", "regional_extra"}
+)
+
 MAX_TEXT_CHARS = 32_767
 """The most characters an Excel cell holds; a longer name could not be written back."""
 
@@ -531,6 +538,8 @@ def _year(value: object, where: str) -> int | None:
 def _number(value: object, name: str, header: Header, where: str) -> float:
     if value is None:
         return math.nan
+    if name in _LIMIT_COLUMNS and _says_no_limit(value):
+        return math.inf
     factor = Decimal(AMOUNT_UNITS[header.unit]) if header.unit else Decimal(1)
     if isinstance(value, (int, float)):
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
@@ -561,6 +570,12 @@ def _number(value: object, name: str, header: Header, where: str) -> float:
             column=name,
         )
     return float(amount)
+
+
+def _says_no_limit(value: object) -> bool:
+    if isinstance(value, float):
+        return value == math.inf
+    return isinstance(value, str) and " ".join(value.split()).casefold() in NO_LIMIT_WORDS
 
 
 def _check_ids(

@@ -17,6 +17,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
+from finsam_opt.domain.units import MATCH_COLUMNS
 from finsam_opt.errors import InputError, describe_units
 from finsam_opt.io.safe import atomic_outputs
 from finsam_opt.io.tables import read_table
@@ -53,7 +54,8 @@ _INSTRUCTIONS = (
     "  Regionens bidrag: vad regionen planerar att avsätta.",
     "Staten bidrar med högst lika mycket som kommunerna och regionen tillsammans,",
     "dvs. högst 2 × det minsta av kommunernas och regionens bidrag.",
-    "Belopp får skrivas som 1 234 567, 1 234 tkr eller 1,2 Mkr. Lämna tom cell om uppgift saknas.",
+    "Belopp får skrivas som 1 234 567, 1 234 tkr eller 1,2 Mkr; skriv 'ingen gräns' om det inte",
+    "finns någon gräns. En tom cell betyder att ni inte har svarat.",
     "Ändra inte förbundets namn eller kolumnrubrikerna.",
 )
 _FILL = openpyxl.styles.PatternFill("solid", fgColor="FFF2CC")
@@ -110,7 +112,9 @@ def write_templates(
 
 
 def _amount(value: object) -> object:
-    if value is None or (isinstance(value, float) and (np.isnan(value) or np.isinf(value))):
+    if isinstance(value, float) and np.isinf(value):
+        return "ingen gräns"  # said in words: an empty cell would be no answer
+    if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
     number = float(value)  # type: ignore[arg-type]
     return int(number) if number.is_integer() else number
@@ -247,6 +251,21 @@ class MergedAnswers:
     units: pd.DataFrame
     answered: tuple[object, ...]
     unanswered: tuple[object, ...]
+
+    @property
+    def missing_matching(self) -> pd.DataFrame:
+        """The contributions still blank after the merge: ``unit`` and ``party``.
+
+        A blank contribution is *no answer* (MODEL.md §4a): :func:`finsam_opt.allocate`
+        refuses it unless ``Parameters.unanswered`` says what to assume.
+        """
+        rows = [
+            {"unit": unit, "party": party}
+            for unit in self.units.index
+            for party in MATCH_COLUMNS
+            if pd.isna(self.units.loc[unit, party])
+        ]
+        return pd.DataFrame(rows, columns=["unit", "party"])
 
 
 def merge_answers(units: pd.DataFrame, answers: pd.DataFrame) -> MergedAnswers:

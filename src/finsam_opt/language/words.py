@@ -138,6 +138,16 @@ DECISION_HEADERS: dict[str, tuple[str, str, str]] = {
     "requested": ("Ansökt belopp (kr)", "Requested (kr)", "kr"),
     "municipal_match": ("Kommunernas bidrag (kr)", "Municipal contribution (kr)", "kr"),
     "regional_match": ("Regionens bidrag (kr)", "Regional contribution (kr)", "kr"),
+    "municipal_match_assumed": (
+        "Kommunernas bidrag antaget, ej besvarat",
+        "Municipal contribution assumed, not answered",
+        "bool",
+    ),
+    "regional_match_assumed": (
+        "Regionens bidrag antaget, ej besvarat",
+        "Regional contribution assumed, not answered",
+        "bool",
+    ),
     "share_population": ("Andel invånare", "Population share", "share"),
     "share_support": ("Andel försörjningsmått", "Support measure share", "share"),
     "key": ("Nyckeltal viktad", "Weighted key", "share"),
@@ -162,6 +172,11 @@ DECISION_HEADERS: dict[str, tuple[str, str, str]] = {
     ),
     "equity": ("Eget kapital (kr)", "Equity (kr)", "kr"),
     "turnover": ("Omsättning (kr)", "Turnover (kr)", "kr"),
+    "equity_cut": (
+        "Skydd som eget kapital tog (kr)",
+        "Protection taken by excess equity (kr)",
+        "kr",
+    ),
     "change": ("Förändring mot föregående år (kr)", "Change from last year (kr)", "kr"),
     "change_rate": ("Förändring mot föregående år (%)", "Change from last year (%)", "percent"),
     "binding": ("Avgörande regel", "Binding rule", "text"),
