@@ -32,7 +32,9 @@ __all__ = [
 class Join:
     """New units join in ``year``: rows of a unit table (indexed by unit id).
 
-    Without a ``previous_allocation`` a joining unit is new (no floor).
+    Without a ``previous_allocation`` a joining unit is new (no floor). Where the
+    model's table has contribution columns, a joining unit needs its answers too
+    (``inf`` for no limit): a blank is no answer (MODEL.md §4a).
 
     Parameters
     ----------
@@ -43,8 +45,9 @@ class Join:
 
     Examples
     --------
-    >>> import pandas as pd, finsam_opt as fo
-    >>> f = pd.DataFrame({"population": [40_000], "support_measure": [250_000]}, index=["F"])
+    >>> import numpy as np, pandas as pd, finsam_opt as fo
+    >>> f = pd.DataFrame({"population": [40_000], "support_measure": [250_000],
+    ...                   "municipal_match": [np.inf], "regional_match": [np.inf]}, index=["F"])
     >>> sim = fo.simulate(fo.example_units(), fo.Parameters(budget=20_000_000), years=2,
     ...                   first_year=2026, changes=[fo.Join(2027, f)])
     >>> sim.by_year().loc["F"].tolist()  # kronor
