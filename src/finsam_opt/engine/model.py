@@ -16,7 +16,8 @@ from finsam_opt.domain.units import UnitTable
 __all__ = ["BALANCE_TOLERANCE", "Quantities", "Scenario", "compute_quantities", "scenario_of"]
 
 BALANCE_TOLERANCE = 1.0
-"""Kronor: a total of targets within this much below the budget is a balance."""
+"""Kronor: a total of targets within this much of the budget, above or below, is a balance
+(MODEL.md §4a); the rounded total of a balance never exceeds the budget (§8)."""
 
 
 class Scenario(StrEnum):
@@ -136,13 +137,12 @@ def compute_quantities(units: UnitTable, params: Parameters) -> Quantities:
 
 
 def scenario_of(total_target: float, budget: float) -> Scenario:
-    """Classify a year by the total of targets S against the budget B.
+    """Classify a year by the total of targets S against the budget B (MODEL.md §4a).
 
-    Deficit when S exceeds B by more than rounding noise (so that Σ x ≤ B always
-    holds), surplus when S falls more than :data:`BALANCE_TOLERANCE` short of B,
-    balance otherwise.
+    Balance when ``|S − B| ≤`` :data:`BALANCE_TOLERANCE` (1 kr, on both sides),
+    deficit when S exceeds B by more, surplus when S falls short by more.
     """
-    if total_target > budget * (1.0 + 1e-12):
+    if total_target > budget + BALANCE_TOLERANCE:
         return Scenario.DEFICIT
     if total_target < budget - BALANCE_TOLERANCE:
         return Scenario.SURPLUS
