@@ -157,3 +157,27 @@ def test_explain_shows_the_tables_rounded_amount_and_a_key_that_checks_by_hand()
         shown = int(text.split("ideal ")[1].split(" kr")[0].replace(",", ""))
         assert abs(by_hand - shown) < 1, (unit, by_hand, shown)  # checks to the krona
         assert shown == round(table.loc[unit, "ideal"])
+
+
+def test_the_decision_table_is_built_on_first_access_and_kept() -> None:
+    result = fo.allocate(fo.example_units(), PARAMS)
+    assert "table" not in vars(result)  # allocate() built no DataFrame
+    assert result.rounded_total == 20_000_000
+    assert result.allocation.round().tolist() == [8794737, 4518421, 2500000, 1865789, 2321053]
+    assert "table" not in vars(result)
+    table = result.table
+    assert result.table is table
+    assert table["allocation_rounded"].tolist() == result.rounded.tolist()
+
+
+def test_binding_is_a_categorical_of_every_rule_with_the_tables_labels() -> None:
+    result = fo.allocate(fo.example_units(), PARAMS)
+    assert result.binding.categories.tolist() == list(fo.BINDING_RULES)
+    assert result.binding.codes.dtype == np.int8
+    assert list(result.binding) == result.table["binding"].tolist()
+    assert result.table["binding"].value_counts().to_dict() == {
+        "ideal": 2,
+        "relaxed-floor": 1,
+        "cap": 1,
+        "new": 1,
+    }

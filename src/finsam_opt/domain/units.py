@@ -176,13 +176,9 @@ def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
                     f"{' and '.join(map(repr, EQUITY_COLUMNS))}) when parameters.staircase is set",
                     column=name,
                 )
-    arrays = {
-        name: _numeric_column(
-            units,
-            name,
-            required=name in REQUIRED_COLUMNS or (equity_required and name in EQUITY_COLUMNS),
-        )
-        for name in _KNOWN_COLUMNS
+    required = REQUIRED_COLUMNS + (EQUITY_COLUMNS if equity_required else ())
+    arrays = _numbers_at_once(units, required) or {
+        name: _numeric_column(units, name, required=name in required) for name in _KNOWN_COLUMNS
     }
     for name in REQUIRED_COLUMNS:
         if not arrays[name].sum() > 0:
@@ -321,7 +317,12 @@ def _check_ids(index: pd.Index) -> None:
     if missing.any():
         rows = [int(i) + 1 for i in np.flatnonzero(missing)]
         raise InputError(f"unit id is missing in row(s) {rows[:5]} of the unit table")
-    kinds = {type(i.item() if isinstance(i, np.generic) else i).__name__ for i in index}
+    # inferred_type is computed once, in C: only a mixed index needs the loop over ids.
+    kinds = (
+        {type(i.item() if isinstance(i, np.generic) else i).__name__ for i in index}
+        if index.inferred_type.startswith("mixed")
+        else set()
+    )
     if "str" in kinds and len(kinds) > 1:
         # 1 and "1" would be two units, ordered by row: ids are text or numbers, not both.
         numbers = [i for i in index if not isinstance(i, str)][:3]
@@ -330,12 +331,14 @@ def _check_ids(index: pd.Index) -> None:
             "give every id as text",
             units=numbers,
         )
-    duplicated = index[index.duplicated()].unique()
+    duplicated = index[index.duplicated()].unique() if not index.is_unique else index[:0]
     if len(duplicated):
         raise InputError(
             f"duplicate unit ids: {describe_units(list(duplicated))} appear more than once",
             units=list(duplicated),
         )
+    if index.inferred_type in _NUMERIC_IDS or _distinct(_name_keys(index)):
+        return  # numbers that differ are different names
     keys = pd.Index([name_key(i) for i in index])
     same = keys.duplicated(keep=False)
     if same.any():
@@ -348,6 +351,25 @@ def _check_ids(index: pd.Index) -> None:
         )
 
 
+_NUMERIC_IDS = ("integer", "floating", "decimal", "mixed-integer-float", "boolean")
+
+
+def _distinct(keys: list[str]) -> bool:
+    # A set is quicker for a national table, an index (hashed in C) for millions of ids.
+    return len(set(keys)) == len(keys) if len(keys) < 10_000 else pd.Index(keys).is_unique
+
+
+def _name_keys(index: pd.Index) -> list[str]:
+    """:func:`name_key` of every id, at C speed: the ids joined into one text (with a
+    separator no id holds), normalised, casefolded and collapsed at once, then split."""
+    names = [str(i) for i in index] if index.inferred_type != "string" else None
+    text = "\x00".join(index.to_numpy(dtype=object).tolist() if names is None else names)
+    if text.count("\x00") != len(index) - 1:  # an id holds the separator: one by one
+        return [name_key(i) for i in index]
+    text = " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    return text.replace(" \x00", "\x00").replace("\x00 ", "\x00").split("\x00")
+
+
 def _check_plausible(
     units: pd.DataFrame, arrays: dict[str, np.ndarray], params: Parameters
 ) -> None:
@@ -355,6 +377,9 @@ def _check_plausible(
     for name in PLAUSIBLE_COLUMNS:
         values = arrays[name]
         given = values[np.isfinite(values) & (values > 0)]
+        # Fewer than half below the threshold: the median is not (no median computed).
+        if np.count_nonzero(given < smallest) < len(given) // 2:
+            continue
         if smallest > 0 and len(given) and np.median(given) < smallest:
             raise InputError(
                 f"column '{name}': the median amount is {np.median(given):,.0f} kr, below 1/100 "
@@ -430,6 +455,34 @@ def _check_column_names(columns: pd.Index) -> None:
                 f"unknown column '{name}' in the unit table (did you mean '{close[0]}'?)",
                 column=name,
             )
+
+
+def _numbers_at_once(
+    units: pd.DataFrame, required: tuple[str, ...]
+) -> dict[str, np.ndarray] | None:
+    """Every known column as float kronor from one ``to_numpy`` of the table and one
+    vectorised test of every rule of :func:`_numeric_column`; None when a column is
+    not plain numbers or a value breaks a rule (the caller then goes column by column,
+    for the message that names the unit, the column and the rule)."""
+    names = list(units.columns)
+    known = [name in _KNOWN_COLUMNS for name in names]
+    kinds = [dtype.kind for dtype, is_known in zip(units.dtypes, known, strict=True) if is_known]
+    if not units.columns.is_unique or not all(kind in "iuf" for kind in kinds):
+        return None
+    chosen = [name for name, is_known in zip(names, known, strict=True) if is_known]
+    frame = units if all(known) else units.loc[:, chosen]
+    values = frame.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    columns = list(frame.columns)
+    needed = [j for j, name in enumerate(columns) if name in required]
+    with np.errstate(invalid="ignore"):
+        broken = (values < 0.0).any() or (values > MAX_AMOUNT).any() or np.isinf(values).any()
+    if broken or np.isnan(values[:, needed]).any():
+        return None
+    given = {name: values[:, j] for j, name in enumerate(columns)}
+    return {
+        name: given[name] if name in given else np.full(len(units), np.nan)
+        for name in _KNOWN_COLUMNS
+    }
 
 
 def _numeric_column(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -139,7 +140,6 @@ def allocate(
     )
     cut = None if deficit is None else deficit.equity_cut
     return Allocation(
-        table=_decision_table(table, q, used, allocation, rounded, cut),
         scenario=scenario,
         policy=chosen.name,
         solver=solver,
@@ -153,6 +153,10 @@ def allocate(
         phase_description=None if deficit is None else deficit.description,
         equity_rate=None if deficit is None else deficit.equity_rate,
         matching=table.matching,
+        ids=table.ids,
+        exact=allocation,
+        rounded=rounded,
+        columns=partial(_decision_columns, table, q, used, allocation, rounded, cut),
     )
 
 
@@ -203,14 +207,15 @@ def _effective_limit(params: Parameters, deficit: _Deficit | None) -> float | No
     return None
 
 
-def _decision_table(
+def _decision_columns(
     table: UnitTable,
     q: Quantities,
     used: Quantities,
     allocation: np.ndarray,
     rounded: np.ndarray,
     equity_cut: np.ndarray | None,
-) -> pd.DataFrame:
+) -> dict[str, object]:
+    """The decision table's columns, in order; run only when the table is first read."""
     # Validation turned "no limit" into inf; the table shows the input as given (NaN).
     inputs = {c: getattr(table, c) for c in UNIT_COLUMNS}
     inputs = {c: np.where(np.isinf(v), np.nan, v) for c, v in inputs.items()}
@@ -229,26 +234,23 @@ def _decision_table(
         inputs |= {"equity": table.equity, "turnover": table.turnover}
         cut = np.zeros(table.size) if equity_cut is None else equity_cut
         equity = {"excess_equity": q.excess_equity, "equity_cut": cut}
-    return pd.DataFrame(
-        {
-            **inputs,
-            **assumed,
-            "share_population": q.share_population,
-            "share_support": q.share_support,
-            "key": q.key,
-            "ideal": q.ideal,
-            "cap": q.cap,
-            "floor": q.floor,
-            "capped": q.capped,
-            "target": q.target,
-            "protected": q.protected,
-            "new": q.new,
-            **equity,
-            "allocation": allocation,
-            "allocation_rounded": rounded,
-            "change": rounded - previous,
-            "change_rate": change_rate,
-            "binding": binding_rules(allocation, used, q.target, equity_cut),
-        },
-        index=table.ids,
-    )
+    return {
+        **inputs,
+        **assumed,
+        "share_population": q.share_population,
+        "share_support": q.share_support,
+        "key": q.key,
+        "ideal": q.ideal,
+        "cap": q.cap,
+        "floor": q.floor,
+        "capped": q.capped,
+        "target": q.target,
+        "protected": q.protected,
+        "new": q.new,
+        **equity,
+        "allocation": allocation,
+        "allocation_rounded": rounded,
+        "change": rounded - previous,
+        "change_rate": change_rate,
+        "binding": binding_rules(allocation, used, q.target, equity_cut),
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from finsam_opt.engine.model import Quantities
 
@@ -42,36 +43,37 @@ def binding_rules(
     q: Quantities,
     target: np.ndarray | None = None,
     equity_cut: np.ndarray | None = None,
-) -> np.ndarray:
-    """The ``binding`` label of each unit (a key of :data:`BINDING_RULES`).
+) -> pd.Categorical:
+    """The ``binding`` rule of each unit, as int8 codes over the keys of
+    :data:`BINDING_RULES` (a :class:`pandas.Categorical`; no string per unit).
 
     ``q`` holds the quantities the solved phase started from; ``target`` the
     targets before phase E took ``equity_cut`` (kronor) from them. A unit that
     phase E cut and nothing else is labelled ``equity``.
     """
+    code = {rule: np.int8(i) for i, rule in enumerate(BINDING_RULES)}
     near = lambda a: np.abs(allocation - a) <= _TOLERANCE  # noqa: E731
+    at_target = near(q.target)
     ideal_fits = q.ideal <= q.cap + _TOLERANCE
-    at_ideal = np.where(q.new, "new", "ideal")
-    capped_rule = np.where(ideal_fits, at_ideal, "cap")
-    n = len(allocation)
-    exempt = np.zeros(n, bool) if q.equity_exempt is None else q.equity_exempt
+    capped_rule = np.where(ideal_fits, np.where(q.new, code["new"], code["ideal"]), code["cap"])
     conditions = [
-        exempt & near(q.target),
-        near(q.target) & q.protected,
-        near(q.target) | near(q.capped),
+        at_target & q.protected,
+        at_target | near(q.capped),
         near(q.floor),
         near(q.base),
         allocation < q.floor,
     ]
     choices = [
-        np.full(n, "no-floor-equity"),
-        np.full(n, "floor"),
+        code["floor"],
         capped_rule,
-        np.full(n, "floor"),
-        np.where(q.base < q.cap, "base", "cap"),
-        np.full(n, "relaxed-floor"),
+        code["floor"],
+        np.where(q.base < q.cap, code["base"], code["cap"]),
+        code["relaxed-floor"],
     ]
-    labels = np.select(conditions, choices, default="scaled").astype(object)
+    if q.equity_exempt is not None:
+        conditions.insert(0, q.equity_exempt & at_target)
+        choices.insert(0, code["no-floor-equity"])
+    codes = np.select(conditions, choices, default=code["scaled"]).astype(np.int8)
     if equity_cut is not None and target is not None:
-        labels[(equity_cut > _TOLERANCE) & near(target - equity_cut)] = "equity"
-    return labels
+        codes[(equity_cut > _TOLERANCE) & near(target - equity_cut)] = code["equity"]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(list(BINDING_RULES)))

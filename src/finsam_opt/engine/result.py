@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -16,9 +18,11 @@ from finsam_opt.engine.model import Scenario
 __all__ = ["Allocation"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Allocation:
     """The allocation of one year's budget.
+
+    The result holds arrays; its decision table is built on first access and kept.
 
     Attributes
     ----------
@@ -66,6 +70,15 @@ class Allocation:
         MODEL.md §4a). Units that did not answer are listed by :attr:`assumed`,
         and flagged in the table's ``municipal_match_assumed`` and
         ``regional_match_assumed``.
+    ids : pandas.Index
+        The unit ids, in the input's order.
+    exact : numpy.ndarray
+        The exact allocations, float kronor, shape (n,) (``table["allocation"]``).
+    rounded : numpy.ndarray
+        The decided amounts, int kronor, shape (n,) (``table["allocation_rounded"]``).
+    columns : callable
+        Builds the decision table's columns; run once, on first access to
+        ``table`` or ``binding``.
 
     Examples
     --------
@@ -77,7 +90,6 @@ class Allocation:
     [8794737.0, 4518421.0, 2500000.0, 1865789.0, 2321053.0]
     """
 
-    table: pd.DataFrame
     scenario: Scenario
     policy: str
     solver: str
@@ -87,13 +99,42 @@ class Allocation:
     unallocated: float
     phase: int | None
     phase_description: str | None
+    ids: pd.Index = field(repr=False)
+    exact: np.ndarray = field(repr=False)
+    rounded: np.ndarray = field(repr=False)
+    columns: Callable[[], dict[str, object]] = field(repr=False)
     equity_rate: float | None = None
     matching: Matching = Matching.NOT_COLLECTED
+
+    @cached_property
+    def _columns(self) -> dict[str, object]:
+        return self.columns()
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """The decision table (see the attributes above), built on first access."""
+        columns = dict(self._columns)
+        columns["binding"] = np.asarray(columns["binding"], dtype=object)
+        return pd.DataFrame(columns, index=self.ids, copy=False)
+
+    @property
+    def binding(self) -> pd.Categorical:
+        """The ``binding`` rules as a :class:`pandas.Categorical` over every key of
+        :data:`finsam_opt.BINDING_RULES` (int8 codes; the table shows the labels).
+
+        Examples
+        --------
+        >>> import finsam_opt as fo
+        >>> result = fo.allocate(fo.example_units(), fo.Parameters(budget=20_000_000))
+        >>> result.binding.codes.tolist(), result.binding.categories[4]
+        ([0, 4, 2, 1, 0], 'relaxed-floor')
+        """
+        return cast(pd.Categorical, self._columns["binding"])
 
     @property
     def allocation(self) -> pd.Series:
         """Exact allocations, kronor, indexed by unit id."""
-        return self.table["allocation"]
+        return pd.Series(self.exact, index=self.ids, name="allocation", copy=False)
 
     @property
     def assumed(self) -> pd.DataFrame:
@@ -128,7 +169,7 @@ class Allocation:
     @property
     def rounded_total(self) -> int:
         """Sum of the rounded allocations, kronor."""
-        return int(self.table["allocation_rounded"].sum())
+        return int(self.rounded.sum())
 
     def explain(self, unit: Hashable, language: str = "sv") -> str:
         """How unit ``unit``'s amount was reached, step by step, in Swedish or English.

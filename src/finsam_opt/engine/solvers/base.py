@@ -22,10 +22,14 @@ class PhaseSolution:
         The damping rate λ (exact for ``fast``, within the solver's tolerance for LPs).
     allocation : numpy.ndarray
         The backend's own allocation, kronor, shape (n,).
+    exact : bool
+        True when ``rate`` is λ* itself and ``allocation`` the phase's allocation at
+        it (``fast``): nothing to polish or to check against.
     """
 
     rate: float
     allocation: np.ndarray
+    exact: bool = False
 
 
 SolveFn = Callable[[Phase, float], PhaseSolution]

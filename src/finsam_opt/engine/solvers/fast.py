@@ -14,4 +14,4 @@ def solve(phase: Phase, available: float) -> PhaseSolution:
     rate = solve_exact(phase, available)
     if rate is None:
         raise SolverError("solver 'fast': the phase cannot fit in the amount available")
-    return PhaseSolution(rate=rate, allocation=allocation_at(phase, rate))
+    return PhaseSolution(rate=rate, allocation=allocation_at(phase, rate), exact=True)
