@@ -39,15 +39,15 @@ def test_compare_writes_what_it_is_asked_for(
     code = _run(
         "compare", str(units_csv), "--budget", "20 000 000", "--budget", "21e6",
         "--output", f"{out}.csv", "--summary", f"{out}-summary.csv",
-        "--report", f"{out}.html", "--plot", f"{out}.svg", "--lang", "en",
+        "--report", f"{out}.html", "--plot", f"{out}.svg", "--language", "en",
     )  # fmt: skip
     assert code == 0
     printed = capsys.readouterr().out
     assert "scale-protection" in printed and "deficit" in printed
     assert "20,000,000" in printed and "21,000,000" in printed  # budgets in kronor, not 2e+07
-    table = pd.read_csv(f"{out}.csv", dtype={"unit": str})
+    table = pd.read_csv(f"{out}.csv", dtype={"Unit": str})
     direct = fo.compare(read_units(units_csv), fo.Parameters(budget=20e6), budgets=[20e6, 21e6])
-    assert table["allocation_rounded"].tolist() == direct.table["allocation_rounded"].tolist()
+    assert table["Allocation (kr)"].tolist() == direct.table["allocation_rounded"].tolist()
     assert len(pd.read_csv(f"{out}-summary.csv")) == 6
     assert "<img" in Path(f"{out}.html").read_text(encoding="utf-8")
     assert Path(f"{out}.svg").read_text(encoding="utf-8").startswith("<?xml")
@@ -66,11 +66,12 @@ def test_simulate_writes_trajectories_and_reads_changes(
         "--plot", f"{out}.png",
     )  # fmt: skip
     assert code == 0
-    assert "units reaching their ideal by year 4" in capsys.readouterr().out
-    trajectories = pd.read_csv(f"{out}.csv", dtype={"unit": str})
-    assert sorted(set(trajectories[trajectories["year"] == 4]["unit"])) == ["0180", "BE", "C", "D"]
-    years = pd.read_csv(f"{out}-years.csv", index_col="year")
-    assert years["budget"].tolist() == [20e6, 20e6, 19e6, 19e6]
+    assert "förbund som når sin idealfördelning till år 4" in capsys.readouterr().out
+    trajectories = pd.read_csv(f"{out}.csv", sep=";", decimal=",", dtype={"Förbund": str})
+    fourth = trajectories[trajectories["År"] == 4]
+    assert sorted(set(fourth["Förbund"])) == ["0180", "BE", "C", "D"]
+    years = pd.read_csv(f"{out}-years.csv", sep=";", decimal=",", index_col="År")
+    assert years["Budget (kr)"].tolist() == [20e6, 20e6, 19e6, 19e6]
     assert Path(f"{out}.png").read_bytes().startswith(b"\x89PNG")
     assert Path(f"{out}.html").stat().st_size > 10_000
 

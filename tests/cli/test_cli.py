@@ -30,8 +30,9 @@ def test_example_writes_default_file(tmp_path: Path, monkeypatch, capsys) -> Non
     monkeypatch.chdir(tmp_path)
     assert main(["example"]) == 0
     out = capsys.readouterr().out
-    assert "79 förbund · scenario surplus" in out
-    assert "ideal 52, cap 13, floor 10, new 4" in out
+    assert "79 förbund · överskott · princip höjd spärr" in out
+    assert "idealfördelning 52, tak (matchning) 13, golv (spärren) 10, nytt förbund 4" in out
+    assert "ofördelat 13 963 080 kr · effektiv spärr 10,00 %" in out
     table = read_decision_table(tmp_path / EXAMPLE_OUTPUT)
     assert len(table) == 79
 
@@ -46,7 +47,7 @@ def test_yearly_round_trip_through_the_cli(tmp_path: Path, capsys) -> None:
     assert len(list(templates.glob("svarsmall_*.xlsx"))) == 79
     merged = tmp_path / "forbund_svar.csv"
     assert main(["answers", str(templates), "--units", str(units_file), "-o", str(merged)]) == 0
-    assert "answers from 79 of 79 förbund" in capsys.readouterr().out
+    assert "svar från 79 av 79 förbund" in capsys.readouterr().out
     decision = tmp_path / "beslut.xlsx"
     args = ["allocate", str(units_file), "--answers", str(templates), "--budget", "339 Mkr"]
     assert main([*args, "-o", str(decision)]) == 0
@@ -109,7 +110,7 @@ def test_real_subprocess(tmp_path: Path) -> None:
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "scenario surplus" in done.stdout
+    assert "79 förbund · överskott" in done.stdout
     assert openpyxl.load_workbook(tmp_path / "b.xlsx").sheetnames[1] == "Parametrar"
     bad = subprocess.run(
         [sys.executable, "-m", "finsam_opt", "allocate", str(BAD / "units_old_excel.xls"),
@@ -145,12 +146,13 @@ def test_synthetic_writes_a_table_that_allocates(tmp_path: Path, capsys) -> None
     out = tmp_path / "units.csv"
     assert main(["synthetic", "200", "--seed", "3", "--scenario", "mild-deficit",
                      "-o", str(out)]) == 0  # fmt: skip
-    assert "200 synthetic förbund (mild-deficit, seed 3); budget 847 500 000 kr" in (
+    assert "200 syntetiska förbund (mild-deficit, frö 3); budget 847 500 000 kr" in (
         capsys.readouterr().out
     )
+    assert out.read_text(encoding="utf-8-sig").startswith("Förbund;")
     assert main(["allocate", str(out), "--budget", "847,5 Mkr", "-o",
                      str(tmp_path / "d.csv")]) == 0  # fmt: skip
-    assert "scenario deficit" in capsys.readouterr().out
+    assert "förbund · underskott" in capsys.readouterr().out
 
 
 def write_spring_files(tmp_path: Path, matched: str = "2 500") -> tuple[Path, Path, list[str]]:
@@ -184,8 +186,13 @@ def test_surplus_redistributes_the_leftover(tmp_path: Path, capsys, language, su
         returned=500_000,
     )
     assert direct.balancing_scalar is not None  # 20 Mkr applied for, about 14.5 Mkr available
-    assert "4 applications · policy proportional" in printed
-    assert f"granted {finsam_opt.language.numbers.format_kronor(direct.rounded_total)}" in printed
+    granted = finsam_opt.language.numbers.format_kronor(direct.rounded_total, language)
+    if language == "sv":
+        assert "4 ansökningar · princip proportionellt" in printed
+        assert f"beviljat {granted}" in printed
+    else:
+        assert "4 applications · policy proportional" in printed
+        assert f"granted {granted}" in printed
     back = read_decision_table(out)
     assert sorted(back.index) == sorted(example.units.index)
     assert back["granted_rounded"].tolist() == (
@@ -198,7 +205,7 @@ def test_surplus_with_an_amount_and_no_unit_table(tmp_path: Path, capsys) -> Non
     _, applications, names = write_spring_files(tmp_path)
     out = tmp_path / "ofordelade.xlsx"
     assert main(["surplus", str(applications), "--available", "30 Mkr", "-o", str(out)]) == 0
-    assert "applications fit: granted in full" in capsys.readouterr().out
+    assert "ansökningarna ryms: beviljas fullt ut" in capsys.readouterr().out
     back = read_decision_table(out)
     assert back.index.tolist() == sorted(names)  # without a unit table: the applicants only
     assert back["granted_rounded"].tolist() == [5_000_000] * 4

@@ -20,22 +20,36 @@ import pandas as pd
 from finsam_opt.analysis.changes import changes_from_frame
 from finsam_opt.analysis.compare import compare
 from finsam_opt.analysis.diagnostics import diagnose
-from finsam_opt.analysis.report import write_report
 from finsam_opt.analysis.simulate import CARRY, simulate
-from finsam_opt.cli.arguments import POLICY_HELP, fraction, kronor, policy
+from finsam_opt.cli.arguments import kronor, policy
 from finsam_opt.cli.forecast_command import add_forecast_parser
+from finsam_opt.cli.options import (
+    add_language,
+    add_output,
+    add_parameters,
+    add_policy,
+    add_solver,
+    add_units,
+    load_units,
+    parameters,
+    policy_help,
+)
+from finsam_opt.cli.outputs import (
+    PLOTS,
+    REPORTS,
+    TABLES,
+    check_optional,
+    write_output,
+)
 from finsam_opt.datasets.national import NATIONAL_BUDGET
-from finsam_opt.domain.parameters import Parameters
-from finsam_opt.domain.units import check_previous_allocation
 from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.policies import DEFICIT_POLICIES
-from finsam_opt.engine.solvers import SOLVERS
 from finsam_opt.errors import InputError
-from finsam_opt.io.columns import AGE_BANDS
 from finsam_opt.io.growth import GrowthTable, read_growth
-from finsam_opt.io.safe import atomic_outputs
-from finsam_opt.io.tables import read_plain_table, read_units
-from finsam_opt.language.words import LANGUAGES
+from finsam_opt.io.tables import read_plain_table
+from finsam_opt.io.workbook import Kind
+from finsam_opt.language.numbers import format_kronor, format_number, format_percent
+from finsam_opt.language.words import COLUMNS, LANGUAGES, say, term
 
 __all__ = [
     "add_analysis_commands",
@@ -50,17 +64,15 @@ __all__ = [
 Subparsers = Any  # argparse's _SubParsersAction is private
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("units", help="unit table (.csv or .xlsx, Swedish or English headers)")
-    parser.add_argument(
-        "--age-band",
-        choices=list(AGE_BANDS),
-        default="16-64",
-        help="the ages the population column counts (a 16-65 header needs --age-band 16-65)",
-    )
-    parser.add_argument("--decrease-limit", type=fraction, default=0.10, help="d (10 %%)")
-    parser.add_argument("--solver", choices=list(SOLVERS), default="fast")
-    parser.add_argument("--lang", choices=list(LANGUAGES), default="sv", help="plots and report")
+_ANALYSIS_OUTPUTS = (*TABLES, *REPORTS, *PLOTS)
+
+
+def _common(parser: argparse.ArgumentParser, example: str) -> None:
+    parser.description = f"{parser.description}\n\nexample:\n  {example}"
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    add_units(parser)
+    add_solver(parser)
+    add_language(parser)
 
 
 def add_compare_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
@@ -71,18 +83,22 @@ def add_compare_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         description="Allocate the units under several deficit policies and budgets and "
         "compare each with a baseline policy.",
     )
-    _common(parser)
+    _common(parser, 'finsam-opt compare forbund.xlsx --budget "290 Mkr" -o jamforelse.xlsx')
+    add_parameters(parser, budget_help="kronor; repeat for several (default 339 Mkr)", several=True)
     parser.add_argument(
-        "--budget", type=kronor, action="append", help="kronor; repeat for several (339 000 000)"
-    )
+        "--policy", action="append", type=policy,
+        help=policy_help(DEFICIT_POLICIES, "all", toml=True).replace("%", "%%") + "; repeat",
+    )  # fmt: skip
     parser.add_argument(
-        "--policy", action="append", type=policy, help=f"{POLICY_HELP}; repeat; default all"
-    )
-    parser.add_argument("--baseline", choices=list(DEFICIT_POLICIES), default="raise-limit")
-    parser.add_argument("--output", help="write the tidy unit × policy × budget table (CSV)")
-    parser.add_argument("--summary", help="write the diagnostics per policy and budget (CSV)")
-    parser.add_argument("--report", help="write an HTML report")
-    parser.add_argument("--plot", help="write the difference plot (PNG or SVG), first budget")
+        "--baseline", choices=list(DEFICIT_POLICIES), default="raise-limit",
+        help="the policy the others are compared with (raise-limit)",
+    )  # fmt: skip
+    add_output(parser, _ANALYSIS_OUTPUTS, required=False,
+               what="the unit × policy × budget table, the report or the plot")  # fmt: skip
+    parser.add_argument("--summary", help="the outcome per policy and budget (.xlsx/.csv)")
+    parser.add_argument("--report", help="an HTML report (.html)")
+    parser.add_argument("--plot", help="the difference plot at the budget where policies "
+                        "differ most (.png/.svg)")  # fmt: skip
     parser.set_defaults(function=run_compare)
     return parser
 
@@ -95,10 +111,10 @@ def add_simulate_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         description="Simulate the allocation over several years: each year's decided amount "
         "becomes next year's previous allocation.",
     )
-    _common(parser)
-    parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--first-year", type=int, default=1, help="label of the first year")
-    parser.add_argument("--budget", type=kronor, default=NATIONAL_BUDGET, help="kronor a year")
+    _common(parser, "finsam-opt simulate forbund.xlsx --years 5 -o fem_ar.xlsx")
+    add_parameters(parser, budget_help="kronor a year (default 339 Mkr)")
+    parser.add_argument("--years", type=_years, default=5, help="years to simulate, 1 … 50 (5)")
+    parser.add_argument("--first-year", type=int, default=1, help="label of the first year (1)")
     parser.add_argument("--budget-path", help="one budget per year, comma-separated (kronor)")
     parser.add_argument("--population-growth", type=float, default=0.0, help="a year, e.g. 0.01")
     parser.add_argument("--support-growth", type=float, default=0.0, help="a year, e.g. 0.02")
@@ -108,13 +124,17 @@ def add_simulate_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         help="file of rates per förbund and year (.csv/.xlsx: unit, year, population, "
         "support_measure, matching); replaces the --*-growth of the columns it has",
     )
-    parser.add_argument("--changes", help="CSV of changes: year,action,unit,members,<columns>")
-    parser.add_argument("--policy", type=policy, default="raise-limit", help=POLICY_HELP)
-    parser.add_argument("--carry", choices=list(CARRY), default="rounded")
-    parser.add_argument("--output", help="write the trajectories, unit × year (CSV)")
-    parser.add_argument("--summary", help="write the figures per year (CSV)")
-    parser.add_argument("--report", help="write an HTML report")
-    parser.add_argument("--plot", help="write the glide-path plot (PNG or SVG)")
+    parser.add_argument("--changes", help="table of changes: year,action,unit,members,<columns>")
+    add_policy(parser)
+    parser.add_argument(
+        "--carry", choices=list(CARRY), default="rounded",
+        help="what becomes next year's previous allocation: the rounded (default) or exact amount",
+    )  # fmt: skip
+    add_output(parser, _ANALYSIS_OUTPUTS, required=False,
+               what="the trajectories (unit × year), the report or the plot")  # fmt: skip
+    parser.add_argument("--summary", help="the figures per year (.xlsx/.csv)")
+    parser.add_argument("--report", help="an HTML report (.html)")
+    parser.add_argument("--plot", help="the glide-path plot (.png/.svg)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(function=run_simulate)
     return parser
@@ -128,11 +148,11 @@ def add_report_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         description="Allocate the units and write a self-contained HTML report "
         "(for comparisons and simulations use their --report option).",
     )
-    _common(parser)
-    parser.add_argument("--budget", type=kronor, default=NATIONAL_BUDGET, help="kronor")
-    parser.add_argument("--policy", type=policy, default="raise-limit", help=POLICY_HELP)
-    parser.add_argument("--output", required=True, help="the HTML file to write")
-    parser.add_argument("--plot", help="also write the allocation plot (PNG or SVG)")
+    _common(parser, "finsam-opt report forbund.xlsx -o rapport.html")
+    add_parameters(parser)
+    add_policy(parser)
+    add_output(parser, REPORTS, what="the report")
+    parser.add_argument("--plot", help="also the allocation plot (.png/.svg)")
     parser.set_defaults(function=run_report)
     return parser
 
@@ -146,51 +166,84 @@ def add_analysis_commands(subparsers: Subparsers) -> None:
     add_report_parser(subparsers)
 
 
+def _years(text: str) -> int:
+    try:
+        years = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= years <= 50:
+        raise argparse.ArgumentTypeError(f"{years} years: choose 1 … 50")
+    return years
+
+
+def _outputs(args: argparse.Namespace) -> dict[str, Path | None]:
+    """Every file the command will write, checked before any work."""
+    return {
+        "output": check_optional(args.output, _ANALYSIS_OUTPUTS),
+        "summary": check_optional(getattr(args, "summary", None), TABLES, "--summary"),
+        "report": check_optional(getattr(args, "report", None), REPORTS, "--report"),
+        "plot": check_optional(args.plot, PLOTS, "--plot"),
+    }
+
+
+def _write_all(
+    result: Any,
+    outputs: dict[str, Path | None],
+    args: argparse.Namespace,
+    rows: list[tuple[str, object, Kind]],
+    summary: pd.DataFrame | None,
+) -> None:
+    language = args.language
+    written: list[Path] = []
+    for key in ("output", "report", "plot"):
+        target = outputs[key]
+        if target is not None:
+            written += write_output(result, target, language, parameters=rows)
+    if outputs["summary"] is not None and summary is not None:
+        written += write_output(summary, outputs["summary"], language, parameters=rows, total=False)
+    if written:
+        print(say("wrote", language, files=", ".join(str(f) for f in written)))
+
+
+def _analysis_rows(args: argparse.Namespace, language: str) -> list[tuple[str, object, Kind]]:
+    sv = language == "sv"
+    budgets = args.budget if isinstance(args.budget, list) else [args.budget]
+    return [
+        *(("Budget (kr)", b, Kind.KRONOR) for b in budgets if b is not None),
+        ("Grundtilldelning (kr)" if sv else "Base amount (kr)", args.base_amount, Kind.KRONOR),
+        ("Högsta minskning (spärr)" if sv else "Decrease limit", args.decrease_limit,
+         Kind.PERCENT),
+        ("Lösare" if sv else "Solver", term(args.solver, language), Kind.TEXT),
+    ]  # fmt: skip
+
+
 def run_compare(args: argparse.Namespace) -> int:
     """Run ``finsam-opt compare``; returns the exit code 0."""
-    from finsam_opt.analysis.plots import plot_comparison
-
-    units = read_units(args.units, age_band=args.age_band)
+    outputs = _outputs(args)
+    units = load_units(args)
     budgets = args.budget or [NATIONAL_BUDGET]
-    params = Parameters(budget=budgets[0], decrease_limit=args.decrease_limit)
-    check_previous_allocation(units, Parameters(budget=max(budgets)))
+    params = parameters(args)
     result = compare(units, params, args.policy, budgets, args.baseline, args.solver)
-    shown = [
-        "budget",
-        "policy",
-        "scenario",
-        "balancing_scalar",
-        "decrease_limit",
-        "floor_cost",
-        "floor_relaxed",
-        "error",
-    ]
-    print(_text(result.summary.reindex(columns=shown)))
-    if args.output:
-        _write_csv(result.table, args.output, index=False)
-    if args.summary:
-        _write_csv(result.summary, args.summary, index=False)
-    if args.report:
-        write_report(result, args.report, lang=args.lang)
-    if args.plot:
-        _save_figure(plot_comparison(result, result.budgets[0], lang=args.lang), args.plot)
+    shown = ["budget", "policy", "scenario", "balancing_scalar", "decrease_limit",
+             "floor_cost", "floor_relaxed", "error"]  # fmt: skip
+    print(_text(result.summary.reindex(columns=shown), args.language))
+    rows = _analysis_rows(args, args.language)
+    _write_all(result, outputs, args, rows, _summary_frame(result.summary))
     return 0
 
 
 def run_simulate(args: argparse.Namespace) -> int:
     """Run ``finsam-opt simulate``; returns the exit code 0."""
-    from finsam_opt.analysis.plots import plot_glide_paths
-
-    units = read_units(args.units, age_band=args.age_band)
-    params = Parameters(budget=args.budget, decrease_limit=args.decrease_limit)
-    check_previous_allocation(units, params)
+    outputs = _outputs(args)
+    units = load_units(args)
+    params = parameters(args)
     path = None
     if args.budget_path:
         try:
             path = [kronor(b) for b in args.budget_path.split(",")]
         except argparse.ArgumentTypeError as error:
             raise InputError(f"--budget-path: {error}", column="budget_path") from None
-    changes = changes_from_frame(_read_csv(args.changes)) if args.changes else ()
+    changes = changes_from_frame(read_plain_table(args.changes)) if args.changes else ()
     growth = read_growth(args.growth) if args.growth else GrowthTable()
     result = simulate(
         units,
@@ -211,71 +264,55 @@ def run_simulate(args: argparse.Namespace) -> int:
         first_year=args.first_year,
         progress=False if args.no_progress else None,
     )
-    shown = [
-        "budget",
-        "scenario",
-        "allocated_rounded",
-        "unallocated",
-        "decrease_limit",
-        "protected",
-        "floor_cost",
-    ]
-    print(_text(result.years[shown]))
+    shown = ["budget", "scenario", "allocated_rounded", "unallocated", "decrease_limit",
+             "protected", "floor_cost"]  # fmt: skip
+    print(_text(result.years[shown], args.language))
     reached = result.reached_ideal
-    count = int(reached.notna().sum())
-    print(f"units reaching their ideal by year {result.year_labels[-1]}: {count} of {len(reached)}")
-    if args.output:
-        _write_csv(result.trajectories, args.output, index=False)
-    if args.summary:
-        _write_csv(result.years, args.summary)
-    if args.report:
-        write_report(result, args.report, lang=args.lang)
-    if args.plot:
-        _save_figure(plot_glide_paths(result, lang=args.lang), args.plot)
+    print(say("reached", args.language, year=result.year_labels[-1],
+              count=int(reached.notna().sum()), units=len(reached)))  # fmt: skip
+    years = _summary_frame(result.years.rename_axis("year").reset_index())
+    _write_all(result, outputs, args, _analysis_rows(args, args.language), years)
     return 0
 
 
 def run_report(args: argparse.Namespace) -> int:
     """Run ``finsam-opt report``; returns the exit code 0."""
-    from finsam_opt.analysis.plots import plot_allocation
-
-    units = read_units(args.units, age_band=args.age_band)
-    params = Parameters(budget=args.budget, decrease_limit=args.decrease_limit)
-    check_previous_allocation(units, params)
-    result = allocate(units, params, args.policy, args.solver)
-    write_report(result, args.output, lang=args.lang)
-    if args.plot:
-        _save_figure(plot_allocation(result, lang=args.lang), args.plot)
+    outputs = _outputs(args)
+    units = load_units(args)
+    result = allocate(units, parameters(args), args.policy, args.solver)
     d = diagnose(result)
-    limit = "–" if d.decrease_limit is None else f"{d.decrease_limit:.2%}"
-    print(
-        f"{d.scenario}: effective decrease limit {limit}, floor cost {d.floor_cost:,.0f} kr; "
-        f"report written to {args.output}"
-    )
+    limit = "–" if d.decrease_limit is None else format_percent(d.decrease_limit, args.language, 2)
+    print(say("report", args.language, scenario=term(str(d.scenario), args.language),
+              limit=limit, cost=format_kronor(d.floor_cost, args.language)))  # fmt: skip
+    _write_all(result, outputs, args, _analysis_rows(args, args.language), None)
     return 0
 
 
-def _write_csv(frame: pd.DataFrame, path: str, *, index: bool = True) -> None:
-    with atomic_outputs([Path(path)]) as (temporary,):
-        frame.to_csv(temporary, index=index)
+def _summary_frame(summary: pd.DataFrame) -> pd.DataFrame:
+    """A summary to write: counts named apart from the decision table's yes/no columns."""
+    counts = {"new": "new_units", "protected": "protected_units"}
+    return summary.reset_index(drop=True).rename(columns=counts)
 
 
-def _save_figure(figure: Any, path: str) -> None:
-    target = Path(path)
-    file_format = target.suffix.lstrip(".").lower() or "png"
-    with atomic_outputs([target]) as (temporary,):
-        figure.savefig(temporary, format=file_format)
+def _text(frame: pd.DataFrame, language: str) -> str:
+    """A table for the console: Swedish or English headers, names and numbers."""
+    shown = frame.copy()
+    for column in ("policy", "scenario"):
+        if column in shown.columns:
+            shown[column] = shown[column].map(lambda v: term(v, language))
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].map(lambda v: _number(v, language))
+    shown = shown.rename(columns={c: COLUMNS[c][LANGUAGES.index(language)] for c in shown.columns
+                                  if c in COLUMNS})  # fmt: skip
+    if shown.index.name in COLUMNS:
+        shown.index.name = COLUMNS[shown.index.name][LANGUAGES.index(language)]
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        return shown.to_string()
 
 
-def _read_csv(path: str) -> pd.DataFrame:
-    return read_plain_table(path)
-
-
-def _text(frame: pd.DataFrame) -> str:
-    with pd.option_context("display.width", 160, "display.float_format", _number):
-        return frame.to_string()
-
-
-def _number(value: float) -> str:
+def _number(value: float, language: str) -> str:
     """Kronor as whole kronor with digit grouping; rates and shares to four digits."""
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+    if pd.isna(value):
+        return "–"
+    return format_number(value, language, 0 if abs(value) >= 1000 else 4)

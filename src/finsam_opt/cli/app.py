@@ -1,9 +1,11 @@
 """The ``finsam-opt`` command line. No model logic here: it parses, calls the API, prints.
 
 Each subcommand is one small function ``_cmd_<name>(args) -> int`` registered
-with :func:`_subcommand`; adding a subcommand is adding one ``add_parser`` call
-and one function. Bad input gives one line on stderr and exit code 2; progress
-goes to stderr, results to stdout.
+with :func:`_subcommand`, its options spelt by :mod:`finsam_opt.cli.options`
+(one vocabulary for every command) and its output paths checked by
+:func:`~finsam_opt.cli.outputs.check_output` before any work. Every failure is
+one line on stderr and exit code 2, with nothing written; progress goes to
+stderr, results to stdout, in the language of ``--language``.
 """
 
 from __future__ import annotations
@@ -11,43 +13,50 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import NoReturn
 
 import pandas as pd
 
 from finsam_opt.cli.analysis_commands import add_analysis_commands
-from finsam_opt.cli.arguments import POLICY_HELP, fraction, kronor, policy
+from finsam_opt.cli.arguments import fraction, kronor
+from finsam_opt.cli.options import (
+    add_age_band,
+    add_language,
+    add_output,
+    add_parameters,
+    add_policy,
+    add_solver,
+    add_units,
+    load_units,
+    parameters,
+    policy_help,
+    progress,
+)
+from finsam_opt.cli.outputs import REPORTS, TABLES, check_optional, check_output, write_output
 from finsam_opt.datasets.national import NATIONAL_BUDGET, national_example
-from finsam_opt.datasets.synthetic import SCENARIOS, write_synthetic
-from finsam_opt.domain.municipalities import aggregate_municipalities
-from finsam_opt.domain.parameters import Parameters, Unanswered
-from finsam_opt.domain.staircase import Staircase
-from finsam_opt.domain.units import Matching, check_previous_allocation
+from finsam_opt.datasets.synthetic import SCENARIOS, synthetic_units
+from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.units import Matching
 from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.result import Allocation
-from finsam_opt.engine.solvers import SOLVERS
 from finsam_opt.engine.surplus import DEFAULT_KAPPA, SURPLUS_POLICIES, Redistribution, redistribute
 from finsam_opt.errors import FinsamError, InputError
-from finsam_opt.io.columns import AGE_BANDS
-from finsam_opt.io.decision import write_decision_table, write_table
+from finsam_opt.io.decision import DECISION_HEADERS
 from finsam_opt.io.safe import atomic_outputs
-from finsam_opt.io.surplus_table import write_redistribution
-from finsam_opt.io.tables import (
-    read_applications,
-    read_memberships,
-    read_municipalities,
-    read_staircase,
-    read_table,
-    read_units,
-)
+from finsam_opt.io.tables import read_applications, read_staircase, read_units
 from finsam_opt.io.templates import merge_answers, read_answers, write_templates
-from finsam_opt.language.numbers import format_kronor
+from finsam_opt.io.workbook import Kind
+from finsam_opt.language.numbers import format_kronor, format_number, format_percent
+from finsam_opt.language.words import phase_text, say, term
 from finsam_opt.year.process import ideal_table
 
 __all__ = ["main"]
 
 EXAMPLE_OUTPUT = "finsam_example_beslutsunderlag.xlsx"
+ALLOCATION_OUTPUTS = (*TABLES, *REPORTS, ".png", ".svg")
+EXCEL_ROWS = 1_048_575  # an Excel sheet holds 1 048 576 rows, one is the header
 
 _EPILOG = """examples:
   finsam-opt example                                  # the national example, 339 Mkr
@@ -59,10 +68,27 @@ _EPILOG = """examples:
       --unit-data forbund.csv --year 2027 -o beslutsunderlag.csv
   finsam-opt surplus ansokningar.xlsx --units forbund_svar.xlsx --returned "0,5 Mkr" \\
       -o ofordelade_medel.xlsx                         # spring: ofördelade medel
+  finsam-opt compare forbund.xlsx --budget "290 Mkr" -o jamforelse.xlsx --report j.html
+  finsam-opt simulate forbund.xlsx --years 5 -o fem_ar.xlsx
+  finsam-opt report forbund.xlsx -o rapport.html
+  finsam-opt synthetic 1000 --scenario mild-deficit -o syntetiska.csv
 
 Amounts may be written the Swedish way: "339 Mkr", "339 000 000", "400 tkr".
 Column headers may be Swedish (Förbund, Invånare 16-64, Försörjningsmått, ...) or English.
+The output's extension picks its format: .xlsx (Excel), .csv (Swedish ';' and decimal comma
+with --language sv, English ',' and '.' with --language en), .html (report), .png/.svg (plot).
 """
+
+_EXAMPLES = {
+    "example": "finsam-opt example -o exempel.xlsx",
+    "ideal": "finsam-opt ideal forbund.xlsx -o preliminar.xlsx",
+    "allocate": 'finsam-opt allocate forbund_svar.xlsx --budget "339 Mkr" -o beslutsunderlag.xlsx',
+    "template": "finsam-opt template forbund.xlsx -d svarsmallar/",
+    "answers": "finsam-opt answers svarsmallar/ --units forbund.xlsx -o forbund_svar.xlsx",
+    "surplus": "finsam-opt surplus ansokningar.xlsx --units forbund_svar.xlsx --returned "
+    '"0,5 Mkr" -o ofordelade_medel.xlsx',
+    "synthetic": "finsam-opt synthetic 1000 --scenario mild-deficit -o syntetiska.csv",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,231 +98,214 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def _progress(message: str) -> None:
-    print(message, file=sys.stderr)
+def _version() -> str:
+    try:
+        return version("finsam_opt")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree
+        return "unknown"
 
 
 # ---------------------------------------------------------------- helpers
 
 
-def _add_params(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--budget", type=kronor, default=NATIONAL_BUDGET, help='kronor (default "339 Mkr")'
+def _counts(rules: pd.Series, language: str) -> str:
+    counts = rules.value_counts()
+    return ", ".join(f"{term(rule, language)} {count}" for rule, count in counts.items())
+
+
+def _summary(result: Allocation, language: str) -> str:
+    limit = (
+        "—" if result.decrease_limit is None else format_percent(result.decrease_limit, language, 2)
     )
-    parser.add_argument("--base-amount", type=kronor, default=400_000.0, help="default 400 tkr")
-    parser.add_argument(
-        "--decrease-limit", type=fraction, default=0.10, help='"10 %%", "0,1" (default 0.10)'
-    )
-    parser.add_argument("--language", choices=["sv", "en"], default="sv", help="headers")
-    parser.add_argument(
-        "--unanswered",
-        choices=[str(u) for u in Unanswered],
-        default=str(Unanswered.ERROR),
-        help="a blank municipal or regional contribution: refuse (error, default), last "
-        "year's allocation / 2 (previous) or no limit (no-limit)",
-    )
-
-
-def _add_units(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
-    parser.add_argument("units", nargs="?", help="unit table (.xlsx/.csv), one row per förbund")
-    parser.add_argument("--sheet", help="sheet of the unit table (default: the first)")
-    parser.add_argument("--municipalities", help="municipality statistics, one row per kommun")
-    parser.add_argument("--memberships", help="kommun → förbund table")
-    parser.add_argument("--unit-data", help="per-förbund amounts to join to municipality data")
-    parser.add_argument("--year", type=int, help="year of the memberships to use")
-    _add_age_band(parser)
-
-
-def _add_age_band(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--age-band",
-        choices=list(AGE_BANDS),
-        default="16-64",
-        help="the ages the population column counts (16-64); a header 'Invånare 16-65' "
-        "is read only with --age-band 16-65",
-    )
-
-
-def _params(args: argparse.Namespace) -> Parameters:
-    return Parameters(
-        budget=args.budget,
-        base_amount=args.base_amount,
-        decrease_limit=args.decrease_limit,
-        unanswered=args.unanswered,
-    )
-
-
-def _load_units(args: argparse.Namespace) -> pd.DataFrame:
-    units = _read_unit_files(args)
-    if getattr(args, "budget", None) is not None:
-        check_previous_allocation(units, _params(args))
-    return units
-
-
-def _read_unit_files(args: argparse.Namespace) -> pd.DataFrame:
-    if args.units and (args.municipalities or args.memberships):
-        raise InputError("give either a unit table or --municipalities/--memberships, not both")
-    if args.units:
-        _progress(f"reading {args.units}")
-        return read_units(args.units, args.sheet, age_band=args.age_band)
-    if args.municipalities and args.memberships:
-        _progress(f"reading {args.municipalities} and {args.memberships}")
-        unit_data = read_table(args.unit_data, "unit_data") if args.unit_data else None
-        municipalities = read_municipalities(args.municipalities, age_band=args.age_band)
-        memberships = read_memberships(args.memberships)
-        try:
-            aggregation = aggregate_municipalities(
-                municipalities, memberships, year=args.year, unit_data=unit_data
-            )
-        except InputError as error:
-            files = [Path(p).name for p in (args.memberships, args.unit_data) if p]
-            raise InputError(
-                f"{' + '.join(files)}: {error}", column=error.column, units=error.units
-            ) from error
-        if len(aggregation.outside):
-            _progress(f"{len(aggregation.outside)} municipalities are in no förbund")
-        return aggregation.units
-    raise InputError("no units: give a unit table, or --municipalities and --memberships")
-
-
-def _summary(result: Allocation) -> str:
-    limit = "—" if result.decrease_limit is None else f"{result.decrease_limit:.2%}"
-    counts = result.table["binding"].value_counts()
-    cases = ", ".join(f"{rule} {count}" for rule, count in counts.items())
     return (
-        f"{len(result.table)} förbund · scenario {result.scenario} · policy {result.policy}\n"
-        f"budget {format_kronor(result.parameters.budget)} · allocated "
-        f"{format_kronor(result.rounded_total)} · unallocated "
-        f"{format_kronor(result.unallocated)} · effective decrease limit {limit}\n"
-        f"binding rule: {cases}\n"
-        f"{_matching_line(result)}"
+        say(
+            "summary",
+            language,
+            units=len(result.table),
+            scenario=term(str(result.scenario), language),
+            policy=term(result.policy, language),
+            budget=format_kronor(result.parameters.budget, language),
+            allocated=format_kronor(result.rounded_total, language),
+            unallocated=format_kronor(result.unallocated, language),
+            limit=limit,
+            cases=_counts(result.table["binding"], language),
+        )
+        + "\n"
+        + _matching_line(result, language)
     )
 
 
-def _matching_line(result: Allocation) -> str:
+def _parties(assumed: pd.DataFrame, language: str) -> str:
+    parties = assumed.groupby("unit", sort=False)["party"].agg(
+        lambda p: ", ".join(str(term(x, language)) for x in p)
+    )
+    return "; ".join(f"{unit} ({party})" for unit, party in parties.items())
+
+
+def _matching_line(result: Allocation, language: str) -> str:
     if result.matching is Matching.NOT_COLLECTED:
-        return "matching: not collected (no contribution columns): no matching cap applied"
+        return say("not_collected", language)
     assumed = result.assumed
     if assumed.empty:
-        return "matching: collected from every förbund"
-    parties = assumed.groupby("unit", sort=False)["party"].agg(", ".join)
-    listed = "; ".join(f"{unit} ({party})" for unit, party in parties.items())
-    return (
-        f"matching: collected; assumed ({assumed['assumed_as'].iloc[0]}, not answered) "
-        f"for {len(parties)} förbund: {listed}"
+        return say("collected", language)
+    return say(
+        "assumed",
+        language,
+        how=term(assumed["assumed_as"].iloc[0], language),
+        count=assumed["unit"].nunique(),
+        listed=_parties(assumed, language),
     )
 
 
-def _surplus_summary(extra: Redistribution) -> str:
-    counts = extra.table["binding"].value_counts()
-    cases = ", ".join(f"{rule} {count}" for rule, count in counts.items())
+def _surplus_summary(extra: Redistribution, language: str) -> str:
     rationed = (
-        "applications fit: granted in full"
+        say("fits", language)
         if extra.phase_description is None
-        else f"rationed: {extra.phase_description} (λ = {extra.balancing_scalar:.6f})"
+        else say(
+            "rationed",
+            language,
+            phase=phase_text(extra.phase_description, language),
+            scalar=format_number(extra.balancing_scalar or 0.0, language, 6),
+        )
     )
-    return (
-        f"{int((extra.table['application'] > 0).sum())} applications · policy {extra.policy}\n"
-        f"available {format_kronor(extra.available)} · applied for "
-        f"{format_kronor(extra.table['application'].sum())} · granted "
-        f"{format_kronor(extra.rounded_total)} · still unallocated "
-        f"{format_kronor(extra.unallocated)}\n"
-        f"{rationed}\n"
-        f"binding rule: {cases}"
+    return say(
+        "surplus",
+        language,
+        applications=int((extra.table["application"] > 0).sum()),
+        policy=term(extra.policy, language),
+        available=format_kronor(extra.available, language),
+        applied=format_kronor(extra.table["application"].sum(), language),
+        granted=format_kronor(extra.rounded_total, language),
+        unallocated=format_kronor(extra.unallocated, language),
+        rationed=rationed,
+        cases=_counts(extra.table["binding"], language),
     )
 
 
-def _read_staircase(path: str) -> Staircase:
-    return read_staircase(path)
+def _wrote(files: Sequence[Path], language: str) -> None:
+    print(say("wrote", language, files=", ".join(str(f) for f in files)))
 
 
-def _write(result: Allocation, units: pd.DataFrame, output: str, language: str) -> None:
-    files = write_decision_table(result, output, language=language, units=units)
-    print("wrote " + ", ".join(str(f) for f in files))
+def _parameter_rows(params: Parameters, language: str) -> list[tuple[str, object, Kind]]:
+    sv = language == "sv"
+    return [
+        ("Budget (kr)", params.budget, Kind.KRONOR),
+        ("Grundtilldelning (kr)" if sv else "Base amount (kr)", params.base_amount, Kind.KRONOR),
+        ("Vikt försörjningsmått" if sv else "Weight support measure", params.weight_support,
+         Kind.PERCENT),
+        ("Vikt invånare 16-64" if sv else "Weight population 16-64", params.weight_population,
+         Kind.PERCENT),
+        ("Högsta minskning (spärr)" if sv else "Decrease limit", params.decrease_limit,
+         Kind.PERCENT),
+        ("Källa" if sv else "Source", "Försäkringskassans fördelningsmodell (finsam_opt "
+         f"{_version()})" if sv else f"Försäkringskassan's allocation model (finsam_opt "
+         f"{_version()})", Kind.TEXT),
+    ]  # fmt: skip
 
 
 # ---------------------------------------------------------------- subcommands
 
 
 def _cmd_example(args: argparse.Namespace) -> int:
+    output = check_output(args.output, ALLOCATION_OUTPUTS)
     example = national_example()
     params = Parameters(budget=args.budget)
     result = allocate(example.units, params, policy=args.policy, solver=args.solver)
     print(
-        f"National example: {len(example.municipalities)} municipalities "
-        f"({len(example.outside)} in no förbund); amounts are synthetic"
+        say(
+            "example",
+            args.language,
+            municipalities=len(example.municipalities),
+            outside=len(example.outside),
+        )
     )
-    print(_summary(result))
-    _write(result, example.units, args.output, args.language)
+    print(_summary(result, args.language))
+    _wrote(write_output(result, output, args.language, units=example.units), args.language)
     return 0
 
 
 def _cmd_ideal(args: argparse.Namespace) -> int:
-    units = _load_units(args)
-    table = ideal_table(units, _params(args))
+    output = check_output(args.output, TABLES)
+    units = load_units(args)
+    params = parameters(args)
+    table = ideal_table(units, params)
     for column in ("previous_allocation", "region"):
         if column in units.columns:
             table.insert(0, column, units[column])
     table["ideal_tkr"] = table["amount"] / 1000
     table = table.drop(columns=["amount"]).rename_axis("unit").reset_index()
-    files = write_table(table, args.output, language=args.language)
-    print(f"{len(table)} förbund · ideal allocation of {format_kronor(args.budget)}")
-    print("wrote " + ", ".join(str(f) for f in files))
+    sheet = "Preliminär fördelning" if args.language == "sv" else "Preliminary allocation"
+    rows = _parameter_rows(params, args.language)
+    files = write_output(table, output, args.language, parameters=rows, sheet=sheet)
+    print(say("ideal", args.language, units=len(table),
+              budget=format_kronor(args.budget, args.language)))  # fmt: skip
+    _wrote(files, args.language)
     return 0
 
 
 def _cmd_allocate(args: argparse.Namespace) -> int:
-    units = _load_units(args)
+    output = check_output(args.output, ALLOCATION_OUTPUTS)
+    units = load_units(args)
     if args.answers:
         merged = merge_answers(units, read_answers(args.answers, units=units.index))
         units = merged.units
-        _progress(f"answers from {len(merged.answered)} förbund; {len(merged.unanswered)} none")
-    result = allocate(units, _params(args), policy=args.policy, solver=args.solver)
-    print(_summary(result))
-    _write(result, units, args.output, args.language)
+        progress(say("answers", args.language, answered=len(merged.answered), units=len(units)))
+    result = allocate(units, parameters(args), policy=args.policy, solver=args.solver)
+    print(_summary(result, args.language))
+    _wrote(write_output(result, output, args.language, units=units), args.language)
     return 0
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    units = _load_units(args)
-    Path(args.directory).mkdir(parents=True, exist_ok=True)
-    preliminary = ideal_table(units, _params(args))["ideal"]
-    files = write_templates(units, args.directory, preliminary=preliminary, combined=args.combined)
-    print(f"wrote {len(files)} answer template(s) to {args.directory}")
+    folder = Path(args.directory)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"-d {args.directory}: is a file, not a folder")
+    units = load_units(args)
+    preliminary = ideal_table(units, parameters(args))["ideal"]
+    folder.mkdir(parents=True, exist_ok=True)
+    files = write_templates(units, folder, preliminary=preliminary, combined=args.combined)
+    print(say("templates", args.language, count=len(files), folder=args.directory))
     return 0
 
 
 def _cmd_answers(args: argparse.Namespace) -> int:
+    output = check_optional(args.output, TABLES)
     units = read_units(args.units, args.sheet, age_band=args.age_band)
     answers = read_answers(args.paths, units=units.index)
     merged = merge_answers(units, answers)
-    print(f"answers from {len(merged.answered)} of {len(units)} förbund")
+    print(say("answers", args.language, answered=len(merged.answered), units=len(units)))
     if merged.unanswered:
-        print("no answer from: " + ", ".join(str(u) for u in merged.unanswered))
+        names = ", ".join(str(u) for u in merged.unanswered)
+        print(say("unanswered", args.language, names=names))
     missing = merged.missing_matching
     if not missing.empty:
-        parties = missing.groupby("unit", sort=False)["party"].agg(", ".join)
-        print(
-            f"no matching answer (blank) for {len(parties)} förbund: "
-            + "; ".join(f"{unit} ({party})" for unit, party in parties.items())
-            + ". allocate refuses them unless --unanswered previous or no-limit"
-        )
-    if args.output:
+        print(say("missing", args.language, count=missing["unit"].nunique(),
+                  listed=_parties(missing, args.language)))  # fmt: skip
+    if output is not None:
         frame = merged.units.rename_axis("unit").reset_index()
-        files = write_table(frame, args.output, language=args.language)
-        print("wrote " + ", ".join(str(f) for f in files))
+        sv = args.language == "sv"
+        rows = [
+            ("Antal förbund" if sv else "Units", len(units), Kind.COUNT),
+            ("Svar från" if sv else "Answered", len(merged.answered), Kind.COUNT),
+            ("Utan svar" if sv else "Not answered", len(merged.unanswered), Kind.COUNT),
+        ]
+        sheet = "Förbund med svar" if sv else "Units with answers"
+        _wrote(write_output(frame, output, args.language, parameters=rows, sheet=sheet),
+               args.language)  # fmt: skip
     return 0
 
 
 def _cmd_surplus(args: argparse.Namespace) -> int:
+    output = check_output(args.output, TABLES)
     applications = read_applications(args.applications, args.sheet)
     units = read_units(args.units) if args.units else None
-    staircase = _read_staircase(args.staircase) if args.staircase else None
+    staircase = read_staircase(args.staircase) if args.staircase else None
     params = Parameters(budget=args.budget, staircase=staircase)
     if args.available is not None:
         available: float | Allocation = args.available
     elif units is not None:
-        _progress(f"allocating {format_kronor(args.budget)} to find what is left over")
+        budget = format_kronor(args.budget, args.language)
+        progress(say("leftover", args.language, budget=budget))
         available = allocate(units, params, solver=args.solver)
     else:
         raise InputError("give --available, or --units to allocate the budget and use its leftover")
@@ -310,20 +319,57 @@ def _cmd_surplus(args: argparse.Namespace) -> int:
         returned=args.returned,
         kappa=args.kappa,
     )
-    print(_surplus_summary(extra))
-    files = write_redistribution(extra, args.output, language=args.language, units=units)
-    print("wrote " + ", ".join(str(f) for f in files))
+    print(_surplus_summary(extra, args.language))
+    _wrote(write_output(extra, output, args.language, units=units), args.language)
     return 0
 
 
 def _cmd_synthetic(args: argparse.Namespace) -> int:
-    case = write_synthetic(args.output, args.units, args.seed, args.scenario, args.budget)
-    print(
-        f"{case.units.shape[0]:,} synthetic förbund ({args.scenario}, seed {args.seed}); "
-        f"budget {format_kronor(case.params.budget)}"
-    )
-    print(f"wrote {args.output}")
+    output = check_output(args.output, TABLES)
+    if output.suffix.lower() == ".xlsx" and args.units > EXCEL_ROWS:
+        raise InputError(f"-o {output}: an Excel sheet holds {EXCEL_ROWS:,} förbund; write .csv")
+    case = synthetic_units(args.units, seed=args.seed, scenario=args.scenario, budget=args.budget)
+    if output.suffix.lower() == ".csv":
+        files = _write_csv_fast(case.units, output, args.language)
+    else:
+        rows = [
+            ("Antal förbund" if args.language == "sv" else "Units", args.units, Kind.COUNT),
+            ("Frö" if args.language == "sv" else "Seed", args.seed, Kind.COUNT),
+            ("Scenario", args.scenario, Kind.TEXT),
+            ("Budget (kr)", case.params.budget, Kind.KRONOR),
+        ]
+        sheet = "Syntetiska förbund" if args.language == "sv" else "Synthetic units"
+        frame = case.units.rename_axis("unit").reset_index()
+        files = write_output(frame, output, args.language, parameters=rows, sheet=sheet)
+    budget = format_kronor(case.params.budget, args.language)
+    print(say("synthetic", args.language, units=format_number(args.units, args.language),
+              scenario=args.scenario, seed=args.seed, budget=budget))  # fmt: skip
+    _wrote(files, args.language)
     return 0
+
+
+def _write_csv_fast(units: pd.DataFrame, path: Path, language: str) -> list[Path]:
+    """Millions of rows: pandas' CSV writer, headers and separators as in every table."""
+    sv = language == "sv"
+    headers = {
+        c: DECISION_HEADERS[c][0 if sv else 1] for c in units.columns if c in DECISION_HEADERS
+    }
+    frame = units.rename(columns=headers).rename_axis(DECISION_HEADERS["unit"][0 if sv else 1])
+    with atomic_outputs([path]) as (temporary,):
+        frame.to_csv(temporary, sep=";" if sv else ",", decimal="," if sv else ".",
+                     encoding="utf-8-sig")  # fmt: skip
+
+    return [path]
+
+
+def _unit_count(text: str) -> int:
+    try:
+        count = int(text.replace(" ", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 10 <= count <= 10_000_000:
+        raise argparse.ArgumentTypeError(f"{count} förbund: choose 10 … 10 000 000")
+    return count
 
 
 # ---------------------------------------------------------------- parser
@@ -337,17 +383,12 @@ def _subcommand(
     parser = commands.add_parser(
         name,
         help=help_text,
-        description=help_text,
+        description=f"{help_text}\n\nexample:\n  {_EXAMPLES[name]}",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.set_defaults(function=function)
     return parser
-
-
-def _add_solver(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--policy", type=policy, default="raise-limit", help=POLICY_HELP)
-    parser.add_argument("--solver", choices=list(SOLVERS), default="fast")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -358,29 +399,37 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"finsam-opt {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     example = _subcommand(commands, "example", _cmd_example, "run the national example")
-    example.add_argument("--budget", type=kronor, default=NATIONAL_BUDGET)
-    example.add_argument("-o", "--output", default=EXAMPLE_OUTPUT, help=f"({EXAMPLE_OUTPUT})")
-    example.add_argument("--language", choices=["sv", "en"], default="sv")
-    _add_solver(example)
+    example.add_argument(
+        "--budget", type=kronor, default=NATIONAL_BUDGET, help='kronor (default "339 Mkr")'
+    )
+    add_policy(example)
+    add_solver(example)
+    add_language(example)
+    add_output(example, ALLOCATION_OUTPUTS, default=EXAMPLE_OUTPUT, what="the decision table")
 
     ideal = _subcommand(commands, "ideal", _cmd_ideal, "June: the ideal allocation only")
-    _add_units(ideal)
-    _add_params(ideal)
-    ideal.add_argument("-o", "--output", required=True, help="table to write (.xlsx/.csv)")
+    add_units(ideal)
+    add_parameters(ideal)
+    add_language(ideal)
+    add_output(ideal, TABLES, what="the preliminary allocation")
 
     alloc = _subcommand(commands, "allocate", _cmd_allocate, "allocate with caps and floors")
-    _add_units(alloc)
-    _add_params(alloc)
-    _add_solver(alloc)
+    add_units(alloc)
+    add_parameters(alloc)
+    add_policy(alloc)
+    add_solver(alloc)
     alloc.add_argument("--answers", nargs="+", help="answer files or a folder to merge first")
-    alloc.add_argument("-o", "--output", required=True, help="decision table (.xlsx/.csv)")
+    add_language(alloc)
+    add_output(alloc, ALLOCATION_OUTPUTS, what="the decision table (or report or plot)")
 
     template = _subcommand(commands, "template", _cmd_template, "write answer templates")
-    _add_units(template)
-    _add_params(template)
+    add_units(template)
+    add_parameters(template)
+    add_language(template)
     template.add_argument("-d", "--directory", required=True, help="folder for the templates")
     template.add_argument("--combined", action="store_true", help="one file for all förbund")
 
@@ -388,9 +437,9 @@ def build_parser() -> argparse.ArgumentParser:
     answers.add_argument("paths", nargs="+", help="answer files or a folder")
     answers.add_argument("--units", required=True, help="the unit table the answers are for")
     answers.add_argument("--sheet", help="sheet of the unit table")
-    _add_age_band(answers)
-    answers.add_argument("-o", "--output", help="write the unit table with the answers merged")
-    answers.add_argument("--language", choices=["sv", "en"], default="sv")
+    add_age_band(answers)
+    add_language(answers)
+    add_output(answers, TABLES, required=False, what="the unit table with the answers merged")
 
     surplus = _subcommand(
         commands, "surplus", _cmd_surplus, "spring: redistribute ofördelade medel"
@@ -407,23 +456,30 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     surplus.add_argument("--returned", type=kronor, default=0.0, help="funds handed back late")
     surplus.add_argument(
-        "--policy", choices=list(SURPLUS_POLICIES), default="equity-first", help="(equity-first)"
-    )
+        "--policy", choices=list(SURPLUS_POLICIES), default="equity-first",
+        help=policy_help(SURPLUS_POLICIES, "equity-first", toml=False),
+    )  # fmt: skip
     surplus.add_argument(
         "--kappa", type=fraction, default=DEFAULT_KAPPA, help="strength of equity-penalty"
     )
     surplus.add_argument("--staircase", help="equity staircase CSV (turnover_upper_bound, "
                          "allowed_fraction)")  # fmt: skip
-    surplus.add_argument("--solver", choices=list(SOLVERS), default="fast")
-    surplus.add_argument("--language", choices=["sv", "en"], default="sv", help="headers")
-    surplus.add_argument("-o", "--output", required=True, help="table to write (.xlsx/.csv)")
+    add_solver(surplus)
+    add_language(surplus)
+    add_output(surplus, TABLES, what="the surplus table")
 
     synthetic = _subcommand(commands, "synthetic", _cmd_synthetic, "write a synthetic unit table")
-    synthetic.add_argument("units", type=int, help="number of förbund (10 … 10 000 000)")
-    synthetic.add_argument("--seed", type=int, default=0)
-    synthetic.add_argument("--scenario", choices=list(SCENARIOS), default="balance")
+    synthetic.add_argument("units", type=_unit_count, help="number of förbund (10 … 10 000 000)")
+    synthetic.add_argument(
+        "--seed", type=int, default=0, help="seed: the same seed, the same table"
+    )
+    synthetic.add_argument(
+        "--scenario", choices=list(SCENARIOS), default="balance",
+        help="balance, surplus, mild-deficit (Σ target = 1.01 B) or severe-deficit",
+    )  # fmt: skip
     synthetic.add_argument("--budget", type=kronor, help="kronor (default 339 Mkr × n / 80)")
-    synthetic.add_argument("-o", "--output", required=True, help="CSV file to write")
+    add_language(synthetic)
+    add_output(synthetic, TABLES, what="the unit table")
 
     add_analysis_commands(commands)  # compare, simulate, report
     return parser
@@ -442,7 +498,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"finsam-opt {args.command}: {error.strerror or error}: {error.filename}",
               file=sys.stderr)  # fmt: skip
-        return 1
+        return 2
 
 
 if __name__ == "__main__":

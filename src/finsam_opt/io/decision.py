@@ -49,6 +49,7 @@ _TOTALLED = frozenset(
 )  # fmt: skip
 _UNLIMITED = frozenset({"cap", "matching_cap"})  # a blank cell here means "no limit"
 _TOTAL = {"sv": "Totalt", "en": "Total"}
+_NAMED = ("binding", "policy", "scenario")  # columns of rule, policy or scenario codes
 
 _CHANGE_NOTE = {
     "sv": "Förändringen: summan utan {n} nya förbund (utan föregående års tilldelning)",
@@ -166,17 +167,19 @@ def write_table(
     *,
     language: str = "sv",
     sheet: str | None = None,
+    total: bool = True,
 ) -> list[Path]:
     """Write any table with canonical columns (``unit`` first) like a decision table.
 
     Known columns get the headers of :data:`DECISION_HEADERS`; a totals row is
-    added; ``parameters`` go to a second sheet (or ``<stem>_parametrar.csv``).
+    added unless ``total`` is False (a long table of several budgets or years);
+    ``parameters`` go to a second sheet (or ``<stem>_parametrar.csv``).
     ``sheet`` names the table's sheet (default: the decision table's name).
     """
     _check_language(language)
     path = Path(path)
     parameters = list(parameters or [])
-    table = table_sheet(frame, language, sheet or _SHEETS[language][0])
+    table = table_sheet(frame, language, sheet or _SHEETS[language][0], total=total)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         extra = (_SHEETS[language][1], parameters) if parameters else None
@@ -194,8 +197,8 @@ def write_table(
     raise InputError(f"{path.name}: tables are written as .xlsx or .csv")
 
 
-def table_sheet(frame: pd.DataFrame, language: str, title: str) -> Sheet:
-    """The :class:`Sheet` of a table with canonical columns, with a total row."""
+def table_sheet(frame: pd.DataFrame, language: str, title: str, total: bool = True) -> Sheet:
+    """The :class:`Sheet` of a table with canonical columns, with a total row if ``total``."""
     columns = tuple(
         Column(c, _header(c, language), Kind(_kind(c)), total=c in _TOTALLED) for c in frame.columns
     )
@@ -203,14 +206,13 @@ def table_sheet(frame: pd.DataFrame, language: str, title: str) -> Sheet:
     new = int(frame["new"].astype(bool).sum()) if "new" in frame.columns else 0
     if new and "change" in frame.columns and "binding" in frame.columns:
         notes = (("binding", _CHANGE_NOTE[language].format(n=new)),)  # beside the change
-    values = frame
-    if "binding" in frame.columns:
-        values = frame.assign(binding=frame["binding"].map(lambda r: term(r, language)))
+    named = {c: frame[c].map(lambda v: term(v, language)) for c in _NAMED if c in frame.columns}
+    values = frame.assign(**named)
     return Sheet(
         title,
         values,
         columns,
-        total_label=_TOTAL[language],
+        total_label=_TOTAL[language] if total else None,
         total_notes=notes,
         no_limit=_NO_LIMIT[language],
     )

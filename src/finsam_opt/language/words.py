@@ -7,6 +7,8 @@ import pandas as pd
 from finsam_opt.errors import InputError
 
 __all__ = [
+    "COLUMNS",
+    "CONSOLE",
     "DECISION_HEADERS",
     "LANGUAGES",
     "MEANINGS",
@@ -17,6 +19,7 @@ __all__ = [
     "label",
     "meaning",
     "phase_text",
+    "say",
     "swedish_order",
     "term",
 ]
@@ -189,6 +192,46 @@ DECISION_HEADERS: dict[str, tuple[str, str, str]] = {
     "granted": ("Beviljat exakt (kr)", "Granted exact (kr)", "exact"),
     "granted_rounded": ("Beviljat (kr)", "Granted (kr)", "kr"),
     "granted_tkr": ("Beviljat (tkr)", "Granted (tkr)", "tkr"),
+    # Comparisons, simulations and their summaries.
+    "year": ("År", "Year", "count"),
+    "budget": ("Budget (kr)", "Budget (kr)", "kr"),
+    "policy": ("Princip", "Policy", "text"),
+    "scenario": ("Scenario", "Scenario", "text"),
+    "baseline_allocation": (
+        "Jämförelseprincipens tilldelning (kr)",
+        "Baseline allocation (kr)",
+        "kr",
+    ),
+    "difference": ("Skillnad mot jämförelseprincipen (kr)", "Difference from baseline (kr)", "kr"),
+    "allocated": ("Fördelat exakt (kr)", "Allocated exact (kr)", "exact"),
+    "allocated_rounded": ("Fördelat (kr)", "Allocated (kr)", "kr"),
+    "unallocated": ("Ofördelat (kr)", "Unallocated (kr)", "kr"),
+    "balancing_scalar": ("Balanstal λ", "Balancing scalar λ", "number"),
+    "decrease_limit": ("Effektiv spärr", "Effective decrease limit", "percent"),
+    "phase": ("Fas", "Phase", "count"),
+    "units": ("Antal förbund", "Units", "count"),
+    "at_ideal": ("Vid idealet", "At ideal", "count"),
+    "at_cap": ("Vid taket", "At cap", "count"),
+    "at_floor": ("Vid golvet", "At floor", "count"),
+    "relaxed": ("Med sänkt golv", "Floor relaxed", "count"),
+    "scaled": ("Nedskalade", "Scaled", "count"),
+    "at_base": ("Vid grundtilldelningen", "At base amount", "count"),
+    "new_units": ("Nya förbund", "New units", "count"),
+    "protected_units": ("Skyddade förbund", "Protected units", "count"),
+    "below_floor": ("Under golvet", "Below floor", "count"),
+    "floor_cost": ("Spärrens kostnad (kr)", "Floor cost (kr)", "kr"),
+    "floor_paid": ("Betalt av spärren (kr)", "Floor paid (kr)", "kr"),
+    "floor_relaxed": ("Spärr som släppts (kr)", "Floor relaxed (kr)", "kr"),
+    "cut_below_capped": ("Under idealet inom taket (kr)", "Cut below capped ideal (kr)", "kr"),
+    "deviation_l1": ("Avstånd från idealet (kr)", "Distance from ideal (kr)", "kr"),
+    "deviation_max_relative": (
+        "Största relativa avvikelse",
+        "Largest relative deviation",
+        "percent",
+    ),
+    "deviation_max_unit": ("Förbund med största avvikelse", "Unit deviating most", "text"),
+    "gini_per_inhabitant": ("Gini per invånare", "Gini per inhabitant", "number"),
+    "error": ("Fel", "Error", "text"),
 }
 """Headers of the decision table; columns not listed keep their canonical name."""
 
@@ -373,3 +416,89 @@ def phase_text(description: str | None, language: str) -> str:
     if description is None:
         return ""
     return PHASES.get(description, description) if language == "sv" else description
+
+
+CONSOLE: dict[str, tuple[str, str]] = {
+    "reading": ("läser {path}", "reading {path}"),
+    "wrote": ("skrev {files}", "wrote {files}"),
+    "summary": (
+        "{units} förbund · {scenario} · princip {policy}\n"
+        "budget {budget} · fördelat {allocated} · ofördelat {unallocated} · "
+        "effektiv spärr {limit}\navgörande regel: {cases}",
+        "{units} units · {scenario} · policy {policy}\n"
+        "budget {budget} · allocated {allocated} · unallocated {unallocated} · "
+        "effective decrease limit {limit}\nbinding rule: {cases}",
+    ),
+    "example": (
+        "Nationellt exempel: {municipalities} kommuner ({outside} utanför förbund); beloppen "
+        "är syntetiska",
+        "National example: {municipalities} municipalities ({outside} in no förbund); amounts "
+        "are synthetic",
+    ),
+    "ideal": ("{units} förbund · idealfördelning av {budget}", "{units} units · ideal allocation "
+              "of {budget}"),
+    "templates": ("skrev {count} svarsmall(ar) till {folder}",
+                  "wrote {count} answer template(s) to {folder}"),
+    "answers": ("svar från {answered} av {units} förbund",
+                "answers from {answered} of {units} units"),
+    "unanswered": ("inget svar från: {names}", "no answer from: {names}"),
+    "surplus": (
+        "{applications} ansökningar · princip {policy}\n"
+        "att fördela {available} · sökt {applied} · beviljat {granted} · kvar ofördelat "
+        "{unallocated}\n{rationed}\navgörande regel: {cases}",
+        "{applications} applications · policy {policy}\n"
+        "available {available} · applied for {applied} · granted {granted} · still unallocated "
+        "{unallocated}\n{rationed}\nbinding rule: {cases}",
+    ),
+    "fits": ("ansökningarna ryms: beviljas fullt ut", "applications fit: granted in full"),
+    "rationed": ("ransonerat: {phase} (λ = {scalar})", "rationed: {phase} (λ = {scalar})"),
+    "leftover": ("fördelar {budget} för att se vad som blir över",
+                 "allocating {budget} to find what is left over"),
+    "synthetic": ("{units} syntetiska förbund ({scenario}, frö {seed}); budget {budget}",
+                  "{units} synthetic units ({scenario}, seed {seed}); budget {budget}"),
+    "not_collected": ("matchning: inte insamlad (inga bidragskolumner): inget tak enligt "
+                      "matchningen",
+                      "matching: not collected (no contribution columns): no matching cap "
+                      "applied"),
+    "collected": ("matchning: insamlad från alla förbund",
+                  "matching: collected from every förbund"),
+    "assumed": ("matchning: insamlad; antagen ({how}, ej besvarad) för {count} förbund: {listed}",
+                "matching: collected; assumed ({how}, not answered) for {count} förbund: "
+                "{listed}"),
+    "missing": ("inget svar om matchning (tomt) från {count} förbund: {listed}. allocate "
+                "vägrar dem utan --unanswered previous eller no-limit",
+                "no matching answer (blank) for {count} förbund: {listed}. allocate refuses "
+                "them unless --unanswered previous or no-limit"),
+    "reached": ("förbund som når sin idealfördelning till år {year}: {count} av {units}",
+                "units reaching their ideal by year {year}: {count} of {units}"),
+    "report": ("{scenario}: effektiv spärr {limit}, spärrens kostnad {cost}",
+               "{scenario}: effective decrease limit {limit}, floor cost {cost}"),
+}  # fmt: skip
+"""What the command line prints, in Swedish and English (``str.format`` fields)."""
+
+COLUMNS: dict[str, tuple[str, str]] = {
+    "budget": ("Budget", "Budget"),
+    "policy": ("Princip", "Policy"),
+    "scenario": ("Scenario", "Scenario"),
+    "balancing_scalar": ("Balanstal", "Balancing scalar"),
+    "decrease_limit": ("Effektiv spärr", "Decrease limit"),
+    "floor_cost": ("Spärrens kostnad", "Floor cost"),
+    "floor_relaxed": ("Golv sänkta", "Floors relaxed"),
+    "error": ("Fel", "Error"),
+    "allocated_rounded": ("Fördelat", "Allocated"),
+    "unallocated": ("Ofördelat", "Unallocated"),
+    "protected": ("Skyddade", "Protected"),
+    "year": ("År", "Year"),
+}
+"""Headers of the tables the command line prints."""
+
+
+def say(key: str, language: str, **fields: object) -> str:
+    """The console sentence ``key`` in ``language`` with ``fields`` filled in.
+
+    Examples
+    --------
+    >>> say("wrote", "sv", files="beslut.xlsx")
+    'skrev beslut.xlsx'
+    """
+    return CONSOLE[key][LANGUAGES.index(language)].format(**fields)

@@ -1,0 +1,206 @@
+"""The options every subcommand shares, spelt once: the command line's one vocabulary.
+
+``-o/--output`` (the extension picks the format), ``--language sv|en``, a unit
+table or ``--municipalities`` + ``--memberships`` (with ``--sheet``,
+``--unit-data``, ``--year``), ``--budget``, ``--base-amount``,
+``--decrease-limit``, ``--policy`` (each choice explained) and ``--solver``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from finsam_opt.cli.arguments import fraction, kronor, policy
+from finsam_opt.datasets.national import NATIONAL_BUDGET
+from finsam_opt.domain.municipalities import aggregate_municipalities
+from finsam_opt.domain.parameters import Parameters, Unanswered
+from finsam_opt.domain.units import check_previous_allocation
+from finsam_opt.engine.policies import DEFICIT_POLICIES
+from finsam_opt.engine.solvers import SOLVERS
+from finsam_opt.errors import InputError
+from finsam_opt.io.columns import AGE_BANDS
+from finsam_opt.io.tables import read_memberships, read_municipalities, read_table, read_units
+from finsam_opt.language.words import LANGUAGES
+
+__all__ = [
+    "SOLVER_HELP",
+    "add_age_band",
+    "add_language",
+    "add_output",
+    "add_parameters",
+    "add_policy",
+    "add_solver",
+    "add_units",
+    "load_units",
+    "parameters",
+    "policy_help",
+    "progress",
+]
+
+SOLVER_HELP = (
+    "fast: the exact breakpoint solver (default); highs, cbc: the same problem as a linear "
+    "program through PuLP; scipy: as a linear program in SciPy. All agree to the krona."
+)
+
+
+def progress(message: str) -> None:
+    """A progress line on stderr (results go to stdout)."""
+    print(message, file=sys.stderr)
+
+
+def policy_help(policies: Mapping[str, object], default: str, toml: bool) -> str:
+    """``--policy``'s help: every choice with what it does."""
+    lines = []
+    for name, value in policies.items():
+        phases = getattr(value, "phases", value)
+        lines.append(f"{name}: {phases[0].description}")  # type: ignore[index]
+    if toml:
+        lines.append("or a policy declared in a .toml file (docs/model.md)")
+    return f"(default {default}) " + "; ".join(lines)
+
+
+def add_output(
+    parser: argparse.ArgumentParser, suffixes: Sequence[str], *, required: bool = True,
+    default: str | None = None, what: str = "the result",
+) -> None:  # fmt: skip
+    """``-o/--output``: the file to write; its extension picks the format."""
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=required and default is None,
+        default=default,
+        help=f"{what}: {', '.join(suffixes)} (the extension picks the format)"
+        + (f"; default {default}" if default else ""),
+    )
+
+
+def add_language(parser: argparse.ArgumentParser) -> None:
+    """``--language sv|en``: headers, workbooks, console text, report and plots."""
+    parser.add_argument(
+        "--language",
+        choices=list(LANGUAGES),
+        default="sv",
+        help="language of what is printed and written (default sv; CSV: sv ';' and decimal "
+        "comma, en ',' and '.')",
+    )
+
+
+def add_units(parser: argparse.ArgumentParser) -> None:
+    """The units: a table, or municipality statistics aggregated by memberships."""
+    parser.add_argument("units", nargs="?", help="unit table (.xlsx/.csv), one row per förbund")
+    parser.add_argument("--sheet", help="sheet of the unit table (default: the first)")
+    parser.add_argument("--municipalities", help="municipality statistics, one row per kommun")
+    parser.add_argument("--memberships", help="kommun → förbund table (with --municipalities)")
+    parser.add_argument("--unit-data", help="per-förbund amounts to join to municipality data")
+    parser.add_argument("--year", type=int, help="year of the memberships to use")
+    add_age_band(parser)
+
+
+def add_age_band(parser: argparse.ArgumentParser) -> None:
+    """``--age-band``: the ages the population column counts."""
+    parser.add_argument(
+        "--age-band",
+        choices=list(AGE_BANDS),
+        default="16-64",
+        help="the ages the population column counts (16-64); a header 'Invånare 16-65' "
+        "is read only with --age-band 16-65",
+    )
+
+
+def add_parameters(
+    parser: argparse.ArgumentParser, *, budget_help: str | None = None, several: bool = False
+) -> None:
+    """``--budget`` (repeatable if ``several``), ``--base-amount``, ``--decrease-limit``."""
+    parser.add_argument(
+        "--budget", type=kronor, default=None if several else NATIONAL_BUDGET,
+        action="append" if several else "store",
+        help=budget_help or 'kronor: "339 Mkr", "339 000 000" (default 339 Mkr)',
+    )  # fmt: skip
+    parser.add_argument(
+        "--base-amount", type=kronor, default=400_000.0, help="kronor (default 400 tkr)"
+    )
+    parser.add_argument(
+        "--decrease-limit", type=fraction, default=0.10, help='"10 %%" or "0,1" (default 10 %%)'
+    )
+    parser.add_argument(
+        "--unanswered",
+        choices=[str(u) for u in Unanswered],
+        default=str(Unanswered.ERROR),
+        help="a blank municipal or regional contribution: refuse (error, default), last "
+        "year's allocation / 2 (previous) or no limit (no-limit)",
+    )
+
+
+def add_policy(parser: argparse.ArgumentParser, **kwargs: object) -> None:
+    """``--policy``: a deficit policy, each explained in the help."""
+    parser.add_argument(
+        "--policy",
+        type=policy,
+        default=kwargs.pop("default", "raise-limit"),
+        help=policy_help(DEFICIT_POLICIES, "raise-limit", toml=True).replace("%", "%%"),
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def add_solver(parser: argparse.ArgumentParser) -> None:
+    """``--solver``: which backend solves the deficit phase."""
+    parser.add_argument("--solver", choices=list(SOLVERS), default="fast", help=SOLVER_HELP)
+
+
+def parameters(args: argparse.Namespace, **extra: object) -> Parameters:
+    """The :class:`Parameters` of ``--budget`` (the first), ``--base-amount`` and so on."""
+    budget = args.budget[0] if isinstance(args.budget, list) else args.budget
+    return Parameters(
+        budget=NATIONAL_BUDGET if budget is None else budget,
+        base_amount=args.base_amount,
+        decrease_limit=args.decrease_limit,
+        unanswered=getattr(args, "unanswered", str(Unanswered.ERROR)),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def load_units(args: argparse.Namespace) -> pd.DataFrame:
+    """The unit table that ``add_units``' options name, checked against ``--budget``."""
+    units = _read_unit_files(args)
+    budget = getattr(args, "budget", None)
+    if budget is not None:
+        top = max(budget) if isinstance(budget, list) else budget
+        check_previous_allocation(units, replace(parameters(args), budget=top))
+    return units
+
+
+def _read_unit_files(args: argparse.Namespace) -> pd.DataFrame:
+    if args.units and (args.municipalities or args.memberships):
+        raise InputError("give either a unit table or --municipalities/--memberships, not both")
+    if args.units:
+        if args.year is not None:
+            raise InputError(
+                "--year selects memberships (--municipalities/--memberships); "
+                "a unit table has no years"
+            )
+        progress(f"reading {args.units}")
+        return read_units(args.units, args.sheet, age_band=args.age_band)
+    if args.municipalities and args.memberships:
+        progress(f"reading {args.municipalities} and {args.memberships}")
+        unit_data = read_table(args.unit_data, "unit_data") if args.unit_data else None
+        municipalities = read_municipalities(args.municipalities, age_band=args.age_band)
+        memberships = read_memberships(args.memberships)
+        try:
+            aggregation = aggregate_municipalities(
+                municipalities, memberships, year=args.year, unit_data=unit_data
+            )
+        except InputError as error:
+            files = [Path(p).name for p in (args.memberships, args.unit_data) if p]
+            raise InputError(
+                f"{' + '.join(files)}: {error}", column=error.column, units=error.units
+            ) from error
+        if len(aggregation.outside):
+            progress(f"{len(aggregation.outside)} municipalities are in no förbund")
+        return aggregation.units
+    raise InputError("no units: give a unit table, or --municipalities and --memberships")
