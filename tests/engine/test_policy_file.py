@@ -171,8 +171,8 @@ def test_every_command_takes_a_policy_file(tmp_path: Path, capsys) -> None:
     summary = tmp_path / "summary.csv"
     args = ["compare", str(units), "--budget", "300 Mkr", "--summary", str(summary)]
     assert main([*args, "--policy", "raise-limit", "--policy", str(path)]) == 0
-    table = pd.read_csv(summary)
-    assert set(table["policy"]) == {"raise-limit", "limit-20-then-gains"}
+    table = pd.read_csv(summary, sep=";")  # Swedish CSV: Swedish headers and policy names
+    assert set(table["Princip"]) == {"höjd spärr", "limit-20-then-gains"}
 
 
 def test_a_broken_policy_file_stops_the_command_with_its_line(tmp_path: Path, capsys) -> None:
