@@ -134,11 +134,16 @@ def test_the_cli_refuses_a_blank_and_names_what_it_assumed(tmp_path: Path, capsy
     assert main(args) == 0
     printed = capsys.readouterr().out
     assert (
-        "matching: collected; assumed (previous, not answered) for 2 förbund: "
-        "B (regional_match); E (municipal_match, regional_match)" in printed
+        "matchning: insamlad; antagen (föregående års tilldelning / 2, ej besvarad) för 2 "
+        "förbund: B (regionens bidrag); E (kommunernas bidrag, regionens bidrag)" in printed
     )
     header = out.read_text(encoding="utf-8").splitlines()[0]
     assert "Regionens bidrag antaget, ej besvarat" in header
+    assert main([*args, "--language", "en"]) == 0
+    assert (
+        "matching: collected; assumed (previous, not answered) for 2 förbund: "
+        "B (regional_match); E (municipal_match, regional_match)" in capsys.readouterr().out
+    )
 
 
 @st.composite

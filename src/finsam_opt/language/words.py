@@ -253,6 +253,11 @@ TERMS: dict[str, tuple[str, str]] = {
     "equity-rationed": ("eget kapital och ransonerat", "equity-rationed"),
     "rationed": ("ransonerat", "rationed"),
     "key-share": ("andel enligt nyckeln", "key-share"),
+    # matching not answered: the party and what was assumed (Parameters.unanswered)
+    "municipal_match": ("kommunernas bidrag", "municipal_match"),
+    "regional_match": ("regionens bidrag", "regional_match"),
+    "previous": ("föregående års tilldelning / 2", "previous"),
+    "no-limit": ("ingen gräns", "no-limit"),
     # policies
     "raise-limit": ("höjd spärr", "raise-limit"),
     "scale-protection": ("skalat skydd", "scale-protection"),
