@@ -8,6 +8,7 @@ information and leaves three amount cells and a comment to fill in.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import pandas as pd
 
 from finsam_opt.domain.units import MATCH_COLUMNS
 from finsam_opt.errors import InputError, describe_units
+from finsam_opt.io.raw import read_bytes
 from finsam_opt.io.safe import atomic_outputs
 from finsam_opt.io.tables import read_table
 
@@ -226,7 +228,8 @@ def _answer_files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
 
 def _has_sheet(path: Path) -> bool:
     try:
-        book = openpyxl.load_workbook(path, read_only=True)
+        # Through the readers' limits: a pipe or a huge file named svarsmall_x.xlsx is not opened.
+        book = openpyxl.load_workbook(io.BytesIO(read_bytes(path)), read_only=True)
     except Exception:
         return False  # read_table reports the problem with the file itself
     try:

@@ -21,6 +21,7 @@ allocation).
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from dataclasses import dataclass, replace
@@ -37,6 +38,8 @@ from finsam_opt.engine.result import Allocation
 from finsam_opt.engine.surplus import DEFAULT_KAPPA, Redistribution, redistribute
 from finsam_opt.errors import InputError
 from finsam_opt.io.decision import write_table
+from finsam_opt.io.raw import read_bytes
+from finsam_opt.io.safe import atomic_outputs
 from finsam_opt.io.templates import ANSWER_COLUMNS, merge_answers
 
 __all__ = ["ROUNDS", "AllocationYear", "Round", "ideal_table"]
@@ -307,25 +310,30 @@ class AllocationYear:
             "parameters": _params_json(self.parameters),
             "rounds": [],
         }
-        self.units.to_csv(directory / "units.csv", index_label="unit")
-        for number, item in enumerate(self.rounds, start=1):
-            stem = f"{number}_{item.name}"
-            item.table.to_csv(directory / f"{stem}.csv", index_label="unit")
-            # The same table with Swedish headers and a totals row, for people.
-            write_table(item.table.rename_axis("unit").reset_index(), directory / f"{stem}.xlsx")
-            item.units.to_csv(directory / f"{stem}_units.csv", index_label="unit")
-            state["rounds"].append(  # type: ignore[attr-defined]
-                {
-                    "name": item.name,
-                    "file": f"{stem}.csv",
-                    "units": f"{stem}_units.csv",
-                    "parameters": _params_json(item.parameters),
-                    "summary": _json_safe(item.summary),
-                }
-            )
-        (directory / _STATE_FILE).write_text(
-            json.dumps(state, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        # One set: a failure leaves the previously saved year as it was, not half replaced.
+        with atomic_outputs():
+            _write_frame(self.units, directory / "units.csv")
+            for number, item in enumerate(self.rounds, start=1):
+                stem = f"{number}_{item.name}"
+                _write_frame(item.table, directory / f"{stem}.csv")
+                # The same table with Swedish headers and a totals row, for people.
+                write_table(
+                    item.table.rename_axis("unit").reset_index(), directory / f"{stem}.xlsx"
+                )
+                _write_frame(item.units, directory / f"{stem}_units.csv")
+                state["rounds"].append(  # type: ignore[attr-defined]
+                    {
+                        "name": item.name,
+                        "file": f"{stem}.csv",
+                        "units": f"{stem}_units.csv",
+                        "parameters": _params_json(item.parameters),
+                        "summary": _json_safe(item.summary),
+                    }
+                )
+            with atomic_outputs([directory / _STATE_FILE]) as (temporary,):
+                temporary.write_text(
+                    json.dumps(state, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+                )
         return directory
 
     @classmethod
@@ -336,7 +344,7 @@ class AllocationYear:
         if not state_file.is_file():
             raise InputError(f"{directory}: not a saved allocation year (no {_STATE_FILE})")
         try:
-            state = json.loads(state_file.read_text(encoding="utf-8"))
+            state = json.loads(read_bytes(state_file).decode("utf-8"))
             units = _read_frame(directory / "units.csv")
             rounds = tuple(
                 Round(
@@ -405,7 +413,13 @@ def _json_safe(summary: dict[str, object]) -> dict[str, object]:
     return safe
 
 
+def _write_frame(frame: pd.DataFrame, path: Path) -> None:
+    with atomic_outputs([path]) as (temporary,):
+        frame.to_csv(temporary, index_label="unit")
+
+
 def _read_frame(path: Path) -> pd.DataFrame:
-    frame = pd.read_csv(path, index_col="unit", keep_default_na=True)
+    # Through the readers' limits (a regular file of at most 20 MB), then pandas.
+    frame = pd.read_csv(io.BytesIO(read_bytes(path)), index_col="unit", keep_default_na=True)
     frame.index = frame.index.astype(str)
     return frame
