@@ -65,3 +65,29 @@ def _frame(population: np.ndarray, support: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(
         {"population": population, "support_measure": support}, index=pd.Index(ids, name="unit")
     )
+
+
+@st.composite
+def ill_scaled_instances(
+    draw: st.DrawFn, max_units: int = 60
+) -> tuple[pd.DataFrame, fo.Parameters]:
+    """A deficit with one unit 1000× the others and no caps (issue 14 item 4).
+
+    Without caps the capped ideals sum to the budget, so every policy cuts to
+    its limit: λ sits at its largest breakpoint (the LPs' rate at 1), and the
+    large unit's amount is three orders above the others'.
+    """
+    n = draw(st.integers(min_value=2, max_value=max_units))
+    rng = np.random.default_rng(draw(st.integers(min_value=0, max_value=2**32 - 1)))
+    big = draw(st.integers(min_value=0, max_value=n - 1))
+    population = rng.integers(1_000, 100_000, n).astype(float)
+    support = population * rng.uniform(2_000, 6_000, n)
+    population[big] *= 1000
+    support[big] *= 1000
+    budget = float(draw(st.integers(min_value=2, max_value=30))) * n * BASE
+    frame = _frame(population, support)
+    ideal = fo.ideal_allocation(frame, fo.Parameters(budget=budget)).to_numpy()
+    previous = ideal * rng.uniform(0.5, 2.0, n)
+    previous[big] = ideal[big] * 1.5  # protected: the deficit is real
+    frame["previous_allocation"] = np.round(previous)
+    return frame, fo.Parameters(budget=budget)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import finsam_opt as fo
+from finsam_opt.engine import damping
 from finsam_opt.engine.damping import Phase, allocation_at, lowest_total, polish, solve_exact
 from finsam_opt.engine.solvers import get_solver
 
@@ -101,3 +104,49 @@ def test_every_backend_finds_the_exact_rate(solver: str, case: tuple[Phase, floa
     exact = solve_exact(phase, available)
     assert polish(phase, available, solution.rate) == pytest.approx(exact, rel=1e-9, abs=1e-12)
     assert np.abs(solution.allocation - allocation_at(phase, exact)).max() <= 1e-6 * available
+
+
+@st.composite
+def large_phases(draw: st.DrawFn) -> tuple[Phase, float]:
+    """A damping phase big enough for the selection kernel, and an amount it can fit.
+
+    Kinds: random breakpoints; all breakpoints equal (every unit cut to the same
+    fraction); few distinct breakpoints (ties); sorted input; most units fixed.
+    """
+    kind = draw(st.sampled_from(["random", "equal", "ties", "sorted", "mostly-fixed"]))
+    n = draw(st.integers(min_value=damping.SELECTION_FROM, max_value=5 * damping.SELECTION_FROM))
+    rng = np.random.default_rng(draw(st.integers(min_value=0, max_value=2**32 - 1)))
+    hi = rng.uniform(1e5, 1e7, n)
+    lo = hi * rng.uniform(0.0, 1.0, n)
+    weight = rng.uniform(0.0, 2e6, n)
+    if kind == "equal":
+        weight = hi - lo
+    elif kind == "ties":
+        weight = rng.integers(0, 4, n) * 1e6
+        lo = hi - rng.integers(0, 4, n) * 1e5
+    elif kind == "sorted":
+        order = np.argsort((hi - lo) / np.maximum(weight, 1e-9))
+        hi, lo, weight = hi[order], lo[order], weight[order]
+    elif kind == "mostly-fixed":
+        weight[rng.random(n) < 0.9] = 0.0
+    phase = Phase(hi, lo, weight)
+    low = float(np.where(phase.movable, phase.lo, phase.hi).sum())
+    available = low + draw(st.floats(min_value=0.0, max_value=1.0)) * (float(hi.sum()) - low)
+    return phase, available
+
+
+@settings(max_examples=25)
+@given(large_phases())
+def test_selection_finds_the_rate_the_sort_finds(case: tuple[Phase, float]) -> None:
+    """Property: the O(n) selection kernel and the sorting kernel give the same λ* and
+    the same allocation (to a millionth of a krona), which spends the amount."""
+    phase, available = case
+    by_selection = solve_exact(phase, available)
+    with patch.object(damping, "SELECTION_FROM", 10**12):
+        by_sorting = solve_exact(phase, available)
+    assert by_selection is not None and by_sorting is not None
+    gap = np.abs(allocation_at(phase, by_selection) - allocation_at(phase, by_sorting))
+    assert gap.max() <= 1e-6 * max(1.0, float(phase.hi.max()) / 1e6)
+    spent = float(allocation_at(phase, by_selection).sum())
+    assert spent <= available * (1 + 1e-12) + 1e-6
+    assert by_selection == 0.0 or spent >= available * (1 - 1e-9)

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import finsam_opt as fo
-from strategies import instances
+from strategies import ill_scaled_instances, instances
 
 POLICIES = list(fo.DEFICIT_POLICIES)
 Instance = tuple[pd.DataFrame, fo.Parameters]
@@ -120,6 +120,20 @@ def test_every_solver_gives_the_same_allocation(case: Instance, policy: str) -> 
         assert gap <= 1.0, f"{solver} differs from fast by {gap:.3f} kr"
         rounded_gap = np.abs(table["allocation_rounded"] - fast["allocation_rounded"]).max()
         assert rounded_gap <= 1, f"{solver}'s rounded amounts differ by {rounded_gap} kr"
+
+
+@settings(max_examples=15)
+@given(ill_scaled_instances(), st.sampled_from(POLICIES))
+def test_every_solver_agrees_on_ill_scaled_instances(case: Instance, policy: str) -> None:
+    """Property: one unit 1000× the others and λ at its largest breakpoint (issue 14
+    item 4): every LP backend's own point passes its check, and all agree within 1 kr."""
+    units, params = case
+    results = {s: fo.allocate(units, params, policy, s) for s in fo.SOLVERS}
+    assert results["fast"].scenario is fo.Scenario.DEFICIT
+    for solver, result in results.items():
+        gap = np.abs(result.exact - results["fast"].exact).max()
+        assert gap <= 1.0, f"{solver} differs from fast by {gap:.3f} kr"
+        assert np.abs(result.rounded - results["fast"].rounded).max() <= 1
 
 
 @pytest.mark.parametrize("scenario", ["balance", "surplus", "deficit"])

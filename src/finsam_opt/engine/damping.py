@@ -7,8 +7,9 @@ lower bound::
 
 ``Σ x(λ)`` is convex, piecewise linear and non-increasing in λ, with breakpoints
 ``(hi_i − lo_i) / w_i``. :func:`solve_exact` finds λ* by sorting the breakpoints
-(O(n log n)); :func:`polish` finds it from any starting guess, such as a value an
-LP solver returned, by Newton steps on the same function.
+(O(n log n)) up to :data:`SELECTION_FROM` units and by selection (O(n)) from there;
+:func:`polish` finds it from any starting guess, such as a value an LP solver
+returned, by Newton steps on the same function.
 
 A *fill* phase (``kind=PhaseKind.FILL``, MODEL.md §6) runs the other way: every
 unit is raised by the same rate λ times its weight from its lower bound, never
@@ -151,10 +152,12 @@ def _slack(available: float) -> float:
 def solve_exact(phase: Phase, available: float) -> float | None:
     """Exact λ* for spending at most ``available``, or None if the phase cannot fit.
 
-    Sorts the breakpoints and solves the linear piece on which the total crosses
-    ``available``. Works on what must be cut, ``Σ hi − available``, and on the
-    units that can be cut (weight > 0) only, which keeps it to about twenty numpy
-    calls: at the national size their fixed cost is the whole running time.
+    Finds the linear piece of the total on which it crosses ``available`` and
+    solves it. Works on what must be cut, ``Σ hi − available``, and on the units
+    that can be cut (weight > 0) only. Up to :data:`SELECTION_FROM` such units the
+    breakpoints are sorted (about twenty numpy calls, whose fixed cost is the whole
+    running time at the national size); from there they are narrowed down by
+    selection around sampled pivots, O(n), and only the last few are sorted.
     """
     if phase.kind is PhaseKind.FILL:
         return _solve_fill(phase, available)
@@ -163,20 +166,100 @@ def solve_exact(phase: Phase, available: float) -> float | None:
     slack = _slack(available)
     if need <= slack:
         return 0.0
+    if len(hi) >= SELECTION_FROM:
+        # Every unit stays (no gathers); one that cannot be cut has no gap and no rate.
+        gap = (hi - lo) * (w > 0)
+        if gap.sum() < need - slack:
+            return None
+        breakpoints = gap / np.maximum(w, np.finfo(float).tiny)
+        return _crossing_by_selection(breakpoints, gap, w, need - slack, need)
     cut = np.flatnonzero(w > 0)
     gap, rate = hi[cut] - lo[cut], w[cut]  # the most each unit can give, and how fast
     if gap.sum() < need - slack:
         return None
-    breakpoints = gap / rate
-    order = np.argsort(breakpoints)
-    bp, gap, rate = breakpoints[order], gap[order], rate[order]
+    return _crossing_by_sorting(gap / rate, gap, rate, need - slack, need, 0.0, 0.0)
+
+
+SELECTION_FROM = 4096
+"""Number of units from which :func:`solve_exact` selects instead of sorting (below it
+the sort's few numpy calls are cheaper than the selection's rounds)."""
+
+_SAMPLE = 2048  # breakpoints sampled per selection round
+
+
+def _crossing_by_sorting(
+    bp: np.ndarray,
+    gap: np.ndarray,
+    rate: np.ndarray,
+    target: float,
+    need: float,
+    given: float,
+    cutting: float,
+) -> float:
+    """λ at which ``given + Σ min(gap, λ·rate) + λ·cutting`` reaches ``need``, by sorting
+    ``bp = gap / rate``; ``given`` (kronor) and ``cutting`` (kronor per unit of λ) are
+    what units outside these arrays give at that λ."""
+    if len(bp) == 0:  # the selection resolved every unit: λ is on the outside units' line
+        return float((need - given) / cutting) if cutting > 0.0 else 0.0
+    order = np.argsort(bp)
+    bp, gap, rate = bp[order], gap[order], rate[order]
     # At λ = bp[j] the units sorted before j have given their whole gap, the others λ·w.
-    gap_before = np.cumsum(gap) - gap
-    rate_from = np.cumsum(rate[::-1])[::-1]
-    j = min(int(np.searchsorted(gap_before + bp * rate_from, need - slack)), len(bp) - 1)
+    gap_before = given + np.cumsum(gap) - gap
+    rate_from = cutting + np.cumsum(rate[::-1])[::-1]
+    j = int(np.searchsorted(gap_before + bp * rate_from, target))
+    if j == len(bp):  # beyond the last breakpoint: only the outside units still give
+        if cutting <= 0.0:  # none does: everything is given at the last breakpoint
+            return float(bp[-1])
+        return float(max((need - gap_before[-1] - gap[-1]) / cutting, bp[-1]))
     lam = (need - gap_before[j]) / rate_from[j]
     lower = bp[j - 1] if j > 0 else 0.0
     return float(min(max(lam, lower), bp[j]))
+
+
+def _crossing_by_selection(
+    bp: np.ndarray, gap: np.ndarray, rate: np.ndarray, target: float, need: float
+) -> float:
+    """As :func:`_crossing_by_sorting`, in O(n).
+
+    Each round estimates the crossing from a sample of the breakpoints, brackets it
+    by two sampled pivots and keeps only the units between them: those below have
+    given their gap, those above give λ·w. Sums over a side are taken by multiplying
+    with the side's mask (no branches); a round costs a few passes over the units
+    left, and keeps a few per cent of them.
+    """
+    given, cutting = 0.0, 0.0
+    while len(bp) > 4 * _SAMPLE:
+        step = len(bp) // _SAMPLE
+        order = np.argsort(bp[::step])
+        sample = bp[::step][order]
+        g, r = gap[::step][order] * step, rate[::step][order] * step
+        # The total at each sampled breakpoint, estimated from the sample alone.
+        estimate = given + np.cumsum(g) - g + sample * (cutting + np.cumsum(r[::-1])[::-1])
+        k = int(np.searchsorted(estimate, target))
+        margin = 2 * int(np.sqrt(len(sample)))
+        low, high = sample[max(k - margin, 0)], sample[min(k + margin, len(sample) - 1)]
+        below, above = bp <= low, bp >= high
+        between = np.flatnonzero(~(below | above))
+        gap_all, rate_all = float(gap.sum()), float(rate.sum())
+        gap_between, rate_between = float(gap[between].sum()), float(rate[between].sum())
+        gap_below, rate_above = float((gap * below).sum()), float((rate * above).sum())
+        gap_above = gap_all - gap_between - gap_below
+        rate_below = rate_all - rate_between - rate_above
+        if given + gap_below + low * (cutting + rate_all - rate_below) >= target:
+            # The crossing is at or below `low`: units from `low` up give λ·w.
+            keep = np.flatnonzero(bp < low)
+            more_given, more_cutting = 0.0, rate_all - float(rate[keep].sum())
+        elif given + gap_all - gap_above + high * (cutting + rate_above) < target:
+            # The crossing is above `high`: units up to `high` have given their gap.
+            keep = np.flatnonzero(bp > high)
+            more_given, more_cutting = gap_all - float(gap[keep].sum()), 0.0
+        else:
+            keep, more_given, more_cutting = between, gap_below, rate_above
+        if len(keep) > 0.75 * len(bp):  # a sample that misled: sort what is left
+            break
+        bp, gap, rate = bp[keep], gap[keep], rate[keep]
+        given, cutting = given + more_given, cutting + more_cutting
+    return _crossing_by_sorting(bp, gap, rate, target, need, given, cutting)
 
 
 def polish(phase: Phase, available: float, guess: float) -> float:
