@@ -172,18 +172,19 @@ def write_spring_files(tmp_path: Path, matched: str = "2 500") -> tuple[Path, Pa
 def test_surplus_redistributes_the_leftover(tmp_path: Path, capsys, language, suffix) -> None:
     units, applications, names = write_spring_files(tmp_path)
     out = tmp_path / f"ofordelade{suffix}"
-    argv = ["surplus", str(applications), "--units", str(units), "--returned", "0,5 Mkr",
+    example = finsam_opt.national_example()
+    giver = example.units.index[-1]
+    argv = ["surplus", str(applications), "--units", str(units), "--returned", f"{giver}=0,5 Mkr",
             "--policy", "proportional", "--language", language, "-o", str(out)]  # fmt: skip
     assert main(argv) == 0
     printed = capsys.readouterr().out
-    example = finsam_opt.national_example()
     direct = finsam_opt.redistribute(
         dict.fromkeys(names, 5e6),
         finsam_opt.allocate(example.units, example.parameters),
         example.parameters,
         policy="proportional",
         units=example.units,
-        returned=500_000,
+        returned={giver: 500_000},
     )
     assert direct.balancing_scalar is not None  # 20 Mkr applied for, about 14.5 Mkr available
     granted = finsam_opt.language.numbers.format_kronor(direct.rounded_total, language)

@@ -169,9 +169,10 @@ def test_an_allocation_result_and_returned_funds_make_the_amount_available():
     assert allocation.unallocated > 0
     apps = pd.Series({"A": 1 * MKR, "D": 0.5 * MKR})
     result = fo.redistribute(
-        apps, allocation, fo.Parameters(budget=25 * MKR), units=units, returned=0.25 * MKR
+        apps, allocation, fo.Parameters(budget=25 * MKR), units=units, returned={"E": 0.25 * MKR}
     )
     assert result.available == pytest.approx(allocation.unallocated + 0.25 * MKR)
+    assert result.table["returned"].tolist() == [0, 0, 0, 0, 0.25 * MKR]
     assert list(result.table.index) == list(units.index)
     assert result.table.loc[["B", "C", "E"], "application"].tolist() == [0.0, 0.0, 0.0]
 
@@ -255,7 +256,7 @@ UNITS = _units(["A", "B"])
         ({"regional_extra": pd.Series({"Q": 1.0})}, r"regional_extra: unit 'Q' not in the unit"),
         ({"available": -1.0}, r"available must be finite and ≥ 0, got -1.0"),
         ({"available": "14 Mkr"}, r"available must be a number of kronor, got '14 Mkr'"),
-        ({"returned": np.nan}, r"returned must be finite and ≥ 0, got nan"),
+        ({"returned": 250_000.0}, r"returned must be a table of unit → kronor"),
         ({"kappa": -1.0}, r"kappa must be finite and ≥ 0, got -1.0"),
         ({"policy": "lottery"}, r"unknown surplus policy 'lottery'; choose one of"),
         ({"solver": "gurobi"}, r"unknown solver 'gurobi'; choose one of"),

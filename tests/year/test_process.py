@@ -86,7 +86,8 @@ def test_surplus_round_redistributes_the_final_leftover(example: fo.NationalExam
     year = fo.AllocationYear(2027, example.units, example.parameters).final()
     final = year.round("final")
     applications = spring_applications(example)
-    year = year.surplus(applications, returned=250_000, policy="proportional")
+    giver = example.units.index[-1]  # hands 250 000 kr back; it does not apply
+    year = year.surplus(applications, returned={giver: 250_000}, policy="proportional")
     spring = year.round("surplus")
 
     direct = fo.allocate(example.units, example.parameters)
@@ -96,16 +97,19 @@ def test_surplus_round_redistributes_the_final_leftover(example: fo.NationalExam
         example.parameters,
         policy="proportional",
         units=example.units,
-        returned=250_000,
+        returned={giver: 250_000},
         municipal_extra=applications["municipal_extra"],
         regional_extra=applications["regional_extra"],
     )
     assert spring.summary["available"] == pytest.approx(direct.unallocated + 250_000)
     assert spring.summary["available"] < applications["application"].sum()  # rationed
     assert (spring.table["granted_rounded"] == extra.table["granted_rounded"]).all()
-    assert (spring.table["amount"] == final.table["amount"] + extra.table["granted_rounded"]).all()
-    assert (spring.table["change_from_previous_round"] == extra.table["granted_rounded"]).all()
-    assert spring.table["amount"].sum() == final.table["amount"].sum() + extra.rounded_total
+    handed_back = extra.table["returned"]
+    assert handed_back[giver] == 250_000 and handed_back.sum() == 250_000
+    change = extra.table["granted_rounded"] - handed_back
+    assert (spring.table["amount"] == final.table["amount"] + change).all()
+    assert (spring.table["change_from_previous_round"] == change).all()
+    assert spring.table["amount"].sum() + spring.summary["unallocated"] == 339_000_000
     assert [r.name for r in year.rounds] == ["final", "surplus"]
     assert list(fo.ROUNDS) == ["preliminary", "second_preliminary", "final", "surplus"]
 

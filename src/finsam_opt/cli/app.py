@@ -20,7 +20,7 @@ from typing import NoReturn
 import pandas as pd
 
 from finsam_opt.cli.analysis_commands import add_analysis_commands
-from finsam_opt.cli.arguments import fraction, kronor
+from finsam_opt.cli.arguments import fraction, kronor, returned_funds
 from finsam_opt.cli.options import (
     add_age_band,
     add_language,
@@ -45,7 +45,7 @@ from finsam_opt.engine.surplus import DEFAULT_KAPPA, SURPLUS_POLICIES, Redistrib
 from finsam_opt.errors import FinsamError, InputError
 from finsam_opt.io.decision import DECISION_HEADERS
 from finsam_opt.io.safe import atomic_outputs
-from finsam_opt.io.tables import read_applications, read_staircase, read_units
+from finsam_opt.io.tables import read_applications, read_plain_table, read_staircase, read_units
 from finsam_opt.io.templates import merge_answers, read_answers, write_templates
 from finsam_opt.io.workbook import Kind
 from finsam_opt.language.numbers import format_kronor, format_number, format_percent
@@ -66,8 +66,8 @@ _EPILOG = """examples:
   finsam-opt allocate forbund_svar.xlsx --budget "339 Mkr" -o beslutsunderlag.xlsx
   finsam-opt allocate --municipalities kommuner.xlsx --memberships medlemmar.csv \\
       --unit-data forbund.csv --year 2027 -o beslutsunderlag.csv
-  finsam-opt surplus ansokningar.xlsx --units forbund_svar.xlsx --returned "0,5 Mkr" \\
-      -o ofordelade_medel.xlsx                         # spring: ofördelade medel
+  finsam-opt surplus ansokningar.xlsx --units forbund_svar.xlsx \\
+      --returned "Förbund X=0,5 Mkr" -o ofordelade_medel.xlsx  # spring: ofördelade medel
   finsam-opt compare forbund.xlsx --budget "290 Mkr" -o jamforelse.xlsx --report j.html
   finsam-opt simulate forbund.xlsx --years 5 -o fem_ar.xlsx
   finsam-opt report forbund.xlsx -o rapport.html
@@ -86,7 +86,7 @@ _EXAMPLES = {
     "template": "finsam-opt template forbund.xlsx -d svarsmallar/",
     "answers": "finsam-opt answers svarsmallar/ --units forbund.xlsx -o forbund_svar.xlsx",
     "surplus": "finsam-opt surplus ansokningar.xlsx --units forbund_svar.xlsx --returned "
-    '"0,5 Mkr" -o ofordelade_medel.xlsx',
+    '"Förbund X=0,5 Mkr" -o ofordelade_medel.xlsx',
     "synthetic": "finsam-opt synthetic 1000 --scenario mild-deficit -o syntetiska.csv",
 }
 
@@ -316,12 +316,48 @@ def _cmd_surplus(args: argparse.Namespace) -> int:
         policy=args.policy,
         units=units,
         solver=args.solver,
-        returned=args.returned,
+        returned=_returns(args.returned),
         kappa=args.kappa,
     )
     print(_surplus_summary(extra, args.language))
     _wrote(write_output(extra, output, args.language, units=units), args.language)
     return 0
+
+
+def _returns(given: list[tuple[str, float] | str]) -> pd.Series | None:
+    """One table of the funds handed back from every --returned (a unit at most once)."""
+    if not given:
+        return None
+    parts = [
+        pd.Series({item[0]: item[1]}) if isinstance(item, tuple) else _returned_file(item)
+        for item in given
+    ]
+    returned = pd.concat(parts)
+    twice = returned.index[returned.index.duplicated()].unique()
+    if len(twice):
+        raise InputError(
+            f"--returned names {', '.join(map(str, twice))} more than once", column="returned"
+        )
+    return returned
+
+
+def _returned_file(path: str) -> pd.Series:
+    table = read_plain_table(path)
+    missing = [c for c in ("unit", "returned") if c not in table.columns]
+    if missing:
+        raise InputError(
+            f"{path}: a table of returned funds needs the columns unit and returned "
+            f"(kronor); {', '.join(missing)} missing",
+            column=missing[0],
+        )
+    try:
+        amounts = [
+            value if isinstance(value, (int, float)) else kronor(str(value))
+            for value in table["returned"]
+        ]
+    except argparse.ArgumentTypeError as error:
+        raise InputError(f"{path}: column returned: {error}", column="returned") from None
+    return pd.Series(amounts, index=table["unit"].astype(str), dtype=float)
 
 
 def _cmd_synthetic(args: argparse.Namespace) -> int:
@@ -446,7 +482,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--available", type=kronor, help="amount to redistribute (default: the leftover of "
         "allocating --budget to --units)",
     )  # fmt: skip
-    surplus.add_argument("--returned", type=kronor, default=0.0, help="funds handed back late")
+    surplus.add_argument(
+        "--returned",
+        action="append",
+        type=returned_funds,
+        default=[],
+        help='funds handed back late: "Förbund X=0,5 Mkr" or a table (.xlsx/.csv) with the '
+        "columns unit and returned; repeat for several",
+    )
     surplus.add_argument(
         "--policy", choices=list(SURPLUS_POLICIES), default="equity-first",
         help=policy_help(SURPLUS_POLICIES, "equity-first", toml=False),

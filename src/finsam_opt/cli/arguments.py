@@ -8,7 +8,7 @@ from finsam_opt.engine.policies import DEFICIT_POLICIES, Policy, read_policy
 from finsam_opt.errors import InputError
 from finsam_opt.io.numbers import AMOUNT_UNITS, parse_number
 
-__all__ = ["POLICY_HELP", "fraction", "kronor", "policy"]
+__all__ = ["POLICY_HELP", "fraction", "kronor", "policy", "returned_funds"]
 
 POLICY_HELP = ", ".join(DEFICIT_POLICIES) + " or a policy declared in a .toml file"
 
@@ -44,3 +44,17 @@ def policy(text: str) -> str | Policy:
         return read_policy(text)
     except InputError as error:  # argparse shows an ArgumentTypeError's own message
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def returned_funds(text: str) -> tuple[str, float] | str:
+    """``'Förbund X=0,5 Mkr'`` → ``('Förbund X', 500000.0)``; anything else is a file's path.
+
+    The file (.xlsx/.csv, columns ``unit`` and ``returned``) is read by the command,
+    through the same checks as every table.
+    """
+    if "=" not in text:
+        return text
+    unit, _, amount = text.rpartition("=")
+    if not unit.strip():
+        raise argparse.ArgumentTypeError(f"not a return: {text!r} (write 'Förbund X=0,5 Mkr')")
+    return " ".join(unit.split()), kronor(amount)

@@ -27,7 +27,7 @@ from finsam_opt.engine.phases import first_fitting_phase, solve_exactly
 from finsam_opt.engine.result import Allocation
 from finsam_opt.engine.rounding import round_largest_remainder
 from finsam_opt.engine.solvers import SOLVERS, get_solver
-from finsam_opt.engine.verify import check_redistribution
+from finsam_opt.engine.verify import check_conservation, check_redistribution
 from finsam_opt.errors import InputError, SolverError, describe_units
 
 __all__ = [
@@ -45,6 +45,7 @@ equals its turnover is cut twice as fast as one without excess."""
 
 _MATCH_TOLERANCE = 1e-9  # relative: an application equal to its matching is allowed
 _FULL_TOLERANCE = 0.01  # kronor: granted within this of the application is "in full"
+_CONSERVATION_TOLERANCE = 0.005  # kronor: money adds up to the budget to half an öre
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,17 @@ class _Checked:
     claims: SurplusClaims
     matching_cap: np.ndarray
     rules: tuple[SurplusRule, ...]
+    returned: np.ndarray  # kronor handed back per unit
+    decided: np.ndarray | None  # each unit's decided amount, when known
+    decided_total: float | None  # of every unit decided, applying or not
+
+
+@dataclass(frozen=True)
+class _Money:
+    """What the round starts from: the leftover L and the decided amounts, if known."""
+
+    leftover: float
+    decided: pd.Series | None
 
 
 def redistribute(
@@ -285,7 +297,8 @@ def redistribute(
     solver: str = "fast",
     municipal_extra: pd.Series | Mapping[object, float] | None = None,
     regional_extra: pd.Series | Mapping[object, float] | None = None,
-    returned: float = 0.0,
+    returned: pd.Series | Mapping[object, float] | None = None,
+    decided: pd.Series | Mapping[object, float] | None = None,
     kappa: float = DEFAULT_KAPPA,
 ) -> Redistribution:
     """Redistribute unallocated funds among the units that apply (MODEL.md §6).
@@ -317,8 +330,17 @@ def redistribute(
         The additional amount the municipalities (together) and the region plan to
         contribute, kronor, indexed by unit id; absent or NaN means no limit. An
         application above 2 × min(municipal_extra, regional_extra) is an error.
-    returned : float
-        Funds handed back late, kronor, added to ``available``.
+    returned : pandas.Series or mapping, optional
+        Funds handed back late per unit, kronor (MODEL.md §6): each at most the
+        unit's decided amount, added to ``available``; a unit that hands money back
+        cannot apply in the same round. A bare number is refused (no unit stands
+        behind it).
+    decided : pandas.Series or mapping, optional
+        The decided allocations, kronor, when ``available`` is a number; they and
+        ``available`` must add up to ``params.budget``. Needed for ``returned``. An
+        :class:`Allocation` as ``available`` brings its own (its rounded amounts).
+        When the decided amounts are known the round checks that money is
+        conserved: Σ decided − Σ returned + Σ granted + unallocated = budget.
     kappa : float
         Strength κ ≥ 0 of ``equity-penalty``.
 
@@ -343,7 +365,7 @@ def redistribute(
     """
     checked = _validate(
         applications, available, params, policy, units, solver, municipal_extra,
-        regional_extra, returned, kappa,
+        regional_extra, returned, decided, kappa,
     )  # fmt: skip
     solve = get_solver(solver)
     claims, ids = checked.claims, checked.ids
@@ -365,8 +387,15 @@ def redistribute(
         floor=np.zeros_like(a),
         ids=ids,
     )
+    unallocated = limit - float(rounded.sum())
+    if checked.decided_total is not None:
+        check_conservation(
+            params.budget, checked.decided_total, checked.returned, rounded, unallocated
+        )
     table = pd.DataFrame(
         {
+            **({} if checked.decided is None else {"decided": checked.decided}),
+            "returned": checked.returned,
             "application": a,
             "matching_cap": checked.matching_cap,
             "excess_equity": claims.excess_equity,
@@ -379,7 +408,7 @@ def redistribute(
     return Redistribution(
         table=table,
         available=limit,
-        unallocated=limit - float(rounded.sum()),
+        unallocated=unallocated,
         balancing_scalar=rate,
         policy=policy,
         solver=solver,
@@ -419,6 +448,7 @@ def _validate(
     municipal_extra: object,
     regional_extra: object,
     returned: object,
+    decided: object,
     kappa: object,
 ) -> _Checked:
     """Every check of redistribute()'s input, before any arithmetic."""
@@ -433,11 +463,7 @@ def _validate(
         known = ", ".join(f"'{s}'" for s in SOLVERS)
         raise InputError(f"unknown solver {solver!r}; choose one of {known}", column="solver")
     k = _number(kappa, "kappa")
-    if isinstance(available, Allocation):
-        amount = float(available.unallocated)  # ≥ 0: the rounded total never exceeds B
-    else:
-        amount = _number(available, "available")
-    amount += _number(returned, "returned")
+    money = _money(available, decided, params)
 
     table = None if units is None else validate_units(units, params)
     if table is None and params.staircase is not None:
@@ -455,8 +481,13 @@ def _validate(
         applications, municipal_extra, regional_extra
     )
     apps = _series(applications, "application")
-    ids = apps.index if table is None else table.ids
+    back = _returned_series(returned)
+    ids = apps.index.append(back.index.difference(apps.index, sort=False))
+    if table is not None:
+        ids = table.ids
     a = _amounts(apps, ids, "application", missing=0.0, known_ids=table is not None)
+    given_back, decided_amounts = _returns(back, a, ids, money, table is not None)
+    amount = money.leftover + float(given_back.sum())
     municipal = _amounts(
         _series(municipal_extra, "municipal_extra"), ids, "municipal_extra", missing=np.inf
     )
@@ -492,7 +523,83 @@ def _validate(
                 units=list(ids[no_turnover]),
             )
     claims = SurplusClaims(a, excess, turnover, key, amount, k)
-    return _Checked(ids, claims, cap, SURPLUS_POLICIES[policy])
+    decided_total = None if money.decided is None else math.fsum(money.decided)
+    return _Checked(
+        ids, claims, cap, SURPLUS_POLICIES[policy], given_back, decided_amounts, decided_total
+    )
+
+
+def _money(available: object, decided: object, params: Parameters) -> _Money:
+    """The leftover and the decided amounts, which must add up to the budget."""
+    if isinstance(available, Allocation):
+        if decided is not None:
+            raise InputError(
+                "decided is given twice: by the Allocation and as an argument", column="decided"
+            )
+        # ≥ 0: the rounded total never exceeds B.
+        return _Money(float(available.unallocated), available.table["allocation_rounded"])
+    leftover = _number(available, "available")
+    if decided is None:
+        return _Money(leftover, None)
+    amounts = _series(decided, "decided")
+    values = _amounts(amounts, amounts.index, "decided", missing=0.0)
+    total = math.fsum(values) + leftover
+    if abs(total - params.budget) > _CONSERVATION_TOLERANCE:
+        raise InputError(
+            f"the decided amounts ({math.fsum(values):,.0f} kr) and the amount available "
+            f"({leftover:,.0f} kr) add up to {total:,.0f} kr, not the budget "
+            f"({params.budget:,.0f} kr): money would be created or lost",
+            column="decided",
+        )
+    return _Money(leftover, pd.Series(values, index=amounts.index))
+
+
+def _returned_series(returned: object) -> pd.Series:
+    if isinstance(returned, (int, float, np.integer, np.floating)) and not isinstance(
+        returned, bool
+    ):
+        raise InputError(
+            f"returned must be a table of unit → kronor (e.g. {{'Förbund X': 500_000}}), got the "
+            f"bare amount {returned!r}: money is handed back by a unit, from its decided "
+            "allocation",
+            column="returned",
+        )
+    return _series(returned, "returned")
+
+
+def _returns(
+    back: pd.Series, application: np.ndarray, ids: pd.Index, money: _Money, known_ids: bool
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Funds handed back per unit, each within the unit's decided amount (MODEL.md §6)."""
+    given = _amounts(back, ids, "returned", missing=0.0, known_ids=known_ids)
+    decided = None if money.decided is None else money.decided.reindex(ids).fillna(0.0)
+    if not (given > 0).any():
+        return given, None if decided is None else decided.to_numpy(float)
+    if decided is None:
+        raise InputError(
+            "returned needs the decided amounts to check each return against: pass the "
+            "final Allocation as available, or decided=",
+            column="returned",
+        )
+    limit = decided.to_numpy(float)
+    over = given > limit + _CONSERVATION_TOLERANCE
+    if over.any():
+        i = int(np.flatnonzero(over)[0])
+        raise InputError(
+            f"{describe_units(list(ids[over]))}: returned {given[i]:,.0f} kr exceeds the "
+            f"unit's decided allocation of {limit[i]:,.0f} kr",
+            column="returned",
+            units=list(ids[over]),
+        )
+    both = (given > 0) & (application > 0)
+    if both.any():
+        raise InputError(
+            f"{describe_units(list(ids[both]))}: hands money back and applies for more in the "
+            "same round; a unit does one or the other (MODEL.md §6)",
+            column="returned",
+            units=list(ids[both]),
+        )
+    return given, limit
 
 
 def _number(value: object, name: str) -> float:

@@ -7,6 +7,8 @@ must agree with the exact recovery from its λ.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -14,7 +16,12 @@ from finsam_opt.engine.damping import Phase
 from finsam_opt.engine.model import BALANCE_TOLERANCE, Quantities, Scenario
 from finsam_opt.errors import VerificationError, describe_units
 
-__all__ = ["check_allocation", "check_redistribution", "check_solver_agreement"]
+__all__ = [
+    "check_allocation",
+    "check_conservation",
+    "check_redistribution",
+    "check_solver_agreement",
+]
 
 _RELATIVE = 1e-9  # of the budget: exact arithmetic leaves far less
 _SOLVER_RELATIVE = 1e-6  # of the amount available: an LP's tolerance leaves less
@@ -108,3 +115,24 @@ def check_solver_agreement(
         f"solver {solver!r} returned a point that differs from the exact solution at its "
         f"rate by up to {gap.max():,.2f} kr",
     )
+
+
+_CONSERVED = 0.005  # kronor: half an öre
+
+
+def check_conservation(
+    budget: float,
+    decided_total: float,
+    returned: np.ndarray,
+    granted: np.ndarray,
+    unallocated: float,
+) -> None:
+    """Raise unless money is conserved to the krona (MODEL.md §6, §9 invariant 10):
+    Σ decided − Σ returned + Σ granted + unallocated = budget, kronor."""
+    total = math.fsum([decided_total, -math.fsum(returned), math.fsum(granted), unallocated])
+    if abs(total - budget) > _CONSERVED:
+        raise VerificationError(
+            f"money is not conserved: decided {decided_total:,.2f} − returned "
+            f"{math.fsum(returned):,.2f} + granted {math.fsum(granted):,.2f} + unallocated "
+            f"{unallocated:,.2f} = {total:,.2f} kr, not the budget {budget:,.2f} kr"
+        )

@@ -43,8 +43,8 @@ _TOTALLED = frozenset(
         "floor", "capped", "target", "allocation", "allocation_rounded", "allocation_tkr",
         "change", "ideal_tkr", "amount", "amount_tkr", "previous_round",
         "change_from_previous_round", "application", "municipal_extra", "regional_extra",
-        "excess_equity", "equity_cut", "granted", "granted_rounded", "granted_tkr", "equity",
-        "turnover",
+        "excess_equity", "equity_cut", "decided", "returned", "granted", "granted_rounded",
+        "granted_tkr", "equity", "turnover",
     }
 )  # fmt: skip
 _UNLIMITED = frozenset({"cap", "matching_cap"})  # a blank cell here means "no limit"

@@ -184,6 +184,8 @@ DECISION_HEADERS: dict[str, tuple[str, str, str]] = {
     "change_rate": ("Förändring mot föregående år (%)", "Change from last year (%)", "percent"),
     "binding": ("Avgörande regel", "Binding rule", "text"),
     # The surplus round (ofördelade medel).
+    "decided": ("Beslutad tilldelning (kr)", "Decided allocation (kr)", "kr"),
+    "returned": ("Återlämnade medel (kr)", "Funds handed back (kr)", "kr"),
     "application": ("Ansökan ofördelade medel (kr)", "Application (kr)", "kr"),
     "municipal_extra": ("Kommunernas extra bidrag (kr)", "Extra municipal contribution (kr)", "kr"),
     "regional_extra": ("Regionens extra bidrag (kr)", "Extra regional contribution (kr)", "kr"),

@@ -24,6 +24,7 @@ from __future__ import annotations
 import io
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,7 @@ def _summary(result: Allocation) -> dict[str, object]:
 def _surplus_summary(extra: Redistribution) -> dict[str, object]:
     return {
         "available": extra.available,
+        "returned": float(extra.table["returned"].sum()),
         "balancing_scalar": extra.balancing_scalar,
         "unallocated": extra.unallocated,
         "policy": extra.policy,
@@ -215,17 +217,19 @@ class AllocationYear:
         self,
         applications: pd.DataFrame | pd.Series,
         *,
-        returned: float = 0.0,
+        returned: pd.Series | Mapping[object, float] | None = None,
         policy: str = "equity-first",
         kappa: float = DEFAULT_KAPPA,
     ) -> AllocationYear:
         """Run the spring call for ofördelade medel after the final round.
 
         The amount redistributed is the final round's unallocated amount plus
-        ``returned``; the round's ``amount`` is the final amount plus the
-        granted amount, so ``change_from_previous_round`` is what each unit was
-        granted. The final round's unit table (equity, turnover) and parameters
-        (staircase, rounding unit) are used.
+        what units handed back; the round's ``amount`` is the final amount minus
+        the unit's return plus its grant, so ``change_from_previous_round`` is
+        what each unit was granted or gave back. Money is conserved to the krona
+        (checked): Σ final − Σ returned + Σ granted + unallocated = budget. The
+        final round's unit table (equity, turnover) and parameters (staircase,
+        rounding unit) are used.
 
         Parameters
         ----------
@@ -233,8 +237,9 @@ class AllocationYear:
             Additional state amount per applying unit, kronor: a Series, or a
             table with ``application`` and optionally ``municipal_extra`` and
             ``regional_extra`` (as :func:`finsam_opt.io.read_applications` reads).
-        returned : float
-            Funds handed back late, kronor.
+        returned : pandas.Series or mapping, optional
+            Funds handed back late per unit, kronor, each at most the unit's final
+            amount; a unit that hands money back cannot apply in the same round.
         policy : str
             A surplus policy (:data:`finsam_opt.SURPLUS_POLICIES`).
         kappa : float
@@ -246,12 +251,17 @@ class AllocationYear:
         >>> example = fo.national_example()
         >>> year = fo.AllocationYear(2027, example.units, example.parameters).final()
         >>> gotland = "Samordningsförbundet Gotland"
-        >>> year = year.surplus(pd.Series({gotland: 2e6}), returned=500_000)
+        >>> vansbro = "Samordningsförbundet Vansbro m.fl."
+        >>> year = year.surplus(pd.Series({gotland: 2e6}), returned={vansbro: 500_000})
         >>> spring = year.round("surplus")
         >>> int(spring.table.loc[gotland, "change_from_previous_round"])
         2000000
-        >>> round(spring.summary["available"])
-        14463080
+        >>> int(spring.table.loc[vansbro, "change_from_previous_round"])
+        -500000
+        >>> round(spring.summary["available"]), int(spring.table["amount"].sum())
+        (14463080, 326536920)
+        >>> int(spring.table["amount"].sum()) + round(spring.summary["unallocated"])  # the budget
+        339000000
         """
         final = self.round("final")
         extra = redistribute(
@@ -261,10 +271,12 @@ class AllocationYear:
             policy,
             units=final.units,
             returned=returned,
+            decided=final.table["amount"],
             kappa=kappa,
         )
-        table = extra.table.copy()
-        table.insert(0, "amount", final.table["amount"] + table["granted_rounded"])
+        table = extra.table.drop(columns=["decided"])
+        amount = final.table["amount"] - table["returned"] + table["granted_rounded"]
+        table.insert(0, "amount", amount.round().astype("int64"))
         item = Round(
             "surplus",
             final.parameters,
