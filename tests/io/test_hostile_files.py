@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,9 +17,9 @@ import openpyxl
 import pytest
 
 from finsam_opt.cli import main
+from finsam_opt.domain.units import MAX_TEXT_CHARS
 from finsam_opt.errors import InputError
 from finsam_opt.io import read_staircase, read_table
-from finsam_opt.io.tables import MAX_TEXT_CHARS
 
 HEADER_EN = "unit,population,support_measure,previous_allocation,municipal_match,regional_match\n"
 HEADER_SV = "Förbund;Invånare 16-64;Försörjningsmått\n"
@@ -338,3 +339,42 @@ def test_decision_table_with_a_formula_without_value_is_refused(tmp_path: Path) 
     _xlsx(["Förbund", "Tilldelning"], ["A", "=1+1"])(path)
     with pytest.raises(InputError, match=r"the formula =1\+1 in cell B2 was saved without"):
         read_decision_table(path)
+
+
+def test_excel_error_values_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "u.xlsx"
+    _xlsx(["Förbund", "Invånare 16-64", "Försörjningsmått"], ["Alfa", 10, 100])(path)
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(tmp_path / "e.xlsx", "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                old = b'<c r="A2" t="inlineStr"><is><t>Alfa</t></is></c>'
+                assert old in data
+                data = data.replace(old, b'<c r="A2" t="e"><v>#REF!</v></c>')
+            target.writestr(item, data)
+    with pytest.raises(
+        InputError, match=r"cell A2 \(column 'Förbund'\): holds the Excel error #REF!"
+    ):
+        read_table(tmp_path / "e.xlsx", "units")
+
+
+def test_a_population_that_is_not_whole_is_refused(tmp_path: Path) -> None:
+    # "120.000" typed with a dot as thousands separator would otherwise be 120 people.
+    path = tmp_path / "u.csv"
+    path.write_text("Förbund;Invånare 16-64;Försörjningsmått\nAlfa;120.500;100\n")
+    with pytest.raises(InputError, match=r"population is a number of people, got '120\.500'"):
+        read_table(path, "units")
+
+
+@pytest.mark.parametrize(
+    ("unit", "message"),
+    [("Alfa\x07", "contains the invisible character U+0007"), ("A" * 40_000, "40,000 characters")],
+    ids=["control-character", "40000-characters"],
+)
+def test_the_api_gate_refuses_names_a_workbook_cannot_hold(unit: str, message: str) -> None:
+    # Such a name passed the gate and crashed (or was cut by) the xlsx writer (issue 14, 6 and 9).
+    import finsam_opt as fo
+
+    units = fo.example_units().rename(index={"A": unit})
+    with pytest.raises(InputError, match=re.escape(message)):
+        fo.allocate(units, fo.Parameters(budget=20_000_000))

@@ -34,6 +34,7 @@ __all__ = [
     "check_previous_allocation",
     "excess_equity",
     "name_key",
+    "text_problem",
     "validate_units",
 ]
 
@@ -288,6 +289,55 @@ def excess_equity(units: pd.DataFrame, staircase: Staircase) -> pd.Series:
     )
 
 
+MAX_TEXT_CHARS = 32_767
+"""The most characters an Excel cell holds: a longer name could not be written unchanged."""
+
+
+def text_problem(text: str, *, comment: bool = False) -> str | None:
+    """Why a text cannot be a name (or a comment) in a table; None if it can.
+
+    A control character (Excel cannot hold most of them) or an invisible format
+    character (a zero-width space makes two names look equal and differ) is a
+    problem; so is more than :data:`MAX_TEXT_CHARS` characters. In a comment
+    a tab or a line break (Alt+Enter in Excel) and format characters are text.
+
+    Parameters
+    ----------
+    text : str
+        The text, as read.
+    comment : bool
+        Free text rather than a name.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from finsam_opt.domain.units import text_problem
+    >>> text_problem("Alfa\\x07")[:56]
+    'contains the invisible character U+0007 (control charact'
+    >>> text_problem("rad ett\\nrad två", comment=True) is None
+    True
+    """
+    for position, char in enumerate(text, start=1):
+        if comment and char in "\t\n\r":
+            continue
+        category = unicodedata.category(char)
+        if category == "Cc" or (category == "Cf" and not comment):
+            return (
+                f"contains the invisible character U+{ord(char):04X} "
+                f"({unicodedata.name(char, 'control character')}) at position {position}; "
+                "remove it (retype the cell)"
+            )
+    if len(text) > MAX_TEXT_CHARS:
+        return (
+            f"{len(text):,} characters, more than an Excel cell holds ({MAX_TEXT_CHARS:,}); "
+            "shorten the text"
+        )
+    return None
+
+
 def name_key(name: object) -> str:
     """The identity of a unit name: Unicode NFC, casefolded, whitespace collapsed (MODEL.md §2).
 
@@ -312,6 +362,21 @@ def name_key(name: object) -> str:
     return " ".join(unicodedata.normalize("NFC", str(name)).split()).casefold()
 
 
+def _check_id_texts(index: pd.Index) -> None:
+    """No id a workbook cannot hold: control or invisible characters, or too long."""
+    if index.inferred_type in _NUMERIC_IDS:
+        return
+    texts = [i for i in index if isinstance(i, str)]
+    # One C-speed pass for the usual case; isprintable() is False for more than is refused.
+    if not texts or ("".join(texts).isprintable() and max(map(len, texts)) <= MAX_TEXT_CHARS):
+        return
+    for unit in texts:
+        problem = text_problem(unit)
+        if problem is not None:
+            shown = unit if len(unit) <= 60 else unit[:57] + "..."
+            raise InputError(f"unit id {shown!r}: {problem}", units=[unit])
+
+
 def _check_ids(index: pd.Index) -> None:
     missing = index.isna()
     if missing.any():
@@ -331,6 +396,7 @@ def _check_ids(index: pd.Index) -> None:
             "give every id as text",
             units=numbers,
         )
+    _check_id_texts(index)
     duplicated = index[index.duplicated()].unique() if not index.is_unique else index[:0]
     if len(duplicated):
         raise InputError(

@@ -19,7 +19,7 @@ from finsam_opt.engine.result import Allocation
 from finsam_opt.errors import InputError
 from finsam_opt.io.columns import normalize_header
 from finsam_opt.io.numbers import parse_number
-from finsam_opt.io.raw import Uncomputed, read_cells
+from finsam_opt.io.raw import ErrorValue, Uncomputed, read_cells
 from finsam_opt.io.safe import atomic_outputs, restore
 from finsam_opt.io.workbook import Column, Kind, Sheet, write_csv, write_workbook
 from finsam_opt.language.words import DECISION_HEADERS, TERMS, swedish_order, term
@@ -274,6 +274,8 @@ def _read_value(value: object, kind: str, where: str) -> object:
             f"{where}: the formula {value.formula} in cell {value.cell} was saved without its "
             "computed value; open the file in Excel and save it, or write values"
         )
+    if isinstance(value, ErrorValue):
+        raise InputError(f"{where}: cell {value.cell} holds the Excel error {value.error}")
     if value is None:
         return np.nan if kind not in ("text", "bool") else None
     if kind == "text":

@@ -1,8 +1,8 @@
 """Raw cells from CSV and Excel files, with the size and safety checks.
 
 Every reader in :mod:`finsam_opt.io` goes through :func:`read_cells`, which
-returns the rows of one sheet as lists of cell values (str, int, float, None or
-:class:`Uncomputed`) with the row number the user sees in Excel or a text
+returns the rows of one sheet as lists of cell values (str, int, float, None,
+:class:`Uncomputed` or :class:`ErrorValue`) with the row number the user sees in Excel or a text
 editor (1-based). Only regular files are read, never more than
 :data:`MAX_FILE_BYTES` bytes, whatever the file system says about the size.
 """
@@ -27,6 +27,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_ROWS",
     "MAX_UNPACKED_BYTES",
+    "ErrorValue",
     "Sheet",
     "Uncomputed",
     "read_bytes",
@@ -55,7 +56,15 @@ class Uncomputed:
     formula: str  # "=B5*2"
 
 
-Cell = str | int | float | Uncomputed | None
+@dataclass(frozen=True)
+class ErrorValue:
+    """A cell holding an Excel error (``#REF!``, ``#N/A``, ``#DIV/0!``): not a value to read."""
+
+    cell: str  # "A3"
+    error: str  # "#REF!"
+
+
+Cell = str | int | float | Uncomputed | ErrorValue | None
 
 
 @dataclass(frozen=True)
@@ -280,6 +289,8 @@ def _cell(cell: object, formulas: dict[str, object]) -> Cell:
             return Uncomputed(coordinate, formula)
         if formula is not None and not isinstance(formula, (str, int, float)):
             return Uncomputed(coordinate, f"={getattr(formula, 'text', '')}")  # array formula
+    if getattr(cell, "data_type", None) == "e" and coordinate is not None:
+        return ErrorValue(coordinate, str(value))
     if isinstance(value, bool):
         return str(value).upper()
     if value is None or isinstance(value, (str, int, float)):

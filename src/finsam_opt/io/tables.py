@@ -29,7 +29,7 @@ import pandas as pd
 
 from finsam_opt.domain.parameters import MAX_AMOUNT
 from finsam_opt.domain.staircase import Staircase
-from finsam_opt.domain.units import name_key
+from finsam_opt.domain.units import name_key, text_problem
 from finsam_opt.errors import InputError
 from finsam_opt.io.columns import (
     AGE_BANDS,
@@ -42,11 +42,10 @@ from finsam_opt.io.columns import (
     parse_header,
 )
 from finsam_opt.io.numbers import AMOUNT_UNITS, parse_number
-from finsam_opt.io.raw import Sheet, Uncomputed, read_cells
+from finsam_opt.io.raw import ErrorValue, Sheet, Uncomputed, read_cells
 from finsam_opt.io.safe import restore
 
 __all__ = [
-    "MAX_TEXT_CHARS",
     "SCHEMAS",
     "TOTAL_LABELS",
     "Schema",
@@ -68,9 +67,6 @@ _LIMIT_COLUMNS = frozenset(
     {"requested", "municipal_match", "regional_match", "municipal_extra", "regional_extra"}
 )
 
-MAX_TEXT_CHARS = 32_767
-"""The most characters an Excel cell holds; a longer name could not be written back."""
-
 TOTAL_LABELS = frozenset({"totalt", "summa", "total", "sum"})
 """A row whose id cell says this is a totals row and is skipped."""
 
@@ -79,8 +75,6 @@ _NEAR_MISS_CUTOFF = 0.85
 _CODE = re.compile(r"^\d{4}$")
 _TEXT_COLUMNS = frozenset({"unit", "municipality_code", "municipality_name", "region", "comment"})
 _NAME_COLUMNS = frozenset({"unit", "municipality_name", "region"})
-# In a comment a tab or a line break (Alt+Enter in Excel) is text; elsewhere it is an error.
-_COMMENT_WHITESPACE = frozenset("\t\n\r")
 
 
 @dataclass(frozen=True)
@@ -288,7 +282,7 @@ def read_plain_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame
             value = row[position] if position < len(row) else None
             where = f"{cells.where}, row {cells.line(offset)}, column '{name}'"
             header = Header(name, None, None)
-            if isinstance(value, Uncomputed):
+            if isinstance(value, (Uncomputed, ErrorValue)):
                 _convert(value, "comment", header, where)
             if isinstance(value, str):
                 value = unicodedata.normalize("NFC", restore(value.strip()))
@@ -470,6 +464,12 @@ def _convert(value: object, name: str, header: Header, where: str) -> object:
             "values instead of formulas",
             column=name,
         )
+    if isinstance(value, ErrorValue):
+        raise InputError(
+            f"{where.split(', row ')[0]}, cell {value.cell} (column '{header.text}'): holds the "
+            f"Excel error {value.error}, not a value; correct the formula in Excel",
+            column=name,
+        )
     if name in _TEXT_COLUMNS:
         return _text(value, name, where)
     if name == "year":
@@ -486,30 +486,14 @@ def _text(value: object, name: str, where: str) -> str | None:
         value = int(value)
     text = unicodedata.normalize("NFC", restore(str(value).strip()))
     _check_characters(text, name, where)
-    if len(text) > MAX_TEXT_CHARS:
-        raise InputError(
-            f"{where}: {len(text):,} characters, more than an Excel cell holds "
-            f"({MAX_TEXT_CHARS:,}); shorten the text",
-            column=name,
-        )
     # A name is an identifier: one space between words, as the duplicate check compares.
     return " ".join(text.split()) if name in _NAME_COLUMNS else text
 
 
 def _check_characters(text: str, name: str, where: str) -> None:
-    for position, char in enumerate(text, start=1):
-        if name == "comment" and char in _COMMENT_WHITESPACE:
-            continue
-        category = unicodedata.category(char)
-        # Cc: control characters (Excel cannot hold most); Cf: invisible format characters
-        # (a zero-width space makes two names look equal and differ).
-        if category == "Cc" or (category == "Cf" and name != "comment"):
-            raise InputError(
-                f"{where}: contains the invisible character U+{ord(char):04X} "
-                f"({unicodedata.name(char, 'control character')}) at position {position}; "
-                "remove it (retype the cell)",
-                column=name,
-            )
+    problem = text_problem(text, comment=name == "comment")
+    if problem is not None:
+        raise InputError(f"{where}: {problem}", column=name)
 
 
 def _code(value: object, where: str) -> str:
@@ -562,6 +546,13 @@ def _number(value: object, name: str, header: Header, where: str) -> float:
         raise InputError(f"{where}: must be a finite number, got {value!r}")
     if number < 0:
         raise InputError(f"{where}: {name} must be ≥ 0, got {value!r}")
+    if name in COUNT_COLUMNS and number != number.to_integral_value():
+        # "120.000" is 120 000 people where a dot groups digits, 120 where it is a decimal point.
+        raise InputError(
+            f"{where}: {name} is a number of people, got {value!r}, not a whole number; "
+            "write it without decimals (group digits with spaces: 120 000)",
+            column=name,
+        )
     amount = number * factor
     if amount > Decimal(MAX_AMOUNT):
         raise InputError(
