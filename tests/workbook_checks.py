@@ -15,6 +15,8 @@ ENGLISH_WORDS = (
     "equity-penalty", "by-key", "fast", "highs", "cbc", "scipy", "surplus", "deficit",
     "balance", "ideal", "cap", "floor", "new", "scaled", "base", "full", "no limit", "Total",
 )  # fmt: skip
+ANSWER_HEADERS = ("Ansökt belopp (kr)", "Kommunernas bidrag (kr)", "Regionens bidrag (kr)",
+                  "Kommentar")  # fmt: skip
 _WORD = re.compile(r"[\w-]+|no limit", re.UNICODE)
 
 
@@ -72,3 +74,30 @@ def check_swedish_only(book: openpyxl.Workbook) -> None:
                 words = set(_WORD.findall(cell.value))
                 english = words.intersection(ENGLISH_WORDS)
                 assert not english, f"{sheet.title}!{cell.coordinate}: {cell.value!r} is English"
+
+
+def check_template(sheet: Worksheet) -> None:
+    """Answer cells blank, unlocked and validated (numbers ≥ 0); everything else locked."""
+    assert sheet.protection.sheet, f"{sheet.title}: not protected"
+    header = [c.value for c in sheet[1]]
+    answers = [i for i, h in enumerate(header) if h in ANSWER_HEADERS]
+    assert len(answers) == 4, header
+    for row in sheet.iter_rows(min_row=2):
+        for index, cell in enumerate(row):
+            if index in answers:
+                assert cell.value is None, f"{cell.coordinate} is pre-filled: {cell.value!r}"
+                assert cell.protection.locked is False, f"{cell.coordinate} is locked"
+            elif cell.value is not None:
+                assert cell.protection.locked is not False, f"{cell.coordinate} is unlocked"
+    rules = sheet.data_validations.dataValidation
+    requested = [r for r in rules if r.type == "decimal"]
+    assert len(requested) == 1 and (requested[0].operator, requested[0].formula1) == (
+        "greaterThanOrEqual", "0",
+    )  # fmt: skip
+    contributions = [r for r in rules if r.type == "custom"]
+    assert len(contributions) == 1 and ">=0" in contributions[0].formula1
+    for index in answers[:3]:
+        rule = requested[0] if index == answers[0] else contributions[0]
+        for row in range(2, sheet.max_row + 1):
+            coordinate = sheet.cell(row, index + 1).coordinate
+            assert coordinate in rule.sqref, f"{coordinate} is not validated"

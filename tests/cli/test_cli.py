@@ -47,7 +47,19 @@ def test_yearly_round_trip_through_the_cli(tmp_path: Path, capsys) -> None:
     assert len(list(templates.glob("svarsmall_*.xlsx"))) == 79
     merged = tmp_path / "forbund_svar.csv"
     assert main(["answers", str(templates), "--units", str(units_file), "-o", str(merged)]) == 0
-    assert "svar från 79 av 79 förbund" in capsys.readouterr().out
+    assert "svar från 0 av 79 förbund" in capsys.readouterr().out  # templates sent back blank
+    units = read_units(units_file)
+    for path in sorted(templates.glob("svarsmall_*.xlsx"))[:2]:  # two förbund answer
+        book = openpyxl.load_workbook(path)
+        sheet = book["Svar"]
+        row = units.loc[sheet["A2"].value]
+        sheet["E2"], sheet["F2"], sheet["G2"] = (
+            int(row[c]) for c in ("requested", "municipal_match", "regional_match")
+        )
+        book.save(path)
+    assert main(["answers", str(templates), "--units", str(units_file), "-o", str(merged)]) == 0
+    printed = capsys.readouterr().out
+    assert "svar från 2 av 79 förbund" in printed and "inget svar från: " in printed
     decision = tmp_path / "beslut.xlsx"
     args = ["allocate", str(units_file), "--answers", str(templates), "--budget", "339 Mkr"]
     assert main([*args, "-o", str(decision)]) == 0
@@ -146,7 +158,7 @@ def test_synthetic_writes_a_table_that_allocates(tmp_path: Path, capsys) -> None
     out = tmp_path / "units.csv"
     assert main(["synthetic", "200", "--seed", "3", "--scenario", "mild-deficit",
                      "-o", str(out)]) == 0  # fmt: skip
-    assert "200 syntetiska förbund (mild-deficit, frö 3); budget 847 500 000 kr" in (
+    assert "200 syntetiska förbund (litet underskott, frö 3); budget 847 500 000 kr" in (
         capsys.readouterr().out
     )
     assert out.read_text(encoding="utf-8-sig").startswith("Förbund;")

@@ -109,6 +109,14 @@ def test_templates_round_trip_per_unit(national, tmp_path: Path) -> None:
     units = example.units
     files = write_templates(units, tmp_path, preliminary=result.table["ideal"])
     assert len(files) == len(units)
+    for path in files:  # every förbund fills in its three amounts
+        book = openpyxl.load_workbook(path)
+        sheet = book["Svar"]
+        unit = units.loc[sheet["A2"].value]
+        sheet["E2"], sheet["F2"], sheet["G2"] = (
+            float(unit[c]) for c in ("requested", "municipal_match", "regional_match")
+        )
+        book.save(path)
     answers = read_answers(tmp_path, units=units.index)
     assert sorted(answers.index) == sorted(units.index)
     merged = merge_answers(units.drop(columns=["requested"]), answers)
@@ -134,13 +142,16 @@ def test_filled_in_template_is_read_and_merged(tmp_path: Path) -> None:
     merged = merge_answers(units, answers)
     assert merged.units.loc["A", "requested"] == 2_700_000
     assert np.isnan(merged.units.loc["B", "requested"])
-    assert merged.answered == ("A", "B")
+    assert merged.answered == ("A",) and merged.unanswered == ("B",)  # B's row left blank
     assert "requested" not in units.columns  # not mutated
 
 
 def test_answer_errors(tmp_path: Path) -> None:
     units = pd.DataFrame({"population": [1.0], "support_measure": [1.0]}, index=["A"])
-    write_templates(units, tmp_path)
+    (path,) = write_templates(units, tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["Svar"]["E2"] = 5
+    book.save(path)
     (tmp_path / "svarsmall_copy.csv").write_text("Förbund;Ansökt belopp\nA;5\n")
     with pytest.raises(InputError, match=r"svarsmall_copy.csv: unit 'A' is answered twice"):
         read_answers(tmp_path)

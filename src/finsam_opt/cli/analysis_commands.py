@@ -45,6 +45,7 @@ from finsam_opt.datasets.national import NATIONAL_BUDGET
 from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.policies import DEFICIT_POLICIES
 from finsam_opt.errors import InputError
+from finsam_opt.io.decision import model_parameter_rows
 from finsam_opt.io.growth import GrowthTable, read_growth
 from finsam_opt.io.tables import read_plain_table
 from finsam_opt.io.workbook import Kind
@@ -207,14 +208,12 @@ def _write_all(
 
 def _analysis_rows(args: argparse.Namespace, language: str) -> list[tuple[str, object, Kind]]:
     sv = language == "sv"
-    budgets = args.budget if isinstance(args.budget, list) else [args.budget]
-    return [
-        *(("Budget (kr)", b, Kind.KRONOR) for b in budgets if b is not None),
-        ("Grundtilldelning (kr)" if sv else "Base amount (kr)", args.base_amount, Kind.KRONOR),
-        ("Högsta minskning (spärr)" if sv else "Decrease limit", args.decrease_limit,
-         Kind.PERCENT),
-        ("Lösare" if sv else "Solver", term(args.solver, language), Kind.TEXT),
-    ]  # fmt: skip
+    rows = model_parameter_rows(parameters(args), language)
+    if isinstance(args.budget, list) and len(args.budget) > 1:
+        label = "Jämförd budget (kr)" if sv else "Budget compared (kr)"
+        rows += [(label, budget, Kind.KRONOR) for budget in args.budget]
+    rows.append(("Lösare" if sv else "Solver", term(args.solver, language), Kind.TEXT))
+    return rows
 
 
 def run_compare(args: argparse.Namespace) -> int:

@@ -43,7 +43,7 @@ from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.result import Allocation
 from finsam_opt.engine.surplus import DEFAULT_KAPPA, SURPLUS_POLICIES, Redistribution, redistribute
 from finsam_opt.errors import FinsamError, InputError
-from finsam_opt.io.decision import DECISION_HEADERS
+from finsam_opt.io.decision import DECISION_HEADERS, model_parameter_rows
 from finsam_opt.io.safe import atomic_outputs
 from finsam_opt.io.tables import read_applications, read_plain_table, read_staircase, read_units
 from finsam_opt.io.templates import merge_answers, read_answers, write_templates
@@ -56,6 +56,7 @@ __all__ = ["main"]
 
 EXAMPLE_OUTPUT = "finsam_example_beslutsunderlag.xlsx"
 ALLOCATION_OUTPUTS = (*TABLES, *REPORTS, ".png", ".svg")
+_LISTED = 8  # names printed before "… and N more"
 EXCEL_ROWS = 1_048_575  # an Excel sheet holds 1 048 576 rows, one is the header
 
 _EPILOG = """examples:
@@ -186,23 +187,6 @@ def _wrote(files: Sequence[Path], language: str) -> None:
     print(say("wrote", language, files=", ".join(str(f) for f in files)))
 
 
-def _parameter_rows(params: Parameters, language: str) -> list[tuple[str, object, Kind]]:
-    sv = language == "sv"
-    return [
-        ("Budget (kr)", params.budget, Kind.KRONOR),
-        ("Grundtilldelning (kr)" if sv else "Base amount (kr)", params.base_amount, Kind.KRONOR),
-        ("Vikt försörjningsmått" if sv else "Weight support measure", params.weight_support,
-         Kind.PERCENT),
-        ("Vikt invånare 16-64" if sv else "Weight population 16-64", params.weight_population,
-         Kind.PERCENT),
-        ("Högsta minskning (spärr)" if sv else "Decrease limit", params.decrease_limit,
-         Kind.PERCENT),
-        ("Källa" if sv else "Source", "Försäkringskassans fördelningsmodell (finsam_opt "
-         f"{_version()})" if sv else f"Försäkringskassan's allocation model (finsam_opt "
-         f"{_version()})", Kind.TEXT),
-    ]  # fmt: skip
-
-
 # ---------------------------------------------------------------- subcommands
 
 
@@ -235,7 +219,7 @@ def _cmd_ideal(args: argparse.Namespace) -> int:
     table["ideal_tkr"] = table["amount"] / 1000
     table = table.drop(columns=["amount"]).rename_axis("unit").reset_index()
     sheet = "Preliminär fördelning" if args.language == "sv" else "Preliminary allocation"
-    rows = _parameter_rows(params, args.language)
+    rows = model_parameter_rows(params, args.language)
     files = write_output(table, output, args.language, parameters=rows, sheet=sheet)
     print(say("ideal", args.language, units=len(table),
               budget=format_kronor(args.budget, args.language)))  # fmt: skip
@@ -261,9 +245,11 @@ def _cmd_template(args: argparse.Namespace) -> int:
     if folder.exists() and not folder.is_dir():
         raise InputError(f"-d {args.directory}: is a file, not a folder")
     units = load_units(args)
-    preliminary = ideal_table(units, parameters(args))["ideal"]
+    params = parameters(args)
+    preliminary = ideal_table(units, params)["ideal"]
     folder.mkdir(parents=True, exist_ok=True)
-    files = write_templates(units, folder, preliminary=preliminary, combined=args.combined)
+    files = write_templates(units, folder, preliminary=preliminary, combined=args.combined,
+                            parameters=model_parameter_rows(params))  # fmt: skip
     print(say("templates", args.language, count=len(files), folder=args.directory))
     return 0
 
@@ -275,7 +261,9 @@ def _cmd_answers(args: argparse.Namespace) -> int:
     merged = merge_answers(units, answers)
     print(say("answers", args.language, answered=len(merged.answered), units=len(units)))
     if merged.unanswered:
-        names = ", ".join(str(u) for u in merged.unanswered)
+        shown = ", ".join(str(u) for u in merged.unanswered[:_LISTED])
+        more = len(merged.unanswered) - _LISTED
+        names = shown if more <= 0 else say("more", args.language, shown=shown, count=more)
         print(say("unanswered", args.language, names=names))
     missing = merged.missing_matching
     if not missing.empty:
@@ -373,15 +361,17 @@ def _cmd_synthetic(args: argparse.Namespace) -> int:
         rows = [
             ("Antal förbund" if args.language == "sv" else "Units", args.units, Kind.COUNT),
             ("Frö" if args.language == "sv" else "Seed", args.seed, Kind.COUNT),
-            ("Scenario", args.scenario, Kind.TEXT),
+            ("Scenario", term(args.scenario, args.language), Kind.TEXT),
             ("Budget (kr)", case.params.budget, Kind.KRONOR),
         ]
         sheet = "Syntetiska förbund" if args.language == "sv" else "Synthetic units"
         frame = case.units.rename_axis("unit").reset_index()
         files = write_output(frame, output, args.language, parameters=rows, sheet=sheet)
     budget = format_kronor(case.params.budget, args.language)
-    print(say("synthetic", args.language, units=format_number(args.units, args.language),
-              scenario=args.scenario, seed=args.seed, budget=budget))  # fmt: skip
+    scenario = term(args.scenario, args.language)
+    units = format_number(args.units, args.language)
+    print(say("synthetic", args.language, units=units, scenario=scenario, seed=args.seed,
+              budget=budget))  # fmt: skip
     _wrote(files, args.language)
     return 0
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from finsam_opt.domain.parameters import Parameters
 from finsam_opt.engine.result import Allocation
 from finsam_opt.errors import InputError
 from finsam_opt.io.columns import normalize_header
@@ -27,6 +28,7 @@ from finsam_opt.language.words import DECISION_HEADERS, TERMS, swedish_order, te
 __all__ = [
     "DECISION_HEADERS",
     "decision_frame",
+    "model_parameter_rows",
     "parameter_rows",
     "read_decision_table",
     "sort_units",
@@ -49,6 +51,12 @@ _TOTALLED = frozenset(
 )  # fmt: skip
 _UNLIMITED = frozenset({"cap", "matching_cap"})  # a blank cell here means "no limit"
 _TOTAL = {"sv": "Totalt", "en": "Total"}
+_SOURCE = {
+    "sv": "Försäkringskassans modell för fördelning av statliga medel till samordningsförbund "
+    "(beräknad med finsam_opt)",
+    "en": "Försäkringskassan's model for allocating state funds to the samordningsförbund "
+    "(computed with finsam_opt)",
+}
 _NAMED = ("binding", "policy", "scenario")  # columns of rule, policy or scenario codes
 
 _CHANGE_NOTE = {
@@ -93,28 +101,39 @@ def sort_units(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[order.sort_values(keys, kind="stable").index].reset_index(drop=True)
 
 
-def parameter_rows(result: Allocation, language: str = "sv") -> list[tuple[str, object, Kind]]:
-    """(label, value, kind) rows of the parameters sheet."""
-    p = result.parameters
+def model_parameter_rows(
+    params: Parameters, language: str = "sv"
+) -> list[tuple[str, object, Kind]]:
+    """(label, value, kind) rows of the model's parameters, for a ``Parametrar`` sheet."""
     sv = language == "sv"
-    limit = result.decrease_limit
-    scenario = str(result.scenario)
     return [
-        ("Budget (kr)", p.budget, Kind.KRONOR),
-        ("Grundtilldelning (kr)" if sv else "Base amount (kr)", p.base_amount, Kind.KRONOR),
-        ("Vikt försörjningsmått" if sv else "Weight support measure", p.weight_support,
+        ("Budget (kr)", params.budget, Kind.KRONOR),
+        ("Grundtilldelning (kr)" if sv else "Base amount (kr)", params.base_amount, Kind.KRONOR),
+        ("Vikt försörjningsmått" if sv else "Weight support measure", params.weight_support,
          Kind.PERCENT),
-        ("Vikt invånare 16-64" if sv else "Weight population 16-64", p.weight_population,
+        ("Vikt invånare 16-64" if sv else "Weight population 16-64", params.weight_population,
          Kind.PERCENT),
-        ("Högsta minskning (spärr)" if sv else "Decrease limit", p.decrease_limit, Kind.PERCENT),
-        ("Effektiv spärr" if sv else "Effective decrease limit", limit, Kind.PERCENT),
-        ("Scenario", term(scenario, language), Kind.TEXT),
+        ("Högsta minskning (spärr)" if sv else "Decrease limit", params.decrease_limit,
+         Kind.PERCENT),
+        ("Avrundningsenhet (kr)" if sv else "Rounding unit (kr)", params.rounding_unit,
+         Kind.KRONOR),
+        ("Källa" if sv else "Source", _SOURCE[language], Kind.TEXT),
+    ]  # fmt: skip
+
+
+def parameter_rows(result: Allocation, language: str = "sv") -> list[tuple[str, object, Kind]]:
+    """(label, value, kind) rows of the parameters sheet: the model's, then the outcome's."""
+    sv = language == "sv"
+    return [
+        *model_parameter_rows(result.parameters, language),
+        ("Effektiv spärr" if sv else "Effective decrease limit", result.decrease_limit,
+         Kind.PERCENT),
+        ("Scenario", term(str(result.scenario), language), Kind.TEXT),
         ("Princip" if sv else "Policy", term(result.policy, language), Kind.TEXT),
         ("Lösare" if sv else "Solver", term(result.solver, language), Kind.TEXT),
         ("Fördelat (kr)" if sv else "Allocated (kr)", result.rounded_total, Kind.KRONOR),
         ("Ofördelade medel (kr)" if sv else "Unallocated (kr)", result.unallocated, Kind.KRONOR),
         ("Antal förbund" if sv else "Units", len(result.table), Kind.COUNT),
-        ("Avrundningsenhet (kr)" if sv else "Rounding unit (kr)", p.rounding_unit, Kind.KRONOR),
     ]  # fmt: skip
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from finsam_opt.errors import InputError, describe_units
 from finsam_opt.io.raw import read_bytes
 from finsam_opt.io.safe import atomic_outputs
 from finsam_opt.io.tables import read_table
+from finsam_opt.io.workbook import Column, Kind, Sheet, write_workbook
 
 __all__ = [
     "ANSWER_COLUMNS",
@@ -30,6 +31,7 @@ __all__ = [
     "merge_answers",
     "read_answers",
     "template_path",
+    "template_sheet",
     "write_templates",
 ]
 
@@ -37,30 +39,33 @@ ANSWER_COLUMNS: tuple[str, ...] = ("requested", "municipal_match", "regional_mat
 """The amounts a unit answers with, kronor."""
 
 _SHEET = "Svar"
-_HEADERS = (
-    "Förbund",
-    "Region",
-    "Preliminär tilldelning (kr)",
-    "Föregående års tilldelning (kr)",
-    "Ansökt belopp (kr)",
-    "Kommunernas bidrag (kr)",
-    "Regionens bidrag (kr)",
-    "Kommentar",
+_COLUMNS = (
+    Column("unit", "Förbund", Kind.TEXT),
+    Column("region", "Region", Kind.TEXT),
+    Column("preliminary", "Preliminär tilldelning (kr)", Kind.KRONOR),
+    Column("previous_allocation", "Föregående års tilldelning (kr)", Kind.KRONOR),
+    Column("requested", "Ansökt belopp (kr)", Kind.KRONOR),
+    Column("municipal_match", "Kommunernas bidrag (kr)", Kind.KRONOR),
+    Column("regional_match", "Regionens bidrag (kr)", Kind.KRONOR),
+    Column("comment", "Kommentar", Kind.TEXT),
 )
 _INSTRUCTIONS = (
     "Svarsmall för statlig medelstilldelning till samordningsförbund",
     "",
-    "Fyll i de gula cellerna i fliken Svar för ert förbund, i kronor:",
+    "Fyll i de gula cellerna i fliken Svar för ert förbund, i hela kronor (t.ex. 1234567):",
     "  Ansökt belopp: den statliga tilldelning förbundet ansöker om.",
     "  Kommunernas bidrag: vad kommunerna tillsammans planerar att avsätta.",
     "  Regionens bidrag: vad regionen planerar att avsätta.",
     "Staten bidrar med högst lika mycket som kommunerna och regionen tillsammans,",
     "dvs. högst 2 × det minsta av kommunernas och regionens bidrag.",
-    "Belopp får skrivas som 1 234 567, 1 234 tkr eller 1,2 Mkr; skriv 'ingen gräns' om det inte",
-    "finns någon gräns. En tom cell betyder att ni inte har svarat.",
-    "Ändra inte förbundets namn eller kolumnrubrikerna.",
+    "Skriv 'ingen gräns' i en bidragscell om det inte finns någon gräns.",
+    "En tom cell betyder att ni inte har svarat; en rad utan svar räknas som obesvarad.",
+    "Övriga celler är låsta: förbundets namn och kolumnrubrikerna ändras inte.",
 )
-_FILL = openpyxl.styles.PatternFill("solid", fgColor="FFF2CC")
+_INVALID = (
+    "Belopp i kronor",
+    "Skriv ett belopp i hela kronor, 0 eller större (i bidragscellerna även 'ingen gräns').",
+)
 
 
 def template_path(directory: Path, unit: object) -> Path:
@@ -75,20 +80,28 @@ def write_templates(
     *,
     preliminary: pd.Series | None = None,
     combined: bool = False,
+    parameters: Sequence[tuple[str, object, Kind]] = (),
 ) -> list[Path]:
     """Write answer templates, one file per unit or one combined file.
+
+    The answer cells (amounts and a comment) are empty and highlighted, the
+    only unlocked cells of a protected sheet; they take whole kronor ≥ 0 (and
+    'ingen gräns' for a contribution). A template sent back unchanged reads
+    as unanswered.
 
     Parameters
     ----------
     units : pandas.DataFrame
-        The unit table (index: unit); ``region``, ``previous_allocation`` and
-        the answer columns are shown when present (answers prefilled).
+        The unit table (index: unit); ``region`` and ``previous_allocation``
+        are shown for information when present.
     directory : str or Path
         An existing folder.
     preliminary : pandas.Series, optional
         The preliminary (ideal) allocation per unit, kronor, shown for information.
     combined : bool
         One file ``svarsmall_alla.xlsx`` with a row per unit instead of one per unit.
+    parameters : sequence of (label, value, Kind)
+        Rows of a ``Parametrar`` sheet (the budget behind the preliminary amounts).
 
     Returns
     -------
@@ -109,52 +122,51 @@ def write_templates(
 
     with atomic_outputs(targets) as temporaries:
         for temporary, (_, members) in zip(temporaries, groups, strict=True):
-            _write_one(units.loc[members], preliminary, temporary)
+            _write_one(units.loc[members], preliminary, parameters, temporary)
     return targets
 
 
-def _amount(value: object) -> object:
-    if isinstance(value, float) and np.isinf(value):
-        return "ingen gräns"  # said in words: an empty cell would be no answer
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    number = float(value)  # type: ignore[arg-type]
-    return int(number) if number.is_integer() else number
+def template_sheet(rows: pd.DataFrame, preliminary: pd.Series | None) -> Sheet:
+    """The answer sheet for ``rows``: their figures for information, the answer cells empty."""
+    empty: list[object] = [None] * len(rows)
+
+    def column(name: str) -> list[object]:
+        return list(rows[name]) if name in rows.columns else empty
+
+    frame = pd.DataFrame(
+        {
+            "unit": [str(u) for u in rows.index],
+            "region": column("region"),
+            "preliminary": (
+                preliminary.reindex(rows.index).tolist() if preliminary is not None else empty
+            ),
+            "previous_allocation": column("previous_allocation"),
+            **{name: empty for name in (*ANSWER_COLUMNS, "comment")},
+        }
+    )
+    return Sheet(
+        _SHEET,
+        frame,
+        _COLUMNS,
+        answers=(*ANSWER_COLUMNS, "comment"),
+        invalid=_INVALID,
+        no_limit_answers=MATCH_COLUMNS,
+        no_limit="ingen gräns",
+    )
 
 
-def _write_one(rows: pd.DataFrame, preliminary: pd.Series | None, path: Path) -> None:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = _SHEET
-    sheet.append(list(_HEADERS))
-    for unit, row in rows.iterrows():
-        values = [
-            str(unit),
-            row.get("region"),
-            _amount(preliminary.get(unit)) if preliminary is not None else None,
-            _amount(row.get("previous_allocation")),
-            *(_amount(row.get(c)) for c in ANSWER_COLUMNS),
-            None,
-        ]
-        sheet.append([None] * len(values))
-        for col, value in enumerate(values, start=1):
-            cell = sheet.cell(sheet.max_row, col)
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the name says
-                cell.quotePrefix = value.startswith(("=", "+", "-", "@"))
-            if 5 <= col <= 8:
-                cell.fill = _FILL
-            if 3 <= col <= 7:
-                cell.number_format = "#,##0"
-    for letter, width in zip("ABCDEFGH", (45, 20, 20, 22, 18, 20, 18, 40), strict=True):
-        sheet.column_dimensions[letter].width = width
-    for cell in sheet[1]:
-        cell.font = openpyxl.styles.Font(bold=True)
-    info = book.create_sheet("Instruktioner")
-    for line in _INSTRUCTIONS:
-        info.append([line])
-    book.save(path)
+def _write_one(
+    rows: pd.DataFrame,
+    preliminary: pd.Series | None,
+    parameters: Sequence[tuple[str, object, Kind]],
+    path: Path,
+) -> None:
+    write_workbook(
+        path,
+        [template_sheet(rows, preliminary)],
+        ("Parametrar", parameters) if parameters else None,
+        instructions=("Instruktioner", _INSTRUCTIONS),
+    )
 
 
 def read_answers(
@@ -173,7 +185,9 @@ def read_answers(
     -------
     pandas.DataFrame
         Indexed by unit: ``requested``, ``municipal_match``, ``regional_match``
-        (kronor, NaN where left empty) and ``comment``, plus ``file``.
+        (kronor, NaN where left empty) and ``comment``, plus ``file``. A row
+        left entirely blank (a template sent back unchanged) is no answer and
+        is left out.
 
     Raises
     ------
@@ -200,12 +214,21 @@ def read_answers(
                     units=[unit],
                 )
             seen[unit] = path.name
-        tables.append(table.assign(file=path.name))
+        tables.append(_answered(table).assign(file=path.name))
     answers = pd.concat(tables)
     for column in (*ANSWER_COLUMNS, "comment"):
         if column not in answers.columns:
             answers[column] = np.nan if column != "comment" else None
     return answers[[*ANSWER_COLUMNS, "comment", "file"]]
+
+
+def _answered(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows that answer: a row whose amounts and comment are all blank is unanswered."""
+    given = [c for c in (*ANSWER_COLUMNS, "comment") if c in table.columns]
+    if not given:
+        return table
+    text = table[given].astype(str).apply(lambda c: c.str.strip() == "")
+    return table[~(table[given].isna() | text).all(axis=1)]
 
 
 def _answer_files(paths: str | Path | Iterable[str | Path]) -> list[Path]:

@@ -101,6 +101,9 @@ class Sheet:
         numbers ≥ 0 only; the rest of the sheet is protected.
     invalid : tuple of str
         Title and text of the message a spreadsheet shows for a refused answer.
+    no_limit_answers : tuple of str
+        Answer columns that also take the text ``no_limit`` (a contribution
+        without a limit).
     """
 
     title: str
@@ -111,6 +114,7 @@ class Sheet:
     no_limit: str = ""
     answers: tuple[str, ...] = field(default=())
     invalid: tuple[str, str] = ("", "")
+    no_limit_answers: tuple[str, ...] = ()
 
 
 def _as_number(value: object) -> float:
@@ -191,8 +195,11 @@ def write_workbook(
     parameters: tuple[str, Sequence[tuple[str, object, Kind]]] | None = None,
     *,
     yes_no: tuple[str, str] = ("ja", "nej"),
+    instructions: tuple[str, Sequence[str]] | None = None,
 ) -> None:
     """Write ``sheets`` (and a parameters sheet ``(title, rows)``) as one ``.xlsx`` file.
+
+    ``instructions`` is a last sheet ``(title, lines)`` of plain text.
 
     Every row is written once, in order (linear time, little memory).
 
@@ -212,6 +219,12 @@ def write_workbook(
         _write_sheet(book, sheet, yes_no)
     if parameters is not None:
         _write_parameters(book, *parameters)
+    if instructions is not None:
+        title, lines = instructions
+        out = book.create_sheet(title[:31])
+        out.column_dimensions["A"].width = max((len(line) for line in lines), default=10) + 2
+        for line in lines:
+            out.append([_styled(out, line, _BODY, None)])
     book.save(path)
 
 
@@ -306,19 +319,27 @@ def _protect(out: object, sheet: Sheet, answers: set[int], rows: int) -> None:
     numbers = [i for i in sorted(answers) if sheet.columns[i].kind is not Kind.TEXT]
     if not numbers or rows == 0:
         return
-    validation = DataValidation(
-        type="decimal",
-        operator="greaterThanOrEqual",
-        formula1="0",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle=sheet.invalid[0],
-        error=sheet.invalid[1],
-    )
-    for index in numbers:
-        letter = get_column_letter(index + 1)
-        validation.add(f"{letter}2:{letter}{rows + 1}")
-    out.data_validations.append(validation)  # type: ignore[attr-defined]
+    plain = [i for i in numbers if sheet.columns[i].name not in sheet.no_limit_answers]
+    words = [i for i in numbers if sheet.columns[i].name in sheet.no_limit_answers]
+    for group, allow_words in ((plain, False), (words, True)):
+        if not group:
+            continue
+        first = get_column_letter(group[0] + 1)
+        if allow_words:  # a number ≥ 0, or the words for "no limit"
+            formula = (
+                f'OR(AND(ISNUMBER({first}2),{first}2>=0),LOWER(TRIM({first}2))="{sheet.no_limit}")'
+            )
+            validation = DataValidation(type="custom", formula1=formula, allow_blank=True)
+        else:
+            validation = DataValidation(
+                type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True
+            )
+        validation.showErrorMessage = True
+        validation.errorTitle, validation.error = sheet.invalid
+        for index in group:
+            letter = get_column_letter(index + 1)
+            validation.add(f"{letter}2:{letter}{rows + 1}")
+        out.data_validations.append(validation)  # type: ignore[attr-defined]
 
 
 def _write_parameters(

@@ -273,7 +273,9 @@ TERMS: dict[str, tuple[str, str]] = {
     "highs": ("HiGHS (linjärprogram)", "highs"),
     "cbc": ("CBC (linjärprogram)", "cbc"),
     "scipy": ("SciPy (linjärprogram)", "scipy"),
-    # scenarios
+    # scenarios (and those of synthetic datasets)
+    "mild-deficit": ("litet underskott", "mild-deficit"),
+    "severe-deficit": ("stort underskott", "severe-deficit"),
     "balance": ("balans", "balance"),
     "surplus": ("överskott", "surplus"),
     "deficit": ("underskott", "deficit"),
@@ -448,6 +450,7 @@ CONSOLE: dict[str, tuple[str, str]] = {
                   "wrote {count} answer template(s) to {folder}"),
     "answers": ("svar från {answered} av {units} förbund",
                 "answers from {answered} of {units} units"),
+    "more": ("{shown} och {count} till", "{shown} and {count} more"),
     "unanswered": ("inget svar från: {names}", "no answer from: {names}"),
     "surplus": (
         "{applications} ansökningar · princip {policy}\n"

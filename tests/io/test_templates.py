@@ -1,0 +1,54 @@
+"""Answer templates: empty answer cells, protected elsewhere, validated, read back honestly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import finsam_opt as fo
+from finsam_opt.io import merge_answers, read_answers, write_templates
+from workbook_checks import check_template
+
+
+@pytest.fixture
+def written(tmp_path: Path) -> tuple[fo.NationalExample, list[Path]]:
+    example = fo.national_example()
+    units = example.units.iloc[:12]
+    return example, write_templates(units, tmp_path, preliminary=units["previous_allocation"])
+
+
+def test_a_template_has_empty_unlocked_answer_cells_and_is_protected(written) -> None:
+    _, files = written
+    book = openpyxl.load_workbook(files[0])
+    check_template(book["Svar"])
+    assert book.sheetnames == ["Svar", "Instruktioner"]
+
+
+def test_an_unchanged_template_is_not_an_answer(written) -> None:
+    """A blank template once counted as answered ("answers from 12 of 12")."""
+    example, files = written
+    units = example.units.iloc[:12]
+    answers = read_answers(files, units=units.index)
+    assert answers.empty
+    merged = merge_answers(units, answers)
+    assert merged.answered == () and len(merged.unanswered) == 12
+
+
+def test_filled_in_cells_are_answers(written) -> None:
+    example, files = written
+    units = example.units.iloc[:12]
+    book = openpyxl.load_workbook(files[0])
+    sheet = book["Svar"]
+    sheet["E2"], sheet["F2"], sheet["G2"] = 3_000_000, 1_500_000, "ingen gräns"
+    book.save(files[0])
+    only_comment = openpyxl.load_workbook(files[1])
+    only_comment["Svar"]["H2"] = "Svar kommer senare"
+    only_comment.save(files[1])
+    answers = read_answers(files, units=units.index)
+    assert answers.index.tolist() == [units.index[0], units.index[1]]
+    assert answers.loc[units.index[0], "requested"] == 3_000_000
+    assert answers.loc[units.index[0], "regional_match"] == float("inf")  # no limit, in words
+    merged = merge_answers(units, answers)
+    assert len(merged.answered) == 2 and len(merged.unanswered) == 10
