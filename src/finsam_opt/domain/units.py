@@ -510,7 +510,13 @@ def _check_column_names(columns: pd.Index) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
         listed = ", ".join(f"'{c}'" for c in missing)
-        raise InputError(f"the unit table lacks required column(s) {listed}", column=missing[0])
+        raise InputError(
+            f"the unit table lacks required column(s) {listed}. A table read with pandas "
+            "keeps the file's own headers (such as 'Förbund', 'Invånare 16-64', "
+            "'Försörjningsmått'): read the file with finsam_opt.io.read_units(path), which "
+            "understands Swedish and English headers, amounts in kr or tkr and the unit column",
+            column=missing[0],
+        )
     # A misspelt optional column would silently mean "no floor" or "no limit".
     for name in names:
         if name in _KNOWN_COLUMNS:

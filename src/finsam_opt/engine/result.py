@@ -12,6 +12,7 @@ import pandas as pd
 
 from finsam_opt.domain.parameters import Parameters
 from finsam_opt.domain.units import MATCH_COLUMNS, Matching
+from finsam_opt.engine.display import allocation_html, allocation_repr
 from finsam_opt.engine.explain import explain_allocation
 from finsam_opt.engine.model import Scenario
 
@@ -170,6 +171,13 @@ class Allocation:
     def rounded_total(self) -> int:
         """Sum of the rounded allocations, kronor."""
         return int(self.rounded.sum())
+
+    def __repr__(self) -> str:
+        return allocation_repr(self)
+
+    def _repr_html_(self) -> str:
+        """A summary and the first rows of the decision table (Swedish), for notebooks."""
+        return allocation_html(self)
 
     def explain(self, unit: Hashable, language: str = "sv") -> str:
         """How unit ``unit``'s amount was reached, step by step, in Swedish or English.
