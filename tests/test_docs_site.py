@@ -26,4 +26,9 @@ def test_the_site_builds_strictly(tmp_path: Path) -> None:
     assert ":func:" not in reference and ":class:" not in reference  # roles shown as code
     cli_page = (tmp_path / "cli" / "index.html").read_text(encoding="utf-8")
     assert "usage: finsam-opt" in cli_page  # the CLI help was generated into the page
+    assert "$ finsam-opt example -o exempel.xlsx" in cli_page  # and a session with its output
+    assert "79 förbund · överskott · princip höjd spärr" in cli_page
+    assert "-o beslut.txt: the extension picks the format" in cli_page  # a failure, exit 2
+    swedish = (tmp_path / "sv" / "kommandorad" / "index.html").read_text(encoding="utf-8")
+    assert "$ finsam-opt surplus ansokningar.csv" in swedish
     assert (tmp_path / "sv" / "modell" / "index.html").exists()
