@@ -44,7 +44,8 @@ _TOTALLED = frozenset(
         "municipal_match", "regional_match", "share_population", "share_support", "key", "ideal",
         "floor", "capped", "target", "allocation", "allocation_rounded", "allocation_tkr",
         "change", "ideal_tkr", "amount", "amount_tkr", "previous_round",
-        "change_from_previous_round", "application", "municipal_extra", "regional_extra",
+        "change_from_previous_round", "entitled", "difference_from_entitled",
+        "difference_from_budget", "application", "municipal_extra", "regional_extra",
         "excess_equity", "equity_cut", "decided", "returned", "granted", "granted_rounded",
         "granted_tkr", "equity", "turnover",
     }

@@ -173,6 +173,17 @@ DECISION_HEADERS: dict[str, tuple[str, str, str]] = {
         "Change from previous round (kr)",
         "kr",
     ),
+    "entitled": ("Berättigad till (kr)", "Entitled to (kr)", "kr"),
+    "difference_from_entitled": (
+        "Skillnad mot berättigad (kr)",
+        "Difference from entitled (kr)",
+        "kr",
+    ),
+    "difference_from_budget": (
+        "Varav ändrad budget (kr)",
+        "Of which a changed budget (kr)",
+        "kr",
+    ),
     "equity": ("Eget kapital (kr)", "Equity (kr)", "kr"),
     "turnover": ("Omsättning (kr)", "Turnover (kr)", "kr"),
     "equity_cut": (

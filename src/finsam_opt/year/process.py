@@ -95,7 +95,7 @@ def ideal_table(units: pd.DataFrame, params: Parameters) -> pd.DataFrame:
     comparison only.
     """
     basic = units[["population", "support_measure"]]
-    result = allocate(basic, params)
+    result = allocate(basic, replace(params, staircase=None))  # the ideal knows no equity
     table = result.table[["share_population", "share_support", "key", "ideal"]].copy()
     table["amount"] = result.table["allocation_rounded"]
     return table
@@ -112,6 +112,32 @@ def _with_changes(table: pd.DataFrame, before: pd.Series) -> pd.DataFrame:
         index=table.index,
     )
     return pd.concat([front, table.drop(columns=["amount"])], axis=1).rename_axis("unit")
+
+
+def _with_entitled(table: pd.DataFrame, entitled: pd.Series, ideal: pd.Series) -> pd.DataFrame:
+    """June's amount next to this round's (MODEL.md §6b), and the part a changed budget made.
+
+    ``difference_from_entitled`` = amount − June's amount, of which
+    ``difference_from_budget`` = this round's ideal − June's amount (0 when the budget
+    and the data are as in June); the rest is the rule in ``binding``.
+    """
+    entitled = entitled.reindex(table.index)
+    columns = {
+        "entitled": entitled,
+        "difference_from_entitled": table["amount"] - entitled,
+        "difference_from_budget": ideal.reindex(table.index) - entitled,
+    }
+    at = list(table.columns).index("change_from_previous_round") + 1
+    front, back = table.iloc[:, :at], table.iloc[:, at:]
+    return pd.concat([front, pd.DataFrame(columns, index=table.index), back], axis=1)
+
+
+def _entitled_summary(table: pd.DataFrame) -> dict[str, object]:
+    return {
+        "entitled": float(table["entitled"].sum()),
+        "difference_from_entitled": float(table["difference_from_entitled"].sum()),
+        "difference_from_budget": float(table["difference_from_budget"].sum()),
+    }
 
 
 def _summary(result: Allocation) -> dict[str, object]:
@@ -202,6 +228,27 @@ class AllocationYear:
         )  # fmt: skip
         return self.with_round(item)
 
+    @property
+    def entitled(self) -> pd.Series:
+        """What each unit was *berättigad till*: June's preliminary amounts (MODEL.md §6b).
+
+        The preliminary round's amounts as they were sent (a record, never
+        recomputed); before that round has run, the ideal of the year's units at
+        the year's budget, as June would send it.
+
+        Examples
+        --------
+        >>> import finsam_opt as fo
+        >>> example = fo.national_example()
+        >>> year = fo.AllocationYear(2027, example.units, example.parameters).preliminary()
+        >>> int(year.entitled.sum())
+        339000000
+        """
+        for item in self.rounds:
+            if item.name == "preliminary":
+                return item.table["amount"]
+        return ideal_table(self.units, self.parameters)["amount"]
+
     def second_preliminary(self, answers: pd.DataFrame | None = None) -> AllocationYear:
         """Run September's round with the units' answers, caps and floors."""
         return self._allocate("second_preliminary", answers, self.parameters)
@@ -277,12 +324,17 @@ class AllocationYear:
         table = extra.table.drop(columns=["decided"])
         amount = final.table["amount"] - table["returned"] + table["granted_rounded"]
         table.insert(0, "amount", amount.round().astype("int64"))
+        table = _with_entitled(
+            _with_changes(table, self._before("surplus")),
+            self.entitled,
+            final.table["entitled"] + final.table["difference_from_budget"],
+        )
         item = Round(
             "surplus",
             final.parameters,
             final.units,
-            _with_changes(table, self._before("surplus")),
-            _surplus_summary(extra),
+            table,
+            _surplus_summary(extra) | _entitled_summary(table),
         )
         return self.with_round(item)
 
@@ -295,9 +347,9 @@ class AllocationYear:
         result = allocate(units, params, policy=self.policy)
         table = result.table.copy()
         table.insert(0, "amount", table["allocation_rounded"])
-        item = Round(
-            name, params, units, _with_changes(table, self._before(name)), _summary(result)
-        )
+        ideal = ideal_table(units, params)["amount"]
+        table = _with_entitled(_with_changes(table, self._before(name)), self.entitled, ideal)
+        item = Round(name, params, units, table, _summary(result) | _entitled_summary(table))
         return replace(self.with_round(item), units=self.units, parameters=self.parameters)
 
     def _latest_units(self) -> pd.DataFrame:
