@@ -9,41 +9,9 @@ The public API::
     extra = fo.redistribute(applications, result, params, units=units)   # ofördelade medel
 """
 
-from importlib.metadata import version as _distribution_version
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-from finsam_opt.analysis import (
-    Comparison,
-    Diagnostics,
-    Drift,
-    Forecast,
-    Join,
-    Leave,
-    Merge,
-    PlanningLetter,
-    Reason,
-    Simulation,
-    Update,
-    YearOutcome,
-    balancing_curve,
-    compare,
-    diagnose,
-    forecast,
-    planning_letter,
-    plot_allocation,
-    plot_balancing,
-    plot_comparison,
-    plot_fan,
-    plot_forecast,
-    plot_glide_paths,
-    report_html,
-    simulate,
-    write_forecast,
-    write_letters,
-    write_report,
-)
-from finsam_opt.datasets.examples import example_units
-from finsam_opt.datasets.national import NationalExample, national_example
-from finsam_opt.datasets.synthetic import SyntheticCase, synthetic_units, write_synthetic
 from finsam_opt.domain.municipalities import (
     Aggregation,
     aggregate_municipalities,
@@ -69,7 +37,115 @@ from finsam_opt.engine.result import Allocation
 from finsam_opt.engine.solvers import SOLVERS
 from finsam_opt.engine.surplus import SURPLUS_POLICIES, Redistribution, redistribute
 from finsam_opt.errors import FinsamError, InputError, SolverError, VerificationError
-from finsam_opt.year.process import ROUNDS, AllocationYear, Round
+
+if TYPE_CHECKING:  # the lazy names, for type checkers and the API reference
+    from finsam_opt.analysis import (
+        Comparison,
+        Diagnostics,
+        Drift,
+        Forecast,
+        Join,
+        Leave,
+        Merge,
+        PlanningLetter,
+        Reason,
+        Simulation,
+        Update,
+        YearOutcome,
+        balancing_curve,
+        compare,
+        diagnose,
+        forecast,
+        planning_letter,
+        plot_allocation,
+        plot_balancing,
+        plot_comparison,
+        plot_fan,
+        plot_forecast,
+        plot_glide_paths,
+        report_html,
+        simulate,
+        write_forecast,
+        write_letters,
+        write_report,
+    )
+    from finsam_opt.datasets.examples import (
+        example_units,
+    )
+    from finsam_opt.datasets.national import (
+        NationalExample,
+        national_example,
+    )
+    from finsam_opt.datasets.synthetic import (
+        SyntheticCase,
+        synthetic_units,
+        write_synthetic,
+    )
+    from finsam_opt.year.process import (
+        ROUNDS,
+        AllocationYear,
+        Round,
+    )
+
+# Loaded on first use (PEP 562): the reading, writing, plotting and reporting layers pull in
+# openpyxl, matplotlib, jinja2 and the analysis package, which a plain allocation never needs.
+_LAZY: dict[str, str] = {
+    "Comparison": "finsam_opt.analysis",
+    "Diagnostics": "finsam_opt.analysis",
+    "Drift": "finsam_opt.analysis",
+    "Forecast": "finsam_opt.analysis",
+    "Join": "finsam_opt.analysis",
+    "Leave": "finsam_opt.analysis",
+    "Merge": "finsam_opt.analysis",
+    "PlanningLetter": "finsam_opt.analysis",
+    "Reason": "finsam_opt.analysis",
+    "Simulation": "finsam_opt.analysis",
+    "Update": "finsam_opt.analysis",
+    "YearOutcome": "finsam_opt.analysis",
+    "balancing_curve": "finsam_opt.analysis",
+    "compare": "finsam_opt.analysis",
+    "diagnose": "finsam_opt.analysis",
+    "forecast": "finsam_opt.analysis",
+    "planning_letter": "finsam_opt.analysis",
+    "plot_allocation": "finsam_opt.analysis",
+    "plot_balancing": "finsam_opt.analysis",
+    "plot_comparison": "finsam_opt.analysis",
+    "plot_fan": "finsam_opt.analysis",
+    "plot_forecast": "finsam_opt.analysis",
+    "plot_glide_paths": "finsam_opt.analysis",
+    "report_html": "finsam_opt.analysis",
+    "simulate": "finsam_opt.analysis",
+    "write_forecast": "finsam_opt.analysis",
+    "write_letters": "finsam_opt.analysis",
+    "write_report": "finsam_opt.analysis",
+    "example_units": "finsam_opt.datasets.examples",
+    "NationalExample": "finsam_opt.datasets.national",
+    "national_example": "finsam_opt.datasets.national",
+    "SyntheticCase": "finsam_opt.datasets.synthetic",
+    "synthetic_units": "finsam_opt.datasets.synthetic",
+    "write_synthetic": "finsam_opt.datasets.synthetic",
+    "ROUNDS": "finsam_opt.year.process",
+    "AllocationYear": "finsam_opt.year.process",
+    "Round": "finsam_opt.year.process",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name == "__version__":  # importlib.metadata costs more than the engine itself
+        from importlib.metadata import version
+
+        return version("finsam_opt")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'finsam_opt' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # later accesses skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "BINDING_RULES",
@@ -150,5 +226,3 @@ __all__ = [
     "write_report",
     "write_synthetic",
 ]
-
-__version__ = _distribution_version("finsam_opt")

@@ -476,7 +476,16 @@ class _Phases:
 
 def _rows(q: Quantities, rows: np.ndarray | int) -> Quantities:
     fields = Quantities.__dataclass_fields__
-    return Quantities(**{n: getattr(q, n)[rows] for n in fields if getattr(q, n) is not None})
+    present = (n for n in fields if getattr(q, n) is not None)
+    return Quantities(**{n: _take(getattr(q, n), rows) for n in present})
+
+
+def _take(values: np.ndarray, rows: np.ndarray | int) -> np.ndarray:
+    """``values[rows]``; a quantity the same in every variant (a broadcast view, stride 0)
+    stays a view instead of being copied once per variant."""
+    if isinstance(rows, np.ndarray) and values.ndim == 2 and values.strides[0] == 0:
+        return np.broadcast_to(values[0], (len(rows), values.shape[1]))
+    return values[rows]
 
 
 def _batch_raise_limit(q: Quantities, previous: _Phases | None) -> tuple[np.ndarray, ...]:
