@@ -378,3 +378,17 @@ def test_the_api_gate_refuses_names_a_workbook_cannot_hold(unit: str, message: s
     units = fo.example_units().rename(index={"A": unit})
     with pytest.raises(InputError, match=re.escape(message)):
         fo.allocate(units, fo.Parameters(budget=20_000_000))
+
+
+def test_an_answer_spelt_differently_is_the_units_answer(tmp_path: Path) -> None:
+    from finsam_opt.io import read_answers
+
+    units = ["Samordningsförbundet Ockelbo m.fl.", "Åre"]
+    first = tmp_path / "svar1.csv"
+    first.write_text("Förbund;Ansökt belopp\n SAMORDNINGSFÖRBUNDET  OCKELBO M.FL. ;3 000 000\n")
+    answers = read_answers([first], units=units)
+    assert answers.index.tolist() == ["Samordningsförbundet Ockelbo m.fl."]
+    second = tmp_path / "svar2.csv"
+    second.write_text("Förbund;Ansökt belopp\nsamordningsförbundet ockelbo m.fl.;1 000 000\n")
+    with pytest.raises(InputError, match="is answered twice"):
+        read_answers([first, second], units=units)

@@ -18,7 +18,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from finsam_opt.domain.units import MATCH_COLUMNS
+from finsam_opt.domain.units import MATCH_COLUMNS, name_key
 from finsam_opt.errors import InputError, describe_units
 from finsam_opt.io.raw import read_bytes
 from finsam_opt.io.safe import atomic_outputs
@@ -179,7 +179,9 @@ def read_answers(
     paths : path or iterable of paths
         Answer files (.xlsx or .csv), or one folder.
     units : iterable, optional
-        The known units; an answer for any other unit is an error.
+        The known units; an answer for any other unit is an error. An answer
+        whose name differs only in case, spaces or Unicode form (MODEL.md §2)
+        is the unit's answer, indexed by the unit table's name.
 
     Returns
     -------
@@ -196,19 +198,21 @@ def read_answers(
         two files, or an unknown unit. Nothing is returned half.
     """
     files = _answer_files(paths)
-    known = None if units is None else set(units)
+    known = None if units is None else {name_key(u): u for u in units}
     tables = []
     seen: dict[object, str] = {}
     for path in files:
         sheet = _SHEET if path.suffix.lower() == ".xlsx" and _has_sheet(path) else None
         table = read_table(path, "answers", sheet)
+        if known is not None:
+            table.index = pd.Index([known.get(name_key(u), u) for u in table.index], name="unit")
         for unit in table.index:
             if unit in seen:
                 raise InputError(
                     f"{path.name}: unit '{unit}' is answered twice (also in {seen[unit]})",
                     units=[unit],
                 )
-            if known is not None and unit not in known:
+            if known is not None and name_key(unit) not in known:
                 raise InputError(
                     f"{path.name}: answer for unit '{unit}', which is not in the unit table",
                     units=[unit],
