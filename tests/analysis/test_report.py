@@ -45,21 +45,23 @@ def test_each_report_is_self_contained_with_tables_and_plots(kind: str, tmp_path
     assert _external_references(page) == []
     assert "<script" not in page and "<link" not in page
     # Unit ids are data: escaped, never markup.
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
-    assert "A&amp;B &quot;Norra&quot;" in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    assert "A&amp;B &#34;Norra&#34;" in page
 
 
 def test_swedish_is_the_default(tmp_path: Path) -> None:
     page = fo.report_html(fo.allocate(fo.example_units(), PARAMS))
     assert '<html lang="sv">' in page
     assert "<h1>Fördelning av statliga medel</h1>" in page
-    assert "Beslutsunderlag" in page and "Spärrens kostnad Σ(t − m), kr" in page
+    assert "Beslutsunderlag" in page and "Spärrens kostnad (kr)" in page
+    assert "<td>sänkt golv</td>" in page and "relaxed-floor" not in page
+    assert '<td class="num">4 518 421</td>' in page and '<td class="num">24,69 %</td>' in page
 
 
 def test_the_report_shows_the_numbers(tmp_path: Path) -> None:
     page = fo.report_html(fo.allocate(fo.example_units(), PARAMS), lang="en")
     assert "<td>relaxed-floor</td>" in page
-    assert '<td class="num">4 518 421</td>' in page  # B's decided amount
+    assert '<td class="num">4,518,421</td>' in page  # B's decided amount
     assert '<td class="num">24.69%</td>' in page  # the effective decrease limit
     sim = fo.simulate(fo.example_units(), PARAMS, years=5, progress=False)
     page = fo.report_html(sim, lang="en", title="Five years <draft>")
@@ -114,3 +116,68 @@ def test_a_headless_browser_renders_the_report(tmp_path: Path) -> None:
     # matplotlib's orange (#ff7f0e) bars of scale-gains: the embedded plot was drawn.
     orange = np.abs(pixels.astype(int) - [255, 127, 14]).sum(axis=1) <= 30
     assert orange.sum() > 1_000
+
+
+def _rows(page: str, heading: str) -> list[list[str]]:
+    """The body rows of the first table after ``heading``: index cell, then the cells."""
+    section = page.split(f"<h2>{heading}</h2>", 1)[1].split("</tbody>", 1)[0]
+    return [re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", row) for row in section.split("<tr>")[2:]]
+
+
+def _total(page: str, heading: str) -> list[str]:
+    section = page.split(f"<h2>{heading}</h2>", 1)[1].split("</tfoot>", 1)[0]
+    return re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", section.split("<tfoot>", 1)[1])
+
+
+def test_tables_are_sorted_by_name_and_their_totals_add_up_as_printed() -> None:
+    example = fo.national_example()
+    page = fo.report_html(fo.allocate(example.units, example.parameters))
+    rows = _rows(page, "Beslutsunderlag")
+    names = [r[0] for r in rows]
+    order = str.maketrans({"å": "{", "ä": "|", "ö": "}"})
+    assert names == sorted(names, key=lambda n: n.casefold().translate(order)) and len(rows) == 79
+    total = _total(page, "Beslutsunderlag")
+    assert total[0] == "Totalt"
+    column = 6  # Tilldelning (kr), after the name and five amounts
+    printed = sum(int(r[column].replace(" ", "")) for r in rows)
+    assert int(total[column].replace(" ", "")) == printed == 325_036_920
+
+
+def test_a_comparison_shows_the_budgets_where_policies_differ() -> None:
+    """The docs' comparison once drew the first budget, where every policy agreed."""
+    example = fo.national_example()
+    comparison = fo.compare(example.units, example.parameters, budgets=[339e6, 300e6])
+    page = fo.report_html(comparison)
+    assert "Vid budgeten 339 000 000 kr ger alla principer samma fördelning." in page
+    assert "Skillnad per förbund mot höjd spärr — 300 000 000 kr" in page
+    assert "— 339 000 000 kr</h2>" not in page
+    rows = _rows(page, "Skillnad per förbund mot höjd spärr — 300 000 000 kr")
+    assert any(cell not in ("0", "–") for row in rows for cell in row[4:])  # some Δ is not 0
+
+
+def test_no_table_overflows_a_1280_pixel_window(tmp_path: Path) -> None:
+    """Every report is measured in headless chromium: nothing wider than the window."""
+    example = fo.national_example()
+    reports = {
+        "allocation": fo.allocate(example.units, example.parameters),
+        "comparison": fo.compare(example.units, example.parameters, budgets=[339e6, 290e6]),
+        "simulation": fo.simulate(example.units, example.parameters, years=5, progress=False),
+    }
+    measure = (
+        "<script>window.addEventListener('load', () => { let worst = "
+        "document.documentElement.scrollWidth - window.innerWidth; "
+        "for (const box of document.querySelectorAll('.scroll')) "
+        "{ worst = Math.max(worst, box.scrollWidth - box.clientWidth); } "
+        "document.body.setAttribute('data-overflow', worst); });</script>"
+    )
+    for name, result in reports.items():
+        path = tmp_path / f"{name}.html"
+        page = fo.report_html(result).replace("</body>", measure + "</body>")
+        path.write_text(page, encoding="utf-8")
+        dom = chromium(
+            "--window-size=1280,900", "--virtual-time-budget=5000", "--dump-dom",
+            path.as_uri(), profile=tmp_path / f"profile-{name}",
+        ).stdout  # fmt: skip
+        overflow = re.search(r'data-overflow="(-?\d+)"', dom)
+        assert overflow is not None, f"{name}: the page was not measured"
+        assert int(overflow.group(1)) <= 0, f"{name}: {overflow.group(1)} px too wide at 1280"

@@ -1,23 +1,28 @@
 """One self-contained HTML report for an allocation, a comparison or a simulation.
 
-The file has no external resources: styles are inline and plots are embedded as
-base64 PNG images, so it can be mailed as it is. Every text that comes from
-data (unit ids, policy names, error messages) is escaped.
+The page is rendered from a Jinja2 template (``templates/report.html.j2``,
+autoescaped, so every text that comes from data — unit ids, policy names,
+error messages — is escaped). It has no external resources: styles are inline
+and plots are embedded as base64 PNG images, so it can be mailed as it is.
+Tables are sorted by förbund name, amounts are whole kronor written by the one
+number formatter, and tables of amounts end in a total row that adds up as
+printed; a comparison shows the budgets at which the policies differ.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import io
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import jinja2
 import numpy as np
 import pandas as pd
 
@@ -28,7 +33,14 @@ from finsam_opt.analysis.simulate import Simulation
 from finsam_opt.engine.result import Allocation
 from finsam_opt.errors import InputError
 from finsam_opt.io.safe import atomic_outputs
-from finsam_opt.language.words import check_language, label
+from finsam_opt.language.numbers import format_kronor, format_number, format_percent
+from finsam_opt.language.words import (
+    DECISION_HEADERS,
+    check_language,
+    label,
+    swedish_order,
+    term,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -36,130 +48,62 @@ if TYPE_CHECKING:
 __all__ = ["report_html", "write_report"]
 
 Reportable = Allocation | Comparison | Simulation
-Format = Callable[[object], str]
 
 _MAX_BUDGET_PLOTS = 4
-
-# Column headers (Swedish, English) of the report's tables.
-_HEADERS: dict[str, tuple[str, str]] = {
-    "unit": ("Förbund", "Unit"),
-    "budget": ("Budget, kr", "Budget, SEK"),
-    "policy": ("Princip", "Policy"),
-    "scenario": ("Läge", "Scenario"),
-    "allocated": ("Fördelat, kr", "Allocated, SEK"),
-    "allocated_rounded": ("Fördelat (avrundat), kr", "Allocated (rounded), SEK"),
-    "unallocated": ("Ofördelat, kr", "Unallocated, SEK"),
-    "balancing_scalar": ("Balanstal λ", "Balancing scalar λ"),
-    "decrease_limit": ("Effektiv spärr", "Effective decrease limit"),
-    "phase": ("Fas", "Phase"),
-    "units": ("Antal förbund", "Units"),
-    "at_ideal": ("Vid ideal", "At ideal"),
-    "at_cap": ("Vid tak", "At cap"),
-    "at_floor": ("Vid golv", "At floor"),
-    "relaxed": ("Under golv", "Below floor"),
-    "scaled": ("Skalade", "Scaled"),
-    "at_base": ("Vid grundbelopp", "At base amount"),
-    "new": ("Nya", "New"),
-    "protected": ("Skyddade av spärren", "Protected by the floor"),
-    "below_floor": ("Under sitt golv", "Below their floor"),
-    "floor_cost": ("Spärrens kostnad Σ(t − m), kr", "Floor cost Σ(t − m), SEK"),
-    "floor_paid": ("Därav betalt, kr", "Of which paid, SEK"),
-    "floor_relaxed": ("Därav släppt, kr", "Of which relaxed, SEK"),
-    "cut_below_capped": ("Andras minskning under ideal, kr", "Others cut below ideal, SEK"),
-    "deviation_l1": ("Σ |x − I|, kr", "Σ |x − I|, SEK"),
-    "deviation_max_relative": ("Största avvikelse från ideal", "Largest deviation from ideal"),
-    "deviation_max_unit": ("Förbund med största avvikelse", "Unit deviating most"),
-    "gini_per_inhabitant": ("Gini per invånare 16–64", "Gini per inhabitant 16–64"),
-    "error": ("Fel", "Error"),
-    "ideal": ("Ideal, kr", "Ideal, SEK"),
-    "cap": ("Tak, kr", "Cap, SEK"),
-    "floor": ("Golv, kr", "Floor, SEK"),
-    "target": ("Mål, kr", "Target, SEK"),
-    "previous_allocation": ("Föregående år, kr", "Previous year, SEK"),
-    "allocation_rounded": ("Tilldelning, kr", "Allocation, SEK"),
-    "change_rate": ("Förändring", "Change"),
-    "binding": ("Avgörande regel", "Binding rule"),
-    "winners": ("Vinnare", "Winners"),
-    "losers": ("Förlorare", "Losers"),
-    "moved": ("Omfördelat, kr", "Moved, SEK"),
-    "largest_gain_unit": ("Största vinnare", "Largest winner"),
-    "largest_gain": ("Största vinst, kr", "Largest gain, SEK"),
-    "largest_loss_unit": ("Största förlorare", "Largest loser"),
-    "largest_loss": ("Största förlust, kr", "Largest loss, SEK"),
-    "reached_ideal": ("År vid ideal", "Year at ideal"),
-    "figure": ("Nyckeltal", "Figure"),
-    "value": ("Värde", "Value"),
-}
+_ENVIRONMENT = jinja2.Environment(
+    loader=jinja2.PackageLoader("finsam_opt.analysis", "templates"),
+    autoescape=jinja2.select_autoescape(default=True),
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 # The comparison's summary is shown as two tables: what happened, then who paid.
 _OUTCOME = (
-    "scenario",
-    "phase",
-    "balancing_scalar",
-    "decrease_limit",
-    "unallocated",
-    "units",
-    "at_ideal",
-    "at_cap",
-    "at_floor",
-    "relaxed",
-    "scaled",
-    "at_base",
-    "new",
-    "protected",
+    "scenario", "phase", "balancing_scalar", "decrease_limit", "unallocated", "at_ideal",
+    "at_cap", "at_floor", "relaxed", "scaled", "at_base", "new_units", "protected_units",
     "below_floor",
-)
+)  # fmt: skip
 _COST = (
-    "floor_cost",
-    "floor_paid",
-    "floor_relaxed",
-    "cut_below_capped",
-    "deviation_l1",
-    "deviation_max_relative",
-    "deviation_max_unit",
-    "gini_per_inhabitant",
-)
+    "floor_cost", "floor_paid", "floor_relaxed", "cut_below_capped", "deviation_l1",
+    "deviation_max_relative", "deviation_max_unit", "gini_per_inhabitant",
+)  # fmt: skip
+_COUNTS = {"new": "new_units", "protected": "protected_units"}  # summary counts, not flags
+_NAMED = ("policy", "scenario", "binding")  # codes shown by their name in the language
 
-_KRONOR_COLUMNS = {
-    "budget", "allocated", "allocated_rounded", "unallocated", "floor_cost", "floor_paid",
-    "floor_relaxed", "cut_below_capped", "deviation_l1", "ideal", "cap", "floor", "target",
-    "previous_allocation", "allocation_rounded", "moved", "largest_gain", "largest_loss",
-}  # fmt: skip
-_PERCENT_COLUMNS = {"decrease_limit", "deviation_max_relative", "change_rate"}
-_DECIMAL_COLUMNS = {"balancing_scalar", "gini_per_inhabitant"}
-# Counts (floats in a table where a failed run left NaN).
-_COUNT_COLUMNS = {
-    "phase",
-    "units",
-    "at_ideal",
-    "at_cap",
-    "at_floor",
-    "relaxed",
-    "scaled",
-    "at_base",
-    "new",
-    "protected",
-    "below_floor",
-    "winners",
-    "losers",
-}
 
-_STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto;
-       max-width: 1200px; color: #222; padding: 0 1em; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; }
-h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #ccc; }
-p.meta { color: #666; margin-top: 0; }
-table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.85em; }
-th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; }
-thead th { background: #eef2f7; }
-td, th { white-space: nowrap; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.wrap { white-space: normal; }
-tbody tr:nth-child(even) { background: #fafafa; }
-img { max-width: 100%; height: auto; display: block; margin: 0.8em 0; }
-.scroll { overflow-x: auto; }
-"""
+@dataclass(frozen=True)
+class _Cell:
+    text: str
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class _Row:
+    index: str
+    cells: tuple[_Cell, ...]
+
+
+@dataclass(frozen=True)
+class _Table:
+    head: tuple[str, ...]
+    rows: tuple[_Row, ...]
+    index: bool
+    total: _Row | None = None
+
+
+@dataclass(frozen=True)
+class _Image:
+    alt: str
+    data: str
+
+
+@dataclass(frozen=True)
+class _Section:
+    heading: str
+    table: _Table | None = None
+    images: tuple[_Image, ...] = ()
+    notes: tuple[str, ...] = field(default=())
 
 
 def write_report(
@@ -237,224 +181,223 @@ def report_html(obj: Reportable, lang: str = "sv", title: str | None = None) -> 
     """
     check_language(lang)
     if isinstance(obj, Allocation):
-        key, body = "report_allocation", _allocation_body(obj, lang)
+        key, sections = "report_allocation", _allocation_sections(obj, lang)
     elif isinstance(obj, Comparison):
-        key, body = "report_comparison", _comparison_body(obj, lang)
+        key, sections = "report_comparison", _comparison_sections(obj, lang)
     elif isinstance(obj, Simulation):
-        key, body = "report_simulation", _simulation_body(obj, lang)
+        key, sections = "report_simulation", _simulation_sections(obj, lang)
     else:
         raise InputError(
             f"a report needs an Allocation, Comparison or Simulation, got {type(obj).__name__}"
         )
-    heading = _e(title or label(key, lang))
     meta = f"{label('generated', lang)} {version('finsam_opt')}, {date.today().isoformat()}"
-    return (
-        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{heading}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
-        f'<h1>{heading}</h1>\n<p class="meta">{_e(meta)}</p>\n{body}</body>\n</html>\n'
+    return _ENVIRONMENT.get_template("report.html.j2").render(
+        lang=lang, title=title or label(key, lang), meta=meta, sections=sections
     )
 
 
-def _allocation_body(result: Allocation, lang: str) -> str:
-    t = result.table
-    decision = t[
-        [
-            "previous_allocation",
-            "ideal",
-            "cap",
-            "floor",
-            "target",
-            "allocation_rounded",
-            "change_rate",
-            "binding",
-        ]
+def _allocation_sections(result: Allocation, lang: str) -> list[_Section]:
+    columns = ["previous_allocation", "ideal", "cap", "floor", "target", "allocation_rounded",
+               "change_rate", "binding"]  # fmt: skip
+    return [
+        _Section(label("diagnostics", lang), table=_figures(diagnose(result).to_dict(), lang)),
+        _Section(
+            label("title_allocation", lang),
+            images=_plot(lambda: plots.plot_allocation(result, lang), lang),
+        ),
+        _Section(
+            label("decision_table", lang),
+            table=_table(_by_name(result.table[columns]), lang, index="unit", total=True),
+        ),
     ]
-    return "".join(
-        [
-            _section(label("diagnostics", lang), _figures_table(diagnose(result).to_dict(), lang)),
-            _section(
-                label("title_allocation", lang),
-                _plot(lambda: plots.plot_allocation(result, lang), lang),
-            ),
-            _section(label("decision_table", lang), _table(decision, lang, index="unit")),
-        ]
-    )
 
 
-def _comparison_body(c: Comparison, lang: str) -> str:
-    parts = []
+def _comparison_sections(c: Comparison, lang: str) -> list[_Section]:
     summary = c.summary.drop(columns=["error", "allocated", "budget_"], errors="ignore")
+    summary = summary.rename(columns=_COUNTS)
     keys = ["budget", "policy"]
     outcome = [col for col in _OUTCOME if col in summary]
-    parts.append(_section(label("summary", lang), _table(summary[keys + outcome], lang)))
     cost = [col for col in _COST if col in summary]
-    parts.append(_section(label("summary_cost", lang), _table(summary[keys + cost], lang)))
+    sections = [
+        _Section(label("summary", lang), table=_table(summary[keys + outcome], lang)),
+        _Section(label("summary_cost", lang), table=_table(summary[keys + cost], lang)),
+    ]
     if c.errors:
         failed = pd.DataFrame(
             [{"policy": p, "budget": b, "error": m} for (p, b), m in c.errors.items()]
         )
-        parts.append(_section(label("errors", lang), _table(failed, lang)))
-    parts.append(
-        _section(f"{label('winners_losers', lang)} {c.baseline}", _table(c.winners_losers, lang))
+        sections.append(_Section(label("errors", lang), table=_table(failed, lang)))
+    baseline = str(term(c.baseline, lang))
+    sections.append(
+        _Section(
+            f"{label('winners_losers', lang)} {baseline}", table=_table(c.winners_losers, lang)
+        )
     )
-    for budget in c.budgets[:_MAX_BUDGET_PLOTS]:
+    differ, alike = _budgets_that_differ(c)
+    notes = tuple(label("all_alike", lang).format(budget=format_kronor(b, lang)) for b in alike)
+    for number, budget in enumerate(differ[:_MAX_BUDGET_PLOTS]):
         rows = c.table[c.table["budget"] == budget]
-        if rows.empty:
-            continue
+        names = {p: str(term(p, lang)) for p in c.policies}
         wide = rows.pivot(index="unit", columns="policy", values="allocation_rounded")
-        wide = wide.reindex(
-            index=list(dict.fromkeys(rows["unit"])),
-            columns=[p for p in c.policies if p in wide.columns],
-        )
-        diff = rows.pivot(index="unit", columns="policy", values="difference").reindex(wide.index)
+        wide = wide.reindex(columns=[p for p in c.policies if p in wide.columns])
+        diff = rows.pivot(index="unit", columns="policy", values="difference")
         diff = diff.reindex(columns=[p for p in wide.columns if p != c.baseline])
-        both = pd.concat([wide, diff.add_prefix("Δ ")], axis=1)
-        heading = (
-            f"{label('differences', lang)} {c.baseline} — {_kronor(budget)} {label('kr', lang)}"
+        both = pd.concat(
+            [wide.rename(columns=names), diff.rename(columns=names).add_prefix("Δ ")], axis=1
         )
-        body = _table(both, lang, index="unit", kronor_all=True)
+        heading = f"{label('differences', lang)} {baseline} — {format_kronor(budget, lang)}"
+        images: tuple[_Image, ...] = ()
         if (c.baseline, budget) in c.results:
-            body += _plot(partial(plots.plot_comparison, c, budget, lang), lang)
-        parts.append(_section(heading, body))
-    if len(c.budgets) > 1:
-        parts.append(
-            _section(
-                label("title_balancing", lang), _plot(lambda: plots.plot_balancing(c, lang), lang)
+            images = _plot(partial(plots.plot_comparison, c, budget, lang), lang)
+        sections.append(
+            _Section(
+                heading,
+                table=_table(_by_name(both), lang, index="unit", kronor=True, total=True),
+                images=images,
+                notes=notes if number == 0 else (),
             )
         )
-    return "".join(parts)
+    if not differ:
+        sections.append(_Section(label("differences", lang) + f" {baseline}", notes=notes))
+    if len(c.budgets) > 1:
+        sections.append(
+            _Section(
+                label("title_balancing", lang),
+                images=_plot(lambda: plots.plot_balancing(c, lang), lang),
+            )
+        )
+    return sections
 
 
-def _simulation_body(s: Simulation, lang: str) -> str:
-    shown = [
-        "budget",
-        "scenario",
-        "units",
-        "allocated_rounded",
-        "unallocated",
-        "balancing_scalar",
-        "decrease_limit",
-        "protected",
-        "floor_cost",
-        "floor_relaxed",
-        "deviation_l1",
-        "gini_per_inhabitant",
-    ]
-    years = s.years[shown].rename_axis("year").reset_index()
-    years = years.rename(columns={"year": label("year", lang)})
-    reached = s.reached_ideal.to_frame()
+def _budgets_that_differ(c: Comparison) -> tuple[list[float], list[float]]:
+    """The budgets at which some policy's amounts differ from the baseline's, and the others."""
+    spread = c.table.groupby("budget")["difference"].apply(lambda d: float(d.abs().sum()))
+    differ = [b for b in c.budgets if spread.get(b, 0.0) >= 1.0]
+    differ.sort(key=lambda b: -spread[b])
+    return differ, [b for b in c.budgets if b not in differ]
+
+
+def _simulation_sections(s: Simulation, lang: str) -> list[_Section]:
+    shown = ["budget", "scenario", "units", "allocated_rounded", "unallocated",
+             "balancing_scalar", "decrease_limit", "protected", "floor_cost", "floor_relaxed",
+             "deviation_l1", "gini_per_inhabitant"]  # fmt: skip
+    years = s.years[shown].rename(columns=_COUNTS).rename_axis("year").reset_index()
     never = label("never", lang)
-    formats = {"reached_ideal": lambda v: never if _missing(v) else str(int(v))}  # type: ignore[arg-type]
-    trajectories = s.by_year("allocation_rounded")
-    return "".join(
-        [
-            _section(label("years", lang), _table(years, lang)),
-            _section(
-                label("title_glide", lang),
-                _plot(lambda: plots.plot_glide_paths(s, lang=lang), lang),
-            ),
-            _section(
-                label("glide", lang),
-                f"<p>{_e(label('glide_note', lang))}</p>\n"
-                + _table(reached, lang, index="unit", formats=formats),
-            ),
-            _section(
-                label("trajectories", lang),
-                _table(trajectories, lang, index="unit", kronor_all=True),
-            ),
-        ]
-    )
+
+    def year(value: object) -> str:
+        return never if _missing(value) else str(int(float(value)))  # type: ignore[arg-type]
+
+    reached = _by_name(s.reached_ideal.to_frame())
+    reached_table = _table(reached, lang, index="unit", formats={"reached_ideal": year})
+    trajectories = _by_name(s.by_year("allocation_rounded"))
+    return [
+        _Section(label("years", lang), table=_table(years, lang)),
+        _Section(
+            label("title_glide", lang),
+            images=_plot(lambda: plots.plot_glide_paths(s, lang=lang), lang),
+        ),
+        _Section(label("glide", lang), table=reached_table, notes=(label("glide_note", lang),)),
+        _Section(
+            label("trajectories", lang),
+            table=_table(trajectories, lang, index="unit", kronor=True, total=True),
+        ),
+    ]
 
 
-def _section(heading: str, body: str) -> str:
-    return f"<section>\n<h2>{_e(heading)}</h2>\n{body}</section>\n"
+def _by_name(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in Swedish alphabetical order of their unit (the index)."""
+    keys = swedish_order(pd.Series(frame.index.astype(str), index=frame.index))
+    return frame.loc[keys.sort_values(kind="stable").index]
 
 
-def _plot(draw: Callable[[], Figure], lang: str) -> str:
+def _plot(draw: Callable[[], Figure], lang: str) -> tuple[_Image, ...]:
     try:
         figure = draw()
     except ImportError:
-        return f"<p>{_e(label('no_plots', lang))}</p>\n"
+        return ()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     title = figure.axes[0].get_title() if figure.axes else ""
-    return f'<img alt="{_e(title)}" src="data:image/png;base64,{data}">\n'
+    return (_Image(title, data),)
 
 
-def _figures_table(figures: Mapping[str, object], lang: str) -> str:
+def _figures(figures: Mapping[str, object], lang: str) -> _Table:
     rows = []
     for name, value in figures.items():
-        text = _format_value(name, value, lang)
-        rows.append(f'<tr><th>{_e(_header(name, lang))}</th><td class="num">{_e(text)}</td></tr>')
-    names = (_e(_header("figure", lang)), _e(_header("value", lang)))
-    head = f"<thead><tr><th>{names[0]}</th><th>{names[1]}</th></tr></thead>"
-    return f"<table>{head}<tbody>\n" + "\n".join(rows) + "\n</tbody></table>\n"
+        column = _COUNTS.get(name, name)
+        rows.append(_Row(_header(column, lang), (_cell(column, value, lang),)))
+    return _Table((_header("figure", lang), _header("value", lang)), tuple(rows), index=True)
 
 
 def _table(
     frame: pd.DataFrame,
     lang: str,
     index: str | None = None,
-    formats: Mapping[str, Format] | None = None,
-    kronor_all: bool = False,
-) -> str:
+    formats: Mapping[str, Callable[[object], str]] | None = None,
+    kronor: bool = False,
+    total: bool = False,
+) -> _Table:
+    """A table of ``frame``; ``kronor``: every number is kronor; ``total``: a total row."""
     formats = dict(formats or {})
-    columns = list(frame.columns)
-    head = "".join(f"<th>{_e(_header(str(c), lang))}</th>" for c in columns)
-    if index is not None:
-        head = f"<th>{_e(_header(index, lang))}</th>" + head
-    body = []
-    for key, row in frame.iterrows():
-        cells = [f"<th>{_e(key)}</th>"] if index is not None else []
-        for column in columns:
-            value = row[column]
+    columns = [str(c) for c in frame.columns]
+    frame = frame.set_axis(columns, axis=1)
+    head = tuple(_header(c, lang) for c in ([index] if index else []) + columns)
+    rows = []
+    for key, values in zip(frame.index, frame.itertuples(index=False), strict=True):
+        cells = []
+        for column, value in zip(columns, values, strict=True):
             if column in formats:
-                text = formats[column](value)
-            elif kronor_all and not isinstance(value, str):
-                text = "–" if _missing(value) else _kronor(value)
+                cells.append(_Cell(formats[column](value), "num"))
+            elif kronor and _is_number(value):
+                cells.append(_Cell(_kronor(value, lang), "num"))
             else:
-                text = _format_value(str(column), value, lang)
-            numeric = isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
-            css = ' class="num"' if numeric else (' class="wrap"' if column == "error" else "")
-            cells.append(f"<td{css}>{_e(text)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>\n'
-        + "\n".join(body)
-        + "\n</tbody></table></div>\n"
-    )
+                cells.append(_cell(column, value, lang))
+        rows.append(_Row(str(key), tuple(cells)))
+    footer = None
+    if total:
+        sums = []
+        for column in columns:
+            column_values = frame[column]
+            summed = kronor or _kind(column) == "kr"
+            if not summed or not pd.api.types.is_numeric_dtype(column_values):
+                sums.append(_Cell(""))
+                continue
+            printed = [round(float(v)) for v in column_values if _is_number(v) and math.isfinite(v)]
+            sums.append(_Cell(_kronor(sum(printed), lang), "num"))
+        footer = _Row(label("total", lang), tuple(sums))
+    return _Table(head, tuple(rows), index=index is not None, total=footer)
 
 
-def _format_value(column: str, value: object, lang: str) -> str:
+def _cell(column: str, value: object, lang: str) -> _Cell:
     if _missing(value):
-        return "–"
-    if column == "scenario":
-        return label(str(value), lang)
+        return _Cell("–")
+    if column in _NAMED:
+        return _Cell(str(term(value, lang)))
     if isinstance(value, (bool, np.bool_)):
-        return "✓" if value else ""
-    if column in _KRONOR_COLUMNS:
-        return _kronor(value)  # type: ignore[arg-type]
-    if column in _COUNT_COLUMNS:
-        return f"{float(value):.0f}"  # type: ignore[arg-type]
-    if column in _PERCENT_COLUMNS:
-        text = f"{float(value):.2%}"  # type: ignore[arg-type]
-        return text.replace(".", ",").replace("%", " %") if lang == "sv" else text
-    if column in _DECIMAL_COLUMNS:
-        text = f"{float(value):.4f}"  # type: ignore[arg-type]
-    elif isinstance(value, (float, np.floating)):
-        text = f"{float(value):,.2f}".replace(",", " ")
-    else:
-        return str(value)
-    return text.replace(".", ",") if lang == "sv" else text
+        return _Cell("✓" if value else "")
+    kind = _kind(column)
+    if not _is_number(value):
+        return _Cell(str(value), "wrap" if column == "error" else "")
+    number = float(value)  # type: ignore[arg-type]
+    if kind in ("kr", "exact", "tkr"):
+        return _Cell(_kronor(number, lang), "num")
+    if kind == "count":
+        return _Cell(format_number(number, lang, 0), "num")
+    if kind in ("percent", "share"):
+        return _Cell(format_percent(number, lang, 2), "num")
+    return _Cell(format_number(number, lang, 4), "num")
 
 
-def _kronor(value: float) -> str:
-    if not math.isfinite(float(value)):
+def _kronor(value: object, lang: str) -> str:
+    number = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(number):
         return "–"  # an infinite cap: no limit
-    whole = round(float(value)) + 0  # + 0 turns -0 into 0
-    return f"{whole:,d}".replace(",", " ")
+    return format_number(number, lang, 0)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
 
 
 def _missing(value: object) -> bool:
@@ -466,10 +409,10 @@ def _missing(value: object) -> bool:
         return False
 
 
+def _kind(column: str) -> str:
+    return DECISION_HEADERS.get(column, ("", "", "number"))[2]
+
+
 def _header(name: str, lang: str) -> str:
-    pair = _HEADERS.get(name)
-    return name if pair is None else pair[0 if lang == "sv" else 1]
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    names = DECISION_HEADERS.get(name)
+    return name if names is None else names[0 if lang == "sv" else 1]

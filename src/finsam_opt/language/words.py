@@ -97,6 +97,11 @@ _LABELS: dict[str, tuple[str, str]] = {
         "counts as there.",
     ),
     "never": ("inte inom perioden", "not within the period"),
+    "total": ("Totalt", "Total"),
+    "all_alike": (
+        "Vid budgeten {budget} ger alla principer samma fördelning.",
+        "At the budget of {budget} every policy gives the same allocation.",
+    ),
     "balance": ("balans", "balance"),
     "surplus": ("överskott", "surplus"),
     "deficit": ("underskott", "deficit"),
@@ -245,6 +250,16 @@ DECISION_HEADERS: dict[str, tuple[str, str, str]] = {
     "deviation_max_unit": ("Förbund med största avvikelse", "Unit deviating most", "text"),
     "gini_per_inhabitant": ("Gini per invånare", "Gini per inhabitant", "number"),
     "error": ("Fel", "Error", "text"),
+    "winners": ("Vinnare", "Winners", "count"),
+    "losers": ("Förlorare", "Losers", "count"),
+    "moved": ("Omfördelat (kr)", "Moved (kr)", "kr"),
+    "largest_gain_unit": ("Största vinnare", "Largest winner", "text"),
+    "largest_gain": ("Största vinst (kr)", "Largest gain (kr)", "kr"),
+    "largest_loss_unit": ("Största förlorare", "Largest loser", "text"),
+    "largest_loss": ("Största förlust (kr)", "Largest loss (kr)", "kr"),
+    "reached_ideal": ("År vid idealet", "Year at ideal", "count"),
+    "figure": ("Nyckeltal", "Figure", "text"),
+    "value": ("Värde", "Value", "text"),
 }
 """Headers of the decision table; columns not listed keep their canonical name."""
 
