@@ -8,7 +8,8 @@ import openpyxl
 import pytest
 
 import finsam_opt as fo
-from finsam_opt.io import write_decision_table
+from finsam_opt.io import read_units, write_decision_table
+from finsam_opt.io.decision import write_table
 from workbook_checks import (
     check_amounts_whole,
     check_print_setup,
@@ -97,3 +98,17 @@ def test_english_workbook_has_english_words(tmp_path: Path) -> None:
     header = [c.value for c in sheet[1]]
     rules = {r[header.index("Binding rule")] for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert "relaxed-floor" in rules
+
+
+def test_a_unit_table_with_no_limit_reads_back_as_it_was_written(tmp_path: Path) -> None:
+    """A contribution without a limit is written in words: a blank would be no answer."""
+    units = fo.example_units()  # A, B, D and E give no limit (inf), C 1.25 Mkr each
+    frame = units.rename_axis("unit").reset_index()
+    for suffix in (".xlsx", ".csv"):
+        path = write_table(frame, tmp_path / f"forbund{suffix}")[0]
+        back = read_units(path)
+        assert back.loc["A", "municipal_match"] == float("inf")
+        again = fo.allocate(back, fo.Parameters(budget=20_000_000))
+        assert again.rounded_total == 20_000_000
+        assert (again.allocation.round() == fo.allocate(units, fo.Parameters(budget=20e6))
+                .allocation.round()).all()  # fmt: skip

@@ -51,6 +51,8 @@ _TOTALLED = frozenset(
     }
 )  # fmt: skip
 _UNLIMITED = frozenset({"cap", "matching_cap"})  # a blank cell here means "no limit"
+# Contributions are inputs: a blank one reads back as "not answered", so no limit is in words.
+_CONTRIBUTIONS = ("municipal_match", "regional_match", "municipal_extra", "regional_extra")
 _TOTAL = {"sv": "Totalt", "en": "Total"}
 _SOURCE = {
     "sv": "Försäkringskassans modell för fördelning av statliga medel till samordningsförbund "
@@ -235,6 +237,7 @@ def table_sheet(frame: pd.DataFrame, language: str, title: str, total: bool = Tr
         total_label=_TOTAL[language] if total else None,
         total_notes=notes,
         no_limit=_NO_LIMIT[language],
+        no_limit_words=_CONTRIBUTIONS,
     )
 
 

@@ -104,6 +104,10 @@ class Sheet:
     no_limit_answers : tuple of str
         Answer columns that also take the text ``no_limit`` (a contribution
         without a limit).
+    no_limit_words : tuple of str
+        Columns whose infinite amounts are written as the words ``no_limit``
+        rather than an empty cell: inputs (a contribution) where a blank would
+        read back as "not answered".
     """
 
     title: str
@@ -115,6 +119,7 @@ class Sheet:
     answers: tuple[str, ...] = field(default=())
     invalid: tuple[str, str] = ("", "")
     no_limit_answers: tuple[str, ...] = ()
+    no_limit_words: tuple[str, ...] = ()
 
 
 def _as_number(value: object) -> float:
@@ -146,6 +151,10 @@ def cells(values: pd.Series, kind: Kind, yes_no: tuple[str, str]) -> list[object
     return out
 
 
+def _infinite(value: object) -> bool:
+    return isinstance(value, float) and math.isinf(value)
+
+
 def total(values: Sequence[object], kind: Kind) -> object:
     """The sum of a column's cells as written (so the printed rows add up to it)."""
     finite = [v for v in values if isinstance(v, (int, float)) and math.isfinite(v)]
@@ -159,6 +168,9 @@ def total(values: Sequence[object], kind: Kind) -> object:
 
 def _table(sheet: Sheet, yes_no: tuple[str, str]) -> tuple[list[list[object]], list[object]]:
     columns = [cells(sheet.frame[c.name], c.kind, yes_no) for c in sheet.columns]
+    for values, column in zip(columns, sheet.columns, strict=True):
+        if column.name in sheet.no_limit_words:  # input read back: a blank is no answer
+            values[:] = [sheet.no_limit if _infinite(v) else v for v in values]
     rows = [list(row) for row in zip(*columns, strict=True)] if columns else []
     totals: list[object] = []
     if sheet.total_label is not None:
