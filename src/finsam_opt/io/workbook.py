@@ -168,8 +168,8 @@ def total(values: Sequence[object], kind: Kind) -> object:
 
 def _table(sheet: Sheet, yes_no: tuple[str, str]) -> tuple[list[list[object]], list[object]]:
     columns = [cells(sheet.frame[c.name], c.kind, yes_no) for c in sheet.columns]
-    for values, column in zip(columns, sheet.columns, strict=True):
-        if column.name in sheet.no_limit_words:  # input read back: a blank is no answer
+    for values, spec in zip(columns, sheet.columns, strict=True):
+        if spec.name in sheet.no_limit_words:  # input read back: a blank is no answer
             values[:] = [sheet.no_limit if _infinite(v) else v for v in values]
     rows = [list(row) for row in zip(*columns, strict=True)] if columns else []
     totals: list[object] = []
