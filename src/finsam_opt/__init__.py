@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from finsam_opt.domain.municipalities import (
     Aggregation,
+    CarriedPrevious,
     aggregate_municipalities,
+    carry_previous_allocations,
     previous_allocations,
 )
 from finsam_opt.domain.parameters import MAX_AMOUNT, EquityFloor, Parameters, Unanswered
@@ -160,6 +162,7 @@ __all__ = [
     "Allocation",
     "AllocationYear",
     "BatchAllocation",
+    "CarriedPrevious",
     "Comparison",
     "DeclaredPhase",
     "Diagnostics",
@@ -197,6 +200,7 @@ __all__ = [
     "allocate",
     "allocate_batch",
     "balancing_curve",
+    "carry_previous_allocations",
     "check_previous_allocation",
     "compare",
     "diagnose",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from finsam_opt.domain.units import NO_LIMIT_COLUMNS, UNIT_COLUMNS
+from finsam_opt.domain.units import EQUITY_COLUMNS, NO_LIMIT_COLUMNS, UNIT_COLUMNS
 from finsam_opt.errors import InputError, describe_units
 
 __all__ = [
@@ -88,10 +88,11 @@ class Merge:
 
     The merged unit's population and support measure are the members' sums, and
     so is its previous allocation (the members' allocations of the year before),
-    so the decrease limit protects the merged unit as a whole. Requested amounts
-    and matching are summed too; if any member has none (no limit), neither has
-    the merged unit. Columns outside the model (a name, say) take the first
-    member's value.
+    so the decrease limit protects the merged unit as a whole. Requested amounts,
+    matching (the answers), equity and turnover are summed too (MODEL.md §11): a
+    member with no limit (``inf``) leaves the merged unit without one, a member
+    that has not answered (NaN) leaves it unanswered. Columns outside the model (a
+    name, say) take the first member's value.
 
     Parameters
     ----------
@@ -167,7 +168,9 @@ def apply_change(table: pd.DataFrame, change: Change) -> pd.DataFrame:
     members = table.loc[list(change.members)]
     merged = {}
     for column in table.columns:
-        if column not in UNIT_COLUMNS:
+        if column in EQUITY_COLUMNS:  # the merged unit holds all its members' equity
+            merged[column] = members[column].sum(min_count=len(members))
+        elif column not in UNIT_COLUMNS:
             merged[column] = members[column].iloc[0]
         elif column == "previous_allocation":
             merged[column] = members[column].sum(min_count=1)

@@ -19,7 +19,9 @@ from finsam_opt.errors import InputError, describe_units
 
 __all__ = [
     "Aggregation",
+    "CarriedPrevious",
     "aggregate_municipalities",
+    "carry_previous_allocations",
     "members_in_year",
     "previous_allocations",
 ]
@@ -41,6 +43,13 @@ class Aggregation:
         The unit of every member municipality, indexed by municipality code.
     outside : pandas.DataFrame
         The municipalities in no unit this year (allowed; they get nothing).
+    notes : tuple of str
+        What the aggregation did that a reader should know: units dropped because
+        all their municipalities left, previous allocations carried with moving
+        municipalities (or not, under ``carry_previous=False``).
+    carried : pandas.DataFrame or None
+        The previous allocation that moved with each municipality (see
+        :func:`carry_previous_allocations`); None when nothing was carried.
 
     Examples
     --------
@@ -59,6 +68,142 @@ class Aggregation:
     units: pd.DataFrame
     membership: pd.Series
     outside: pd.DataFrame
+    notes: tuple[str, ...] = ()
+    carried: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class CarriedPrevious:
+    """Last year's allocations carried to this year's units (MODEL.md §11).
+
+    Attributes
+    ----------
+    previous : pandas.Series
+        Kronor per this year's unit (NaN: a new unit that received nothing).
+    moves : pandas.DataFrame
+        One row per municipality that changed unit: ``municipality_code``,
+        ``from_unit``, ``to_unit`` (NaN: into no förbund) and ``amount`` (kronor
+        carried; what goes into no förbund is dropped).
+    dropped : tuple
+        Last year's units left with no municipality (their allocation moved on).
+
+    Examples
+    --------
+    >>> import pandas as pd, finsam_opt as fo
+    >>> kommuner = pd.DataFrame({"population": [3.0, 1.0], "support_measure": [3.0, 1.0]},
+    ...                         index=["0001", "0002"])
+    >>> last = pd.Series({"0001": "X", "0002": "X"})
+    >>> now = pd.Series({"0001": "X", "0002": "Y"})
+    >>> carried = fo.carry_previous_allocations(kommuner, pd.Series({"X": 4e6}), last, now)
+    >>> carried.previous.to_dict()
+    {'X': 3000000.0, 'Y': 1000000.0}
+    """
+
+    previous: pd.Series
+    moves: pd.DataFrame
+    dropped: tuple[object, ...]
+
+
+def carry_previous_allocations(
+    municipalities: pd.DataFrame,
+    previous: pd.Series,
+    last_membership: pd.Series,
+    membership: pd.Series,
+    *,
+    weight_support: float = 0.75,
+    weight_population: float = 0.25,
+) -> CarriedPrevious:
+    """Carry last year's allocations with the municipalities that moved (MODEL.md §11).
+
+    A municipality moving from X to Y takes X's previous allocation × its share of
+    X's key (``weight_population`` × its share of X's population +
+    ``weight_support`` × its share of X's support measure, last year's members):
+    X's falls and Y's rises by the same amount, so Σ previous is unchanged by any
+    sequence of moves and mergers (a merger is every member municipality moving
+    to the merged unit). A municipality going into no förbund takes its share
+    out (listed in ``moves``); a unit left with no municipality is dropped.
+
+    Parameters
+    ----------
+    municipalities : pandas.DataFrame
+        Indexed by municipality code: ``population`` and ``support_measure``.
+    previous : pandas.Series
+        Last year's decided allocation per last year's unit, kronor.
+    last_membership, membership : pandas.Series
+        Unit per municipality code, last year and this year.
+    weight_support, weight_population : float
+        The key's weights (they sum to 1).
+
+    Returns
+    -------
+    CarriedPrevious
+
+    Examples
+    --------
+    Municipality 0002 (a quarter of X's key) moves to Y and takes a quarter of X's
+    4 Mkr with it:
+
+    >>> import pandas as pd, finsam_opt as fo
+    >>> kommuner = pd.DataFrame({"population": [3.0, 1.0], "support_measure": [3.0, 1.0]},
+    ...                         index=["0001", "0002"])
+    >>> carried = fo.carry_previous_allocations(
+    ...     kommuner, pd.Series({"X": 4e6}), pd.Series({"0001": "X", "0002": "X"}),
+    ...     pd.Series({"0001": "X", "0002": "Y"}))
+    >>> carried.moves.to_dict("records")
+    [{'municipality_code': '0002', 'from_unit': 'X', 'to_unit': 'Y', 'amount': 1000000.0}]
+    """
+    this_units = list(dict.fromkeys(membership.to_numpy()))
+    carried: dict[object, float] = dict.fromkeys(this_units, 0.0)
+    received = dict.fromkeys(this_units, False)
+    moves = []
+    dropped = []
+    for unit, amount in previous.items():
+        if pd.isna(amount):
+            continue
+        members = last_membership.index[last_membership.to_numpy() == unit]
+        if len(members) == 0:  # no municipalities last year: nothing to carry
+            if unit in carried:
+                carried[unit] += float(amount)
+                received[unit] = True
+            else:
+                dropped.append(unit)
+            continue
+        stats = municipalities.loc[members]
+        share = weight_population * stats["population"] / stats["population"].sum()
+        share = share + weight_support * stats["support_measure"] / stats["support_measure"].sum()
+        goes_to = pd.Series([membership.get(code) for code in members], index=members)
+        staying = (goes_to == unit).any()
+        for code in members:
+            target = goes_to[code]
+            if target == unit:
+                continue
+            part = float(amount) * float(share[code])
+            moves.append(
+                {"municipality_code": code, "from_unit": unit, "to_unit": target, "amount": part}
+            )
+        moved = [m for m in moves if m["from_unit"] == unit]
+        if staying:
+            carried[unit] += float(amount) - sum(m["amount"] for m in moved)
+            received[unit] = True
+        else:
+            if unit not in carried:
+                dropped.append(unit)
+            # Float noise: the last part takes what the others leave, so Σ stays exact.
+            last = moved[-1]
+            last["amount"] = float(amount) - sum(m["amount"] for m in moved[:-1])
+        for move in moved:
+            target = move["to_unit"]
+            if target is not None and not pd.isna(target):
+                carried[target] += move["amount"]
+                received[target] = True
+    values = [carried[u] if received[u] else np.nan for u in this_units]
+    return CarriedPrevious(
+        previous=pd.Series(
+            values, index=pd.Index(this_units, name="unit"), name="previous_allocation"
+        ),
+        moves=pd.DataFrame(moves, columns=["municipality_code", "from_unit", "to_unit", "amount"]),
+        dropped=tuple(dropped),
+    )
 
 
 def members_in_year(memberships: pd.DataFrame, year: int | None) -> pd.DataFrame:
@@ -86,6 +231,8 @@ def aggregate_municipalities(
     memberships: pd.DataFrame,
     year: int | None = None,
     unit_data: pd.DataFrame | None = None,
+    *,
+    carry_previous: bool = True,
 ) -> Aggregation:
     """Sum municipality statistics to units for one year.
 
@@ -102,6 +249,14 @@ def aggregate_municipalities(
         Indexed by unit: data that exists only per unit (``previous_allocation``,
         ``requested``, ``municipal_match``, ``regional_match``, ...). Units in it
         must have municipalities this year; units missing from it are new.
+        Its ``previous_allocation`` is last year's decided amount of the unit with
+        that id. When the memberships have rows for ``year − 1`` as well, a unit
+        whose municipalities have all left is dropped with a note.
+    carry_previous : bool
+        With last year's memberships at hand (rows for ``year − 1``), carry each
+        moving municipality's share of its old unit's previous allocation to its
+        new unit (MODEL.md §11, :func:`carry_previous_allocations`); False keeps
+        each unit's own previous allocation (and says so in ``notes``).
 
     Returns
     -------
@@ -144,10 +299,68 @@ def aggregate_municipalities(
         }
     )
     units = units.sort_values(["region"], kind="stable").rename_axis("unit")
+    notes: list[str] = []
+    carried = None
+    last = _last_year_membership(memberships, year)
+    if unit_data is not None and last is not None:
+        unit_data, carried, notes = _carry(
+            municipalities, unit_data, last, membership, units.index, carry_previous
+        )
     if unit_data is not None:
         units = _join_unit_data(units, unit_data, in_year)
     outside = municipalities.loc[~municipalities.index.isin(membership.index)]
-    return Aggregation(units=units, membership=membership, outside=outside)
+    return Aggregation(
+        units=units, membership=membership, outside=outside, notes=tuple(notes), carried=carried
+    )
+
+
+def _last_year_membership(memberships: pd.DataFrame, year: int | None) -> pd.Series | None:
+    """Unit per municipality code in ``year − 1``, when the table has that year's rows."""
+    if year is None or "year" not in memberships.columns:
+        return None
+    if not (memberships["year"] == year - 1).any():
+        return None
+    last = members_in_year(memberships, year - 1).drop_duplicates()
+    return pd.Series(last["unit"].to_numpy(), index=pd.Index(last["municipality_code"]))
+
+
+def _carry(
+    municipalities: pd.DataFrame,
+    unit_data: pd.DataFrame,
+    last: pd.Series,
+    membership: pd.Series,
+    units: pd.Index,
+    carry: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame | None, list[str]]:
+    notes = []
+    gone = [u for u in unit_data.index if u not in units]
+    carried = None
+    data = unit_data.copy()
+    if "previous_allocation" in data.columns:
+        moved = [code for code in last.index if membership.get(code) != last[code]]
+        if carry:
+            result = carry_previous_allocations(
+                municipalities, data["previous_allocation"], last, membership
+            )
+            carried = result.moves
+            data = data.reindex(data.index.union(result.previous.index, sort=False))
+            data["previous_allocation"] = result.previous.reindex(data.index)
+            for move in result.moves.to_dict("records"):
+                target = move["to_unit"]
+                to = "no förbund" if target is None or pd.isna(target) else f"'{target!s}'"
+                notes.append(
+                    f"municipality {move['municipality_code']!s} moved from "
+                    f"'{move['from_unit']!s}' to {to}, carrying {move['amount']:,.0f} kr of its "
+                    "previous allocation"
+                )
+        elif moved:
+            notes.append(
+                f"{len(moved)} municipalities changed förbund; previous allocations were not "
+                "carried with them (carry_previous=False)"
+            )
+    for unit in gone:
+        notes.append(f"unit '{unit}' is dropped: all its municipalities have left")
+    return data.drop(index=[u for u in data.index if u not in units]), carried, notes
 
 
 def _check_members(municipalities: pd.DataFrame, members: pd.DataFrame, in_year: str) -> None:
