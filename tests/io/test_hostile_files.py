@@ -392,3 +392,15 @@ def test_an_answer_spelt_differently_is_the_units_answer(tmp_path: Path) -> None
     second.write_text("Förbund;Ansökt belopp\nsamordningsförbundet ockelbo m.fl.;1 000 000\n")
     with pytest.raises(InputError, match="is answered twice"):
         read_answers([first, second], units=units)
+
+
+def test_cli_policy_file_goes_through_the_same_limits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    units = tmp_path / "u.csv"
+    units.write_text("Förbund;Invånare 16-64;Försörjningsmått\nA;10;100\nB;20;100\n")
+    os.mkfifo(tmp_path / "policy.toml")  # would block the reader forever
+    argv = ["allocate", str(units), "--budget", "1e6", "--policy", str(tmp_path / "policy.toml")]
+    with pytest.raises(SystemExit):
+        main([*argv, "-o", str(tmp_path / "b.xlsx")])
+    assert "policy.toml: is not a regular file" in capsys.readouterr().err

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from finsam_opt.engine.policies import DEFICIT_POLICIES, Policy, read_policy
+from finsam_opt.engine.policies import DEFICIT_POLICIES, Policy, policy_from_toml
 from finsam_opt.errors import InputError
 from finsam_opt.io.numbers import AMOUNT_UNITS, parse_number
+from finsam_opt.io.raw import read_bytes
 
 __all__ = ["POLICY_HELP", "fraction", "kronor", "policy", "returned_funds"]
 
@@ -41,7 +43,13 @@ def policy(text: str) -> str | Policy:
     if not text.endswith(".toml"):
         raise argparse.ArgumentTypeError(f"not a policy: {text!r}; choose {POLICY_HELP}")
     try:
-        return read_policy(text)
+        # Through the readers' limits: a pipe or /dev/zero named x.toml is refused, not read.
+        data = read_bytes(text)
+        try:
+            declaration = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{text}: cannot read the policy file: not UTF-8 text") from None
+        return policy_from_toml(declaration, name=Path(text).stem, source=text)
     except InputError as error:  # argparse shows an ArgumentTypeError's own message
         raise argparse.ArgumentTypeError(str(error)) from None
 

@@ -158,7 +158,7 @@ def _check_file(path: Path) -> None:
     if not stat.S_ISREG(info.st_mode):
         raise InputError(
             f"{path.name}: is not a regular file (a pipe, socket or device); "
-            "save the table as a .xlsx or .csv file and give its path"
+            "save the data to a file and give that file's path"
         )
     if info.st_size > MAX_FILE_BYTES:
         raise _too_large(path, f"{info.st_size:,} bytes")
