@@ -83,6 +83,10 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and the API reference
         synthetic_units,
         write_synthetic,
     )
+    from finsam_opt.year.calendar import (
+        RoundDates,
+        round_dates,
+    )
     from finsam_opt.year.process import (
         ROUNDS,
         AllocationYear,
@@ -129,6 +133,8 @@ _LAZY: dict[str, str] = {
     "ROUNDS": "finsam_opt.year.process",
     "AllocationYear": "finsam_opt.year.process",
     "Round": "finsam_opt.year.process",
+    "RoundDates": "finsam_opt.year.calendar",
+    "round_dates": "finsam_opt.year.calendar",
 }
 
 
@@ -186,6 +192,7 @@ __all__ = [
     "Reason",
     "Redistribution",
     "Round",
+    "RoundDates",
     "Scenario",
     "Simulation",
     "SolverError",
@@ -222,6 +229,7 @@ __all__ = [
     "read_policy",
     "redistribute",
     "report_html",
+    "round_dates",
     "simulate",
     "solve_batch",
     "synthetic_units",

@@ -111,7 +111,7 @@ def test_surplus_round_redistributes_the_final_leftover(example: fo.NationalExam
     assert (spring.table["change_from_previous_round"] == change).all()
     assert spring.table["amount"].sum() + spring.summary["unallocated"] == 339_000_000
     assert [r.name for r in year.rounds] == ["final", "surplus"]
-    assert list(fo.ROUNDS) == ["preliminary", "second_preliminary", "final", "surplus"]
+    assert list(fo.ROUNDS) == ["preliminary", "second_preliminary", "revised", "final", "surplus"]
 
 
 def test_surplus_round_needs_the_final_round(example: fo.NationalExample) -> None:

@@ -7,12 +7,17 @@ The rounds follow Försäkringskassan's process (seeds 000 and 002):
 ``second_preliminary`` (September)
     With the units' answers (requested amount, municipal and regional
     contributions, i.e. the caps) and the decrease limit (floors).
+``revised`` (after week 42)
+    As the second round with the new information units sent by week 42.
 ``final`` (autumn, after the budget bill)
     As the second round with the budget bill's amount and late answers.
 ``surplus`` (spring)
     The call for *ofördelade medel*: the final round's leftover plus funds
     handed back late, redistributed among the units that apply (MODEL.md §6).
 
+Every round knows its date and deadlines (:mod:`finsam_opt.year.calendar`,
+MODEL.md §12); a round run after its due date, and an answer dated after the
+deadline it answers to (a column ``answered_on``), are reported in ``Round.late``.
 Other rounds can be added with :meth:`AllocationYear.with_round`; saving and
 loading are generic over round names. Each round's table shows the change
 against the previous round (for the first round: against last year's
@@ -21,6 +26,7 @@ allocation).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import math
@@ -42,10 +48,11 @@ from finsam_opt.io.decision import write_table
 from finsam_opt.io.raw import read_bytes
 from finsam_opt.io.safe import atomic_outputs
 from finsam_opt.io.templates import ANSWER_COLUMNS, merge_answers
+from finsam_opt.year.calendar import as_date, round_dates
 
 __all__ = ["ROUNDS", "AllocationYear", "Round", "ideal_table"]
 
-ROUNDS: tuple[str, ...] = ("preliminary", "second_preliminary", "final", "surplus")
+ROUNDS: tuple[str, ...] = ("preliminary", "second_preliminary", "revised", "final", "surplus")
 """The rounds :class:`AllocationYear` runs, in order."""
 
 _STATE_FILE = "process.json"
@@ -68,6 +75,14 @@ class Round:
         ``scenario``, ``decrease_limit``, ``unallocated``, ``policy`` (JSON-able);
         the surplus round has ``available`` and ``balancing_scalar`` instead of
         ``scenario`` and ``decrease_limit``.
+    date : datetime.date or None
+        The day the round was run (by default the day it is due).
+    due, input_due : datetime.date or None
+        When the round is due and the deadline of what the units sent into it
+        (:func:`finsam_opt.round_dates`); None for a round outside the calendar.
+    late : tuple of str
+        The round run after its due date, and every answer dated after
+        ``input_due``, in words; empty when all was on time.
 
     Examples
     --------
@@ -86,6 +101,38 @@ class Round:
     units: pd.DataFrame
     table: pd.DataFrame
     summary: dict[str, object]
+    date: dt.date | None = None
+    due: dt.date | None = None
+    input_due: dt.date | None = None
+    late: tuple[str, ...] = ()
+
+
+_DATED = "answered_on"  # the column of answers and applications that dates them
+
+
+def _dated(
+    name: str, year: int, date: object, sent: pd.DataFrame | pd.Series | None
+) -> tuple[dict[str, Any], pd.DataFrame | pd.Series | None]:
+    """The round's dates and what was late, and ``sent`` without its date column."""
+    dates = round_dates(name, year)
+    run = dates.due if date is None else as_date(date, "date")
+    late = []
+    if run > dates.due:
+        late.append(f"round '{name}' run on {run.isoformat()}, after its due date "
+                    f"{dates.due.isoformat()}")  # fmt: skip
+    if isinstance(sent, pd.DataFrame) and _DATED in sent.columns:
+        for unit, when in sent[_DATED].items():
+            if pd.isna(when):
+                continue
+            day = as_date(when, _DATED)
+            if dates.input_due is not None and day > dates.input_due:
+                late.append(
+                    f"unit '{unit}': answer dated {day.isoformat()}, after the deadline "
+                    f"{dates.input_due.isoformat()}"
+                )
+        sent = sent.drop(columns=[_DATED])
+    fields = {"date": run, "due": dates.due, "input_due": dates.input_due, "late": tuple(late)}
+    return fields, sent
 
 
 def ideal_table(units: pd.DataFrame, params: Parameters) -> pd.DataFrame:
@@ -215,9 +262,10 @@ class AllocationYear:
         earlier = replace(self, rounds=self.with_round(_placeholder(name)).rounds[:-1])
         return earlier.last_amounts
 
-    def preliminary(self) -> AllocationYear:
-        """Run June's preliminary round (ideal only)."""
+    def preliminary(self, *, date: dt.date | str | None = None) -> AllocationYear:
+        """Run June's preliminary round (ideal only); ``date``: the day it was run."""
         table = ideal_table(self.units, self.parameters)
+        dates, _ = _dated("preliminary", self.year, date, None)
         item = Round(
             "preliminary",
             self.parameters,
@@ -225,6 +273,7 @@ class AllocationYear:
             _with_changes(table, self._before("preliminary")),
             {"scenario": None, "decrease_limit": None, "unallocated": 0.0, "policy": None,
              "allocated": int(table["amount"].sum())},
+            **dates,
         )  # fmt: skip
         return self.with_round(item)
 
@@ -249,16 +298,42 @@ class AllocationYear:
                 return item.table["amount"]
         return ideal_table(self.units, self.parameters)["amount"]
 
-    def second_preliminary(self, answers: pd.DataFrame | None = None) -> AllocationYear:
-        """Run September's round with the units' answers, caps and floors."""
-        return self._allocate("second_preliminary", answers, self.parameters)
+    def second_preliminary(
+        self, answers: pd.DataFrame | None = None, *, date: dt.date | str | None = None
+    ) -> AllocationYear:
+        """Run September's round with the units' answers, caps and floors.
+
+        ``answers`` may date each answer in a column ``answered_on``; one dated
+        after 31 August is reported in the round's ``late``.
+        """
+        return self._allocate("second_preliminary", answers, self.parameters, date)
+
+    def revised(
+        self, answers: pd.DataFrame | None = None, *, date: dt.date | str | None = None
+    ) -> AllocationYear:
+        """Run the revised round after week 42 with the new information sent by then.
+
+        Examples
+        --------
+        >>> import finsam_opt as fo
+        >>> example = fo.national_example()
+        >>> year = fo.AllocationYear(2027, example.units, example.parameters)
+        >>> revised = year.preliminary().second_preliminary().revised().round("revised")
+        >>> revised.date.isoformat(), revised.input_due.isoformat(), revised.late
+        ('2026-10-31', '2026-10-16', ())
+        """
+        return self._allocate("revised", answers, self.parameters, date)
 
     def final(
-        self, budget: float | None = None, answers: pd.DataFrame | None = None
+        self,
+        budget: float | None = None,
+        answers: pd.DataFrame | None = None,
+        *,
+        date: dt.date | str | None = None,
     ) -> AllocationYear:
         """Run the final round with the budget bill's amount and any late answers."""
         params = self.parameters if budget is None else replace(self.parameters, budget=budget)
-        return self._allocate("final", answers, params)
+        return self._allocate("final", answers, params, date)
 
     def surplus(
         self,
@@ -267,8 +342,12 @@ class AllocationYear:
         returned: pd.Series | Mapping[object, float] | None = None,
         policy: str = "equity-first",
         kappa: float = DEFAULT_KAPPA,
+        date: dt.date | str | None = None,
     ) -> AllocationYear:
         """Run the spring call for ofördelade medel after the final round.
+
+        Applications may be dated in a column ``answered_on``; one dated after
+        31 May is reported in the round's ``late``.
 
         The amount redistributed is the final round's unallocated amount plus
         what units handed back; the round's ``amount`` is the final amount minus
@@ -311,8 +390,9 @@ class AllocationYear:
         339000000
         """
         final = self.round("final")
+        dates, sent = _dated("surplus", self.year, date, applications)
         extra = redistribute(
-            applications,
+            applications if sent is None else sent,
             max(0.0, float(final.summary["unallocated"])),  # type: ignore[arg-type]
             final.parameters,
             policy,
@@ -335,21 +415,24 @@ class AllocationYear:
             final.units,
             table,
             _surplus_summary(extra) | _entitled_summary(table),
+            **dates,
         )
         return self.with_round(item)
 
     def _allocate(
-        self, name: str, answers: pd.DataFrame | None, params: Parameters
+        self, name: str, answers: pd.DataFrame | None, params: Parameters, date: object
     ) -> AllocationYear:
+        dates, sent = _dated(name, self.year, date, answers)
         units = self._latest_units()
-        if answers is not None:
-            units = merge_answers(units, answers).units
+        if isinstance(sent, pd.DataFrame):
+            units = merge_answers(units, sent).units
         result = allocate(units, params, policy=self.policy)
         table = result.table.copy()
         table.insert(0, "amount", table["allocation_rounded"])
         ideal = ideal_table(units, params)["amount"]
         table = _with_entitled(_with_changes(table, self._before(name)), self.entitled, ideal)
-        item = Round(name, params, units, table, _summary(result) | _entitled_summary(table))
+        summary = _summary(result) | _entitled_summary(table)
+        item = Round(name, params, units, table, summary, **dates)
         return replace(self.with_round(item), units=self.units, parameters=self.parameters)
 
     def _latest_units(self) -> pd.DataFrame:
@@ -392,6 +475,7 @@ class AllocationYear:
                         "units": f"{stem}_units.csv",
                         "parameters": _params_json(item.parameters),
                         "summary": _json_safe(item.summary),
+                        **_dates_json(item),
                     }
                 )
             with atomic_outputs([directory / _STATE_FILE]) as (temporary,):
@@ -417,6 +501,7 @@ class AllocationYear:
                     _read_frame(directory / entry["units"]),
                     _read_frame(directory / entry["file"]),
                     entry["summary"],
+                    **_dates_from_json(entry),
                 )
                 for entry in state["rounds"]
             )
@@ -434,6 +519,21 @@ class AllocationYear:
 def _placeholder(name: str) -> Round:
     empty = pd.DataFrame()
     return Round(name, Parameters(budget=0.0), empty, empty, {})
+
+
+def _dates_json(item: Round) -> dict[str, object]:
+    """The round's dates as ISO texts (None where it has none) and what was late."""
+    iso = {k: getattr(item, k) for k in ("date", "due", "input_due")}
+    return {k: None if v is None else v.isoformat() for k, v in iso.items()} | {
+        "late": list(item.late)
+    }
+
+
+def _dates_from_json(entry: dict[str, Any]) -> dict[str, Any]:
+    # A year saved before rounds had dates has none.
+    dates = {k: entry.get(k) for k in ("date", "due", "input_due")}
+    parsed = {k: None if v is None else as_date(v, k) for k, v in dates.items()}
+    return parsed | {"late": tuple(entry.get("late", ()))}
 
 
 def _params_json(params: Parameters) -> dict[str, object]:
