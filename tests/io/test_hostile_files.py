@@ -404,3 +404,20 @@ def test_cli_policy_file_goes_through_the_same_limits(
     with pytest.raises(SystemExit):
         main([*argv, "-o", str(tmp_path / "b.xlsx")])
     assert "policy.toml: is not a regular file" in capsys.readouterr().err
+
+
+def test_a_formula_written_with_a_namespace_prefix_is_still_found(tmp_path: Path) -> None:
+    # Some libraries write <x:f> instead of <f>: the formula check must not be skipped for them.
+    path = tmp_path / "u.xlsx"
+    _xlsx(["Förbund", "Invånare 16-64", "Försörjningsmått"], ["Alfa", 10, "=5*20"])(path)
+    prefixed = tmp_path / "prefixed.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(prefixed, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+                data = data.replace(b"<worksheet ", b'<worksheet xmlns:x="' + main + b'" ', 1)
+                data = data.replace(b"<f>", b"<x:f>").replace(b"</f>", b"</x:f>")
+            target.writestr(item, data)
+    with pytest.raises(InputError, match=r"cell C2 .*the formula =5\*20 was saved without"):
+        read_table(prefixed, "units")

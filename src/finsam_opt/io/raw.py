@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import stat
 import zipfile
 from dataclasses import dataclass
@@ -65,6 +66,9 @@ class ErrorValue:
 
 
 Cell = str | int | float | Uncomputed | ErrorValue | None
+
+# A formula element, also with a namespace prefix (<x:f>) as some libraries write it.
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 
 
 @dataclass(frozen=True)
@@ -237,7 +241,11 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Sheet:
     try:
         # Values as Excel last computed them, and the formulas, to find cells without a value.
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        formulas = (
+            openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            if _has_formulas(data)
+            else None
+        )
     except Exception as error:  # openpyxl raises many types for broken files
         raise _unreadable(path, error) from error
     try:
@@ -249,7 +257,7 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Sheet:
             names = ", ".join(f"'{s}'" for s in book.sheetnames)
             raise InputError(f"{path.name}: no sheet '{sheet}' (the sheets are {names})")
         rows: list[tuple[Cell, ...]] = []
-        written = formulas[chosen.title].iter_rows()
+        written = iter(()) if formulas is None else formulas[chosen.title].iter_rows()
         for row in chosen.iter_rows():
             if len(rows) >= MAX_ROWS:
                 raise InputError(
@@ -264,7 +272,18 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Sheet:
         raise _unreadable(path, error) from error
     finally:
         book.close()
-        formulas.close()
+        if formulas is not None:
+            formulas.close()
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any sheet holds a formula (``<f>``): only then are the formulas read as well."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return any(
+            _FORMULA_TAG.search(archive.read(name))
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        )
 
 
 def _unreadable(path: Path, error: BaseException) -> InputError:
