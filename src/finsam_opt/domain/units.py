@@ -9,6 +9,7 @@ float arrays in which "missing" has been given its model meaning.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -433,8 +434,14 @@ def _name_keys(index: pd.Index) -> list[str]:
     text = "\x00".join(index.to_numpy(dtype=object).tolist() if names is None else names)
     if text.count("\x00") != len(index) - 1:  # an id holds the separator: one by one
         return [name_key(i) for i in index]
-    text = " ".join(unicodedata.normalize("NFC", text).casefold().split())
-    return text.replace(" \x00", "\x00").replace("\x00 ", "\x00").split("\x00")
+    text = unicodedata.normalize("NFC", text).casefold()
+    if _LOOSE_WHITESPACE.search(text):  # else collapsing whitespace would change nothing
+        text = " ".join(text.split()).replace(" \x00", "\x00").replace("\x00 ", "\x00")
+    return text.split("\x00")
+
+
+# Whitespace that name_key changes: other than a single space between two characters.
+_LOOSE_WHITESPACE = re.compile(r"\s\s|\s\x00|\x00\s|^\s|\s$|[^\S ]")
 
 
 def _check_plausible(
