@@ -15,9 +15,14 @@ import pandas as pd
 
 from finsam_opt.domain.municipalities import aggregate_municipalities
 from finsam_opt.domain.parameters import Parameters
-from finsam_opt.io.tables import read_memberships, read_municipalities, read_table
+from finsam_opt.io.tables import (
+    read_memberships,
+    read_municipalities,
+    read_plain_table,
+    read_table,
+)
 
-__all__ = ["NATIONAL_BUDGET", "NationalExample", "national_example"]
+__all__ = ["NATIONAL_BUDGET", "SYNTHETIC_MARKS", "NationalExample", "national_example"]
 
 NATIONAL_BUDGET = 339_000_000.0
 """The state budget for finansiell samordning every year since 2016, kronor."""
@@ -36,7 +41,9 @@ class NationalExample:
         Municipality code → unit.
     units : pandas.DataFrame
         The unit table ready for :func:`finsam_opt.allocate`: aggregated
-        population and support measure plus the synthetic unit data.
+        population and support measure plus the synthetic unit data, and a
+        column ``synthetic`` saying which of each förbund's figures are
+        synthetic (:data:`SYNTHETIC_MARKS`), which the decision table shows.
     outside : pandas.DataFrame
         The municipalities in no förbund.
     parameters : Parameters
@@ -64,6 +71,22 @@ def data_file(name: str) -> Path:
     return Path(str(resources.files("finsam_opt.datasets") / "data" / name))
 
 
+SYNTHETIC_MARKS: dict[str, str] = {
+    "amounts": "amounts and support measure synthetic; real förbund and municipalities",
+    "amounts-grouping": "amounts, support measure and grouping synthetic",
+}
+"""The values of the national example's ``synthetic`` column: which figures are invented."""
+
+
+def _marked(units: pd.DataFrame) -> pd.DataFrame:
+    """The units with a ``synthetic`` column saying which of their figures are synthetic."""
+    rows = read_plain_table(data_file("national_memberships.csv"))
+    real = rows.assign(real=rows["source"].astype(str).str.startswith("real"))
+    grouping_real = real.groupby("unit")["real"].all()
+    real_grouping = grouping_real.reindex(units.index, fill_value=False).to_numpy(bool)
+    return units.assign(synthetic=["amounts" if r else "amounts-grouping" for r in real_grouping])
+
+
 def national_example() -> NationalExample:
     """Load the national example (real municipalities, synthetic amounts).
 
@@ -84,7 +107,7 @@ def national_example() -> NationalExample:
     return NationalExample(
         municipalities=municipalities,
         memberships=memberships,
-        units=aggregation.units,
+        units=_marked(aggregation.units),
         outside=aggregation.outside,
         parameters=Parameters(budget=NATIONAL_BUDGET),
     )

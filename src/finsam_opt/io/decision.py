@@ -60,11 +60,15 @@ _SOURCE = {
     "en": "Försäkringskassan's model for allocating state funds to the samordningsförbund "
     "(computed with finsam_opt)",
 }
-_NAMED = ("binding", "policy", "scenario")  # columns of rule, policy or scenario codes
+_NAMED = ("binding", "policy", "scenario", "synthetic")  # columns of codes, in words
 
 _CHANGE_NOTE = {
     "sv": "Förändringen: summan utan {n} nya förbund (utan föregående års tilldelning)",
     "en": "Change: the total leaves out {n} new units (no previous allocation)",
+}
+_SYNTHETIC_NOTE = {
+    "sv": "Exempeldata: {n} av {total} förbunds uppgifter är syntetiska, inte fakta",
+    "en": "Example data: {n} of {total} units' figures are synthetic, not facts",
 }
 _YES_NO = {"sv": ("ja", "nej"), "en": ("yes", "no")}
 _NO_LIMIT = {"sv": "ingen gräns", "en": "no limit"}
@@ -92,6 +96,8 @@ def decision_frame(result: Allocation, units: pd.DataFrame | None = None) -> pd.
         for column in ("municipalities", "region"):
             if column in units.columns:
                 table.insert(0, column, units[column].reindex(table.index))
+        if "synthetic" in units.columns:  # the national example says what is invented
+            table["synthetic"] = units["synthetic"].reindex(table.index)
     return sort_units(table.rename_axis("unit").reset_index())
 
 
@@ -177,9 +183,14 @@ def write_decision_table(
     >>> [p.name for p in write_decision_table(result, path)]
     ['beslut.xlsx']
     """
-    return write_table(
-        decision_frame(result, units), path, parameter_rows(result, language), language=language
-    )
+    frame = decision_frame(result, units)
+    rows = parameter_rows(result, language)
+    if "synthetic" in frame.columns and frame["synthetic"].notna().any():
+        marked = int(frame["synthetic"].notna().sum())
+        note = _SYNTHETIC_NOTE[language].format(n=marked, total=len(frame))
+        rows.append(("Syntetiska uppgifter" if language == "sv" else "Synthetic data", note,
+                     Kind.TEXT))  # fmt: skip
+    return write_table(frame, path, rows, language=language)
 
 
 def write_table(
@@ -228,6 +239,10 @@ def table_sheet(frame: pd.DataFrame, language: str, title: str, total: bool = Tr
     new = int(frame["new"].astype(bool).sum()) if "new" in frame.columns else 0
     if new and "change" in frame.columns and "binding" in frame.columns:
         notes = (("binding", _CHANGE_NOTE[language].format(n=new)),)  # beside the change
+    marked = int(frame["synthetic"].notna().sum()) if "synthetic" in frame.columns else 0
+    if marked:
+        text = _SYNTHETIC_NOTE[language].format(n=marked, total=len(frame))
+        notes = (*notes, ("synthetic", text))
     named = {c: frame[c].map(lambda v: term(v, language)) for c in _NAMED if c in frame.columns}
     values = frame.assign(**named)
     return Sheet(

@@ -179,6 +179,7 @@ DECISION_HEADERS: dict[str, tuple[str, str, str]] = {
         "kr",
     ),
     "entitled": ("Berättigad till (kr)", "Entitled to (kr)", "kr"),
+    "synthetic": ("Syntetiska uppgifter", "Synthetic data", "text"),
     "difference_from_entitled": (
         "Skillnad mot berättigad (kr)",
         "Difference from entitled (kr)",
@@ -273,6 +274,15 @@ TERMS: dict[str, tuple[str, str]] = {
     "scaled": ("nedskalad", "scaled"),
     "base": ("grundtilldelning", "base"),
     "no-floor-equity": ("inget golv (eget kapital)", "no-floor-equity"),
+    # which figures of the national example are invented (its column "synthetic")
+    "amounts": (
+        "belopp och försörjningsmått syntetiska",
+        "amounts and support measure synthetic",
+    ),
+    "amounts-grouping": (
+        "belopp, försörjningsmått och indelning syntetiska",
+        "amounts, support measure and grouping synthetic",
+    ),
     "equity": ("eget kapital (fas E)", "equity"),
     # binding rules of the surplus round
     "not-applied": ("ingen ansökan", "not-applied"),

@@ -431,6 +431,8 @@ class AllocationYear:
         table.insert(0, "amount", table["allocation_rounded"])
         ideal = ideal_table(units, params)["amount"]
         table = _with_entitled(_with_changes(table, self._before(name)), self.entitled, ideal)
+        if "synthetic" in units.columns:  # the national example says what is invented
+            table["synthetic"] = units["synthetic"].reindex(table.index)
         summary = _summary(result) | _entitled_summary(table)
         item = Round(name, params, units, table, summary, **dates)
         return replace(self.with_round(item), units=self.units, parameters=self.parameters)
