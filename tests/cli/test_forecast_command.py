@@ -48,3 +48,24 @@ def test_simulate_takes_a_growth_file(tmp_path: Path, capsys) -> None:
     )
     written = output.read_text(encoding="utf-8")
     assert str(expected.by_year().loc["B", 2]) in written
+
+
+def test_explore_writes_one_page_with_every_policy_given(tmp_path: Path, capsys) -> None:
+    units = tmp_path / "units.csv"
+    fo.example_units().to_csv(units)
+    declared = tmp_path / "hälften.toml"
+    declared.write_text(
+        'name = "hälften"\n[[phase]]\nkind = "scale-protection"\nkeep = 0.5\n'
+        '[[phase]]\nkind = "raise-limit"\n',
+        encoding="utf-8",
+    )
+    page = tmp_path / "utforskare.html"
+    arguments = ["explore", str(units), "--budget", "20 Mkr", "-o", str(page)]
+    assert main([*arguments, "--policy", "raise-limit", "--policy", str(declared)]) == 0
+    assert f"skrev {page}" in capsys.readouterr().out
+    text = page.read_text(encoding="utf-8")
+    assert '"policies":["raise-limit","hälften"]' in text
+    data = fo.explorer_data(
+        fo.example_units(), fo.Parameters(budget=20e6), ["raise-limit", str(declared)]
+    )
+    assert f'"amounts":{data.amounts.tolist()}'.replace(" ", "") in text

@@ -8,6 +8,7 @@ from finsam_opt.analysis.changes import Join, Leave, Merge, Update, changes_from
 from finsam_opt.analysis.compare import Comparison, compare
 from finsam_opt.analysis.curve import balancing_curve
 from finsam_opt.analysis.diagnostics import Diagnostics, diagnose
+from finsam_opt.analysis.explorer import Explorer, explorer_data, write_explorer
 from finsam_opt.analysis.forecast import Drift, Forecast, Reason, YearOutcome, forecast
 from finsam_opt.analysis.forecast_plots import plot_fan, plot_forecast
 from finsam_opt.analysis.letters import (
@@ -29,6 +30,7 @@ __all__ = [
     "Comparison",
     "Diagnostics",
     "Drift",
+    "Explorer",
     "Forecast",
     "Join",
     "Leave",
@@ -42,6 +44,7 @@ __all__ = [
     "changes_from_frame",
     "compare",
     "diagnose",
+    "explorer_data",
     "forecast",
     "planning_letter",
     "plot_allocation",
@@ -52,6 +55,7 @@ __all__ = [
     "plot_glide_paths",
     "report_html",
     "simulate",
+    "write_explorer",
     "write_forecast",
     "write_letters",
     "write_report",

@@ -22,6 +22,7 @@ from finsam_opt.analysis.compare import compare
 from finsam_opt.analysis.diagnostics import diagnose
 from finsam_opt.analysis.simulate import CARRY, simulate
 from finsam_opt.cli.arguments import kronor, policy
+from finsam_opt.cli.explore_command import add_explore_parser
 from finsam_opt.cli.forecast_command import add_forecast_parser
 from finsam_opt.cli.options import (
     add_language,
@@ -159,11 +160,12 @@ def add_report_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
 
 
 def add_analysis_commands(subparsers: Subparsers) -> None:
-    """Register ``compare``, ``simulate``, ``forecast`` and ``report``; each sets
+    """Register ``compare``, ``simulate``, ``forecast``, ``explore`` and ``report``; each sets
     ``args.function``."""
     add_compare_parser(subparsers)
     add_simulate_parser(subparsers)
     add_forecast_parser(subparsers)
+    add_explore_parser(subparsers)
     add_report_parser(subparsers)
 
 

@@ -110,6 +110,41 @@ _LABELS: dict[str, tuple[str, str]] = {
     "forecast_band": ("10–90 % av framtiderna", "10–90 % of the futures"),
     "forecast_median": ("Median", "Median"),
     "capped_ideal": ("Idealet så långt matchningen räcker", "Ideal as far as matching allows"),
+    "explorer_title": (
+        "Utforskare: statens medel till samordningsförbunden",
+        "Explorer: the state's funds for the samordningsförbund",
+    ),
+    "allocated": ("Fördelat", "Allocated"),
+    "on_floor_count": ("Förbund på golvet", "Units on the floor"),
+    "winners": ("Vinnare", "Winners"),
+    "losers": ("Förlorare", "Losers"),
+    "against": ("mot", "against"),
+    "from_ideal": ("Mot idealet, kr", "From the ideal, kr"),
+    "from_baseline": ("Mot första principen, kr", "From the first policy, kr"),
+    "status": ("Skäl", "Reason"),
+    "chart": (
+        "Tilldelning (blå), ideal (svart), golv (röd)",
+        "Allocation (blue), ideal (black), floor (red)",
+    ),
+    "no_limit": ("ingen gräns", "no limit"),
+    "not_placed": (
+        "Principen kan inte fördela den här budgeten: golven ensamma är större.",
+        "The policy cannot place this budget: the floors alone exceed it.",
+    ),
+    "explorer_note": (
+        "Alla belopp är beräknade i förväg med finsam_opt, exakt som fördelningen vid "
+        "varje budget; sidan behöver ingen server eller nätverk.",
+        "Every amount was computed beforehand by finsam_opt, exactly as the allocation at "
+        "each budget; the page needs no server and no network.",
+    ),
+    "status_ideal": ("vid idealet", "at its ideal"),
+    "status_cap": ("vid taket (matchning)", "at its matching cap"),
+    "status_floor": ("på golvet (spärren)", "on its floor (the limit)"),
+    "status_relaxed": (
+        "under golvet (spärren justerad)",
+        "below its floor (limit relaxed)",
+    ),
+    "status_cut": ("nedskalad", "scaled down"),
     "no_plots": (
         "Diagram saknas: installera matplotlib (finsam_opt[plot]).",
         "Plots omitted: install matplotlib (finsam_opt[plot]).",
