@@ -165,6 +165,7 @@ def explorer_data(
         amounts[k] = round_rows(
             batch.allocation,
             params.rounding_unit,
+            limit=budgets,
             cap=q.cap,
             floor=q.floor,
             tiebreak=ranks,
