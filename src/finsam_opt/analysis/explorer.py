@@ -28,7 +28,7 @@ from finsam_opt.engine.model import Quantities
 from finsam_opt.engine.policies import DEFICIT_POLICIES, Policy, resolve_policy
 from finsam_opt.engine.rounding import id_ranks, round_rows
 from finsam_opt.errors import InputError, SolverError
-from finsam_opt.io.safe import write_atomically
+from finsam_opt.io.safe import atomic_outputs
 from finsam_opt.language.words import check_language, label, term
 
 __all__ = ["STATUSES", "Explorer", "explorer_data", "explorer_html", "write_explorer"]
@@ -272,10 +272,8 @@ def write_explorer(
     data = explorer_data(units, params, policies, span=span, step=step)
     page = explorer_html(data, lang)
 
-    def write(temporaries: Sequence[Path]) -> None:
-        temporaries[0].write_text(page, encoding="utf-8")
-
-    write_atomically([target], write)
+    with atomic_outputs([target]) as (temporary,):
+        temporary.write_text(page, encoding="utf-8")
     return target
 
 
