@@ -23,6 +23,7 @@ from finsam_opt.analysis.plots import (
     plot_comparison,
     plot_glide_paths,
 )
+from finsam_opt.analysis.policy_table import PolicyTable, plot_policy_table, policy_table
 from finsam_opt.analysis.report import report_html, write_report
 from finsam_opt.analysis.simulate import Simulation, simulate
 
@@ -36,6 +37,7 @@ __all__ = [
     "Leave",
     "Merge",
     "PlanningLetter",
+    "PolicyTable",
     "Reason",
     "Simulation",
     "Update",
@@ -53,6 +55,8 @@ __all__ = [
     "plot_fan",
     "plot_forecast",
     "plot_glide_paths",
+    "plot_policy_table",
+    "policy_table",
     "report_html",
     "simulate",
     "write_explorer",

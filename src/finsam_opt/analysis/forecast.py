@@ -148,6 +148,8 @@ class YearOutcome:
         Boolean: the exact allocation is within 1 kr of the capped ideal.
     decrease_limit : numpy.ndarray
         The effective decrease limit of each future, NaN where the policy reports none.
+    rate : numpy.ndarray
+        The balancing scalar λ* of each future (0 outside a deficit).
     exact : numpy.ndarray
         The exact allocations, kronor.
 
@@ -173,6 +175,7 @@ class YearOutcome:
     reason: np.ndarray
     at_ideal: np.ndarray
     decrease_limit: np.ndarray
+    rate: np.ndarray
     exact: np.ndarray
 
 
@@ -567,6 +570,7 @@ def _allocate_year(
         reason=_reason_codes(exact, q.protected, q.cap, q.ideal, q.capped),
         at_ideal=np.abs(exact - q.capped) <= _REACHED,
         decrease_limit=batch.decrease_limit,
+        rate=batch.rate,
         exact=exact,
     )
 

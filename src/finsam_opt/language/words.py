@@ -145,6 +145,26 @@ _LABELS: dict[str, tuple[str, str]] = {
         "below its floor (limit relaxed)",
     ),
     "status_cut": ("nedskalad", "scaled down"),
+    "figure_balancing_scalar": ("Balanstal λ", "Balancing scalar λ"),
+    "figure_on_floor": ("Förbund på golvet", "Units on the floor"),
+    "figure_largest_cut_rate": (
+        "Största minskning mot förra året, andel",
+        "Largest cut from last year, share",
+    ),
+    "figure_largest_cut": (
+        "Största minskning mot förra året, kr",
+        "Largest cut from last year, kr",
+    ),
+    "figure_gini_from_ideal": (
+        "Gini för tilldelning i andel av idealet",
+        "Gini of the allocation as a share of the ideal",
+    ),
+    "figure_years_to_ideal": (
+        "År tills alla förbund når idealet (median)",
+        "Years until every unit is at its ideal (median)",
+    ),
+    "figure_winners": ("Vinnare mot första principen", "Winners against the first policy"),
+    "figure_losers": ("Förlorare mot första principen", "Losers against the first policy"),
     "no_plots": (
         "Diagram saknas: installera matplotlib (finsam_opt[plot]).",
         "Plots omitted: install matplotlib (finsam_opt[plot]).",
