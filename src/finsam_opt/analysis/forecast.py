@@ -353,7 +353,9 @@ def forecast(
             "forecast does not apply the equity staircase; use simulate() for a staircase",
             column="staircase",
         )
-    table = validate_units(units, params)
+    rng = np.random.default_rng(seed)
+    budgets = _budgets(params, budget, labels, futures, rng)
+    table = validate_units(units, replace(params, budget=float(budgets[0, 0])))
     changes = list(changes)
     present = check_changes(changes, units.index, labels)
     ever = set(units.index).union(*present)
@@ -362,8 +364,6 @@ def forecast(
         if drift is not None:
             _check_drift(drift, name, labels)
             _unknown_units(drift, ever, name)
-    rng = np.random.default_rng(seed)
-    budgets = _budgets(params, budget, labels, futures, rng)
 
     state = _State(
         list(table.ids),

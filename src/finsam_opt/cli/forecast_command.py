@@ -7,14 +7,19 @@ from typing import Any
 
 from finsam_opt.analysis.forecast import Drift, forecast
 from finsam_opt.analysis.letters import write_forecast, write_letters
-from finsam_opt.cli.arguments import POLICY_HELP, fraction, kronor, policy
-from finsam_opt.datasets.national import NATIONAL_BUDGET
-from finsam_opt.domain.parameters import Parameters
-from finsam_opt.io.decision import term
+from finsam_opt.cli.arguments import fraction
+from finsam_opt.cli.options import (
+    add_language,
+    add_output,
+    add_parameters,
+    add_policy,
+    add_units,
+    load_units,
+    parameters,
+)
 from finsam_opt.io.growth import read_growth
-from finsam_opt.io.tables import read_units
 from finsam_opt.language.numbers import format_kronor
-from finsam_opt.language.words import LANGUAGES
+from finsam_opt.language.words import term
 
 __all__ = ["add_forecast_parser", "run_forecast"]
 
@@ -34,12 +39,12 @@ def add_forecast_parser(subparsers: Any) -> argparse.ArgumentParser:
         "support measure and matching drift at random, seeded) and write the bands per "
         "förbund and year, and a planning letter per förbund.",
     )
-    parser.add_argument("units", help="unit table (.csv or .xlsx, Swedish or English headers)")
+    add_units(parser)
+    add_parameters(parser, budget_help="kronor, the first year (default 339 Mkr)")
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--first-year", type=int, default=1, help="label of the first year")
     parser.add_argument("--futures", type=int, default=1000, help="number of futures (1000)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random draws (0)")
-    parser.add_argument("--budget", type=kronor, default=NATIONAL_BUDGET, help="first year, kr")
     parser.add_argument("--budget-growth", type=fraction, default=0.0, help="a year (0)")
     parser.add_argument("--budget-sd", type=fraction, default=0.0, help="spread a year (0)")
     for name, what in _QUANTITIES:
@@ -50,10 +55,9 @@ def add_forecast_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="file of rates per förbund and year (.csv/.xlsx: unit, year, population, "
         "support_measure, matching); replaces the --*-growth of the columns it has",
     )
-    parser.add_argument("--decrease-limit", type=fraction, default=0.10, help="d (10 %%)")
-    parser.add_argument("--policy", type=policy, default="raise-limit", help=POLICY_HELP)
-    parser.add_argument("--lang", choices=list(LANGUAGES), default="sv")
-    parser.add_argument("-o", "--output", help="write the forecast workbook (.xlsx)")
+    add_policy(parser)
+    add_language(parser)
+    add_output(parser, [".xlsx"], required=False, what="the forecast workbook")
     parser.add_argument("--letters", help="write one HTML planning letter per förbund here")
     parser.set_defaults(function=run_forecast)
     return parser
@@ -61,7 +65,7 @@ def add_forecast_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run_forecast(args: argparse.Namespace) -> int:
     """Run ``finsam-opt forecast``; returns the exit code 0."""
-    units = read_units(args.units)
+    units = load_units(args)
     growth = read_growth(args.growth) if args.growth else None
     tables = {
         "population": None if growth is None else growth.population,
@@ -75,7 +79,7 @@ def run_forecast(args: argparse.Namespace) -> int:
         drifts[name] = Drift(mean, getattr(args, f"{name}_sd"))
     result = forecast(
         units,
-        Parameters(budget=args.budget, decrease_limit=args.decrease_limit),
+        parameters(args),
         args.years,
         scenarios=args.futures,
         seed=args.seed,
@@ -90,8 +94,8 @@ def run_forecast(args: argparse.Namespace) -> int:
     first = result.bands[result.bands["year"] == result.year_labels[0]]
     held = int((first["on_floor"] > 0.5).sum())
     total = format_kronor(float(last["median"].sum()))
-    swedish = args.lang == "sv"
-    name = str(term(result.policy, args.lang))
+    swedish = args.language == "sv"
+    name = str(term(result.policy, args.language))
     print(
         (
             f"{len(units)} förbund · {result.futures} framtider · år {result.year_labels[0]}–"
@@ -108,9 +112,9 @@ def run_forecast(args: argparse.Namespace) -> int:
         )
     )
     if args.output:
-        path = write_forecast(result, args.output, lang=args.lang)
+        path = write_forecast(result, args.output, lang=args.language)
         print(("skrev " if swedish else "wrote ") + str(path))
     if args.letters:
-        paths = write_letters(result, args.letters, lang=args.lang)
+        paths = write_letters(result, args.letters, lang=args.language)
         print(("skrev " if swedish else "wrote ") + f"{len(paths)} → {args.letters}")
     return 0
