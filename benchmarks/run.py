@@ -466,6 +466,7 @@ def machine() -> dict[str, str]:
         "OS": platform.platform(),
         "Python": platform.python_version(),
         **{name: version(name) for name in ("numpy", "scipy", "pandas", "highspy", "pulp")},
+        "load average at the end": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
 
 
