@@ -94,3 +94,17 @@ def test_cli_refuses_previous_allocation_above_the_budget(
     err = capsys.readouterr().err
     assert "unit 'A': previous_allocation 9,500,000,000 kr is above the whole budget" in err
     assert not (tmp_path / "b.xlsx").exists()
+
+
+@pytest.mark.parametrize("application", [1e20, 1e308])
+def test_a_surplus_application_beyond_exact_sums_is_an_input_error(application: float) -> None:
+    # It was a VerificationError ("the surplus round left ... unallocated") before.
+    units = fo.example_units()
+    result = fo.allocate(units, fo.Parameters(budget=25_000_000))
+    with pytest.raises(fo.InputError, match="application must be at most 10,000,000,000,000 kr"):
+        fo.redistribute({"A": application}, result, fo.Parameters(budget=25_000_000), units=units)
+
+
+def test_an_available_amount_beyond_exact_sums_is_an_input_error() -> None:
+    with pytest.raises(fo.InputError, match="available must be at most 10,000,000,000,000 kr"):
+        fo.redistribute({"A": 1e6}, 1e20, fo.Parameters(budget=25_000_000))

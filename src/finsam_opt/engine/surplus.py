@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.parameters import MAX_AMOUNT, Parameters
 from finsam_opt.domain.units import validate_units
 from finsam_opt.engine.damping import Phase, PhaseKind
 from finsam_opt.engine.explain import explain_redistribution
@@ -607,6 +607,8 @@ def _number(value: object, name: str) -> float:
         raise InputError(f"{name} must be a number of kronor, got {value!r}", column=name)
     if not math.isfinite(float(value)) or float(value) < 0:
         raise InputError(f"{name} must be finite and ≥ 0, got {value}", column=name)
+    if float(value) > MAX_AMOUNT:
+        raise InputError(f"{name} must be at most {MAX_AMOUNT:,.0f} kr, got {value:g}", column=name)
     return float(value)
 
 
@@ -675,7 +677,11 @@ def _amounts(
             units=where,
         )
     given = numeric.astype(float).reindex(ids).to_numpy()
-    for broken, rule in ((np.isinf(given), "must be finite"), (given < 0, "must be ≥ 0")):
+    for broken, rule in (
+        (np.isinf(given), "must be finite"),
+        (given < 0, "must be ≥ 0"),
+        (given > MAX_AMOUNT, f"must be at most {MAX_AMOUNT:,.0f} kr"),
+    ):
         if broken.any():
             where = list(ids[broken])
             raise InputError(
