@@ -69,3 +69,32 @@ def test_explore_writes_one_page_with_every_policy_given(tmp_path: Path, capsys)
         fo.example_units(), fo.Parameters(budget=20e6), ["raise-limit", str(declared)]
     )
     assert f'"amounts":{data.amounts.tolist()}'.replace(" ", "") in text
+
+
+def test_compare_writes_the_policies_side_by_side(tmp_path: Path, capsys) -> None:
+    units = tmp_path / "units.csv"
+    fo.example_units().to_csv(units)
+    declared = tmp_path / "limit-20.toml"
+    declared.write_text(
+        'name = "limit-20"\n[[phase]]\nkind = "raise-limit"\nat_most = 0.2\n'
+        '[[phase]]\nkind = "scale-gains"\n[[phase]]\nkind = "relax-floors"\n',
+        encoding="utf-8",
+    )
+    figures, plot = tmp_path / "nyckeltal.xlsx", tmp_path / "nyckeltal.png"
+    arguments = ["compare", str(units), "--budget", "20 Mkr", "--budget", "21 Mkr",
+                 "--policy", "raise-limit", "--policy", str(declared), "--years", "4",
+                 "--figures", str(figures), "--figures-plot", str(plot)]  # fmt: skip
+    assert main(arguments) == 0
+    assert plot.stat().st_size > 0
+    rows = list(openpyxl.load_workbook(figures).worksheets[0].iter_rows(values_only=True))
+    header = rows[0]
+    assert "Gini mot idealets andelar" in header and "År tills alla når idealet" in header
+    expected = fo.policy_table(
+        fo.example_units(), fo.Parameters(budget=20e6), ["raise-limit", str(declared)],
+        [20e6, 21e6], years=4,
+    ).table  # fmt: skip
+    assert [r[header.index("Princip")] for r in rows[1:5]] == [
+        "höjd spärr", "limit-20", "höjd spärr", "limit-20"
+    ]  # fmt: skip
+    losers = [r[header.index("Förlorare")] for r in rows[1:5]]
+    assert losers == expected["losers"].tolist()

@@ -48,6 +48,7 @@ from finsam_opt.engine.policies import DEFICIT_POLICIES
 from finsam_opt.errors import InputError
 from finsam_opt.io.decision import model_parameter_rows
 from finsam_opt.io.growth import GrowthTable, read_growth
+from finsam_opt.io.safe import atomic_outputs
 from finsam_opt.io.tables import read_plain_table
 from finsam_opt.io.workbook import Kind
 from finsam_opt.language.numbers import format_kronor, format_number, format_percent
@@ -101,6 +102,14 @@ def add_compare_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--report", help="an HTML report (.html)")
     parser.add_argument("--plot", help="the difference plot at the budget where policies "
                         "differ most (.png/.svg)")  # fmt: skip
+    parser.add_argument(
+        "--figures", help="per policy and budget: balancing scalar, on the floor, largest cut, "
+        "Gini against the ideal shares, years to the ideal, winners, losers (.xlsx/.csv)",
+    )  # fmt: skip
+    parser.add_argument("--figures-plot", help="one panel per figure (.png/.svg)")
+    parser.add_argument(
+        "--years", type=_years, default=5, help="years forecast for the years to the ideal (5)"
+    )
     parser.set_defaults(function=run_compare)
     return parser
 
@@ -230,7 +239,35 @@ def run_compare(args: argparse.Namespace) -> int:
     print(_text(result.summary.reindex(columns=shown), args.language))
     rows = _analysis_rows(args, args.language)
     _write_all(result, outputs, args, rows, _summary_frame(result.summary))
+    if args.figures or args.figures_plot:
+        _write_figures(args, units, params, budgets, rows)
     return 0
+
+
+def _write_figures(
+    args: argparse.Namespace,
+    units: pd.DataFrame,
+    params: Any,
+    budgets: list[float],
+    rows: list[tuple[str, object, Kind]],
+) -> None:
+    """``--figures`` and ``--figures-plot``: the policies side by side (policy_table)."""
+    from finsam_opt.analysis.policy_table import plot_policy_table, policy_table
+
+    table = policy_table(units, params, args.policy, budgets, years=args.years)
+    written: list[Path] = []
+    if args.figures:
+        frame = table.table.assign(policy=table.table["policy"].map(
+            lambda p: term(p, args.language)))  # fmt: skip
+        written += write_output(frame, Path(args.figures), args.language, parameters=rows,
+                                total=False)  # fmt: skip
+    if args.figures_plot:
+        target = Path(args.figures_plot)
+        figure = plot_policy_table(table, lang=args.language)
+        with atomic_outputs([target]) as (temporary,):
+            figure.savefig(temporary, format=target.suffix.lower()[1:])
+        written.append(target)
+    print(say("wrote", args.language, files=", ".join(str(f) for f in written)))
 
 
 def run_simulate(args: argparse.Namespace) -> int:

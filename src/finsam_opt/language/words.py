@@ -314,6 +314,19 @@ DECISION_HEADERS: dict[str, tuple[str, str, str]] = {
     "largest_loss_unit": ("Största förlorare", "Largest loser", "text"),
     "largest_loss": ("Största förlust (kr)", "Largest loss (kr)", "kr"),
     "reached_ideal": ("År vid idealet", "Year at ideal", "count"),
+    "on_floor": ("På golvet", "On the floor", "count"),
+    "largest_cut_rate": (
+        "Största minskning mot förra året",
+        "Largest cut from last year",
+        "percent",
+    ),
+    "largest_cut": (
+        "Största minskning mot förra året (kr)",
+        "Largest cut from last year (kr)",
+        "kr",
+    ),
+    "gini_from_ideal": ("Gini mot idealets andelar", "Gini against the ideal shares", "number"),
+    "years_to_ideal": ("År tills alla når idealet", "Years until all at ideal", "number"),
     "figure": ("Nyckeltal", "Figure", "text"),
     "value": ("Värde", "Value", "text"),
 }
