@@ -421,3 +421,23 @@ def test_a_formula_written_with_a_namespace_prefix_is_still_found(tmp_path: Path
             target.writestr(item, data)
     with pytest.raises(InputError, match=r"cell C2 .*the formula =5\*20 was saved without"):
         read_table(prefixed, "units")
+
+
+def test_cli_surplus_names_applications_as_the_unit_table_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    units = tmp_path / "u.csv"
+    units.write_text(
+        "Förbund;Invånare 16-64;Försörjningsmått;Föregående års tilldelning;"
+        "Kommunernas bidrag;Regionens bidrag\n"
+        "Åre;10000;100000000;3000000;5000000;5000000\n"
+        "Berg;20000;200000000;4000000;5000000;5000000\n"
+    )
+    applications = tmp_path / "a.csv"
+    applications.write_text(
+        "Förbund;Ansökan ofördelade medel\n" + unicodedata.normalize("NFD", " ÅRE ") + ";100000\n"
+    )
+    out = tmp_path / "s.csv"
+    argv = ["surplus", str(applications), "--units", str(units), "--budget", "10e6"]
+    assert main([*argv, "-o", str(out)]) == 0, capsys.readouterr().err
+    assert "Åre;" in out.read_text(encoding="utf-8-sig")

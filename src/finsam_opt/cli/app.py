@@ -285,8 +285,10 @@ def _cmd_answers(args: argparse.Namespace) -> int:
 
 def _cmd_surplus(args: argparse.Namespace) -> int:
     output = check_output(args.output, TABLES)
-    applications = read_applications(args.applications, args.sheet)
     units = read_units(args.units) if args.units else None
+    applications = read_applications(
+        args.applications, args.sheet, units=None if units is None else units.index
+    )
     staircase = read_staircase(args.staircase) if args.staircase else None
     params = Parameters(budget=args.budget, staircase=staircase)
     if args.available is not None:

@@ -20,6 +20,7 @@ import difflib
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -58,6 +59,7 @@ __all__ = [
     "read_staircase",
     "read_table",
     "read_units",
+    "with_unit_names",
 ]
 
 NO_LIMIT_WORDS: frozenset[str] = frozenset({"ingen gräns", "no limit", "inf"})
@@ -226,14 +228,51 @@ def read_answers_table(path: str | Path, sheet: str | None = None) -> pd.DataFra
     return read_table(path, "answers", sheet)
 
 
-def read_applications(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
+def read_applications(
+    path: str | Path, sheet: str | None = None, *, units: Iterable[object] | None = None
+) -> pd.DataFrame:
     """Read applications for ofördelade medel (one row per förbund that applies).
 
     Column ``application`` (``Ansökan ofördelade medel``) is required;
     ``municipal_extra`` and ``regional_extra`` (the additional matching) are
-    optional. See :func:`read_table`.
+    optional. With ``units`` (the unit table's ids), a förbund whose name
+    differs only in case, spaces or Unicode form is named as in the unit
+    table (MODEL.md §2). See :func:`read_table`.
     """
-    return read_table(path, "applications", sheet)
+    table = read_table(path, "applications", sheet)
+    return table if units is None else with_unit_names(table, units)
+
+
+def with_unit_names(table: pd.DataFrame, units: Iterable[object]) -> pd.DataFrame:
+    """``table`` indexed by the unit table's spelling of each name (same :func:`name_key`).
+
+    Names that match no unit are kept as written, for the caller to report.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Indexed by unit name, as read from a file.
+    units : iterable
+        The unit table's ids.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from finsam_opt.io.tables import with_unit_names
+    >>> answers = pd.DataFrame({"requested": [1e6]}, index=["  ÅRE "])
+    >>> with_unit_names(answers, ["Åre", "Berg"]).index.tolist()
+    ['Åre']
+    """
+    known = {name_key(u): u for u in units}
+    renamed = table.copy()
+    renamed.index = pd.Index(
+        [known.get(name_key(u), u) for u in table.index], name=table.index.name
+    )
+    return renamed
 
 
 def read_plain_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:

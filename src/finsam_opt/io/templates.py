@@ -22,7 +22,7 @@ from finsam_opt.domain.units import MATCH_COLUMNS, name_key
 from finsam_opt.errors import InputError, describe_units
 from finsam_opt.io.raw import read_bytes
 from finsam_opt.io.safe import atomic_outputs
-from finsam_opt.io.tables import read_table
+from finsam_opt.io.tables import read_table, with_unit_names
 from finsam_opt.io.workbook import Column, Kind, Sheet, write_workbook
 
 __all__ = [
@@ -205,7 +205,7 @@ def read_answers(
         sheet = _SHEET if path.suffix.lower() == ".xlsx" and _has_sheet(path) else None
         table = read_table(path, "answers", sheet)
         if known is not None:
-            table.index = pd.Index([known.get(name_key(u), u) for u in table.index], name="unit")
+            table = with_unit_names(table, known.values())
         for unit in table.index:
             if unit in seen:
                 raise InputError(
