@@ -92,6 +92,9 @@ def test_the_cli_reads_returns_inline_and_from_a_file(tmp_path: Path, capsys):
 def _rounds(draw: st.DrawFn):
     units, params = draw(instances(max_units=30))
     rng = np.random.default_rng(draw(st.integers(min_value=0, max_value=2**32 - 1)))
+    turnover = np.round(rng.uniform(1e6, 40e6, len(units)))
+    units = units.assign(turnover=turnover, equity=np.round(turnover * rng.uniform(0, 0.5)))
+    params = fo.Parameters(budget=params.budget, staircase=fo.EXAMPLE_STAIRCASE)
     result = fo.allocate(units, params)
     decided = result.table["allocation_rounded"].to_numpy(float)
     gives = rng.random(len(units)) < 0.3
@@ -118,3 +121,12 @@ def test_money_is_conserved_through_every_round(case, policy, solver):
     )
     assert abs(total - params.budget) < 0.01
     assert extra.unallocated >= -1e-6
+
+
+@pytest.mark.parametrize("policy", ["equity-first", "equity-penalty"])
+def test_a_policy_that_uses_equity_without_a_staircase_is_an_error(policy):
+    """Before, ``equity-first`` without a staircase silently became proportional (MODEL §7)."""
+    with pytest.raises(fo.InputError, match=f"policy '{policy}' cuts by excess equity, which "):
+        fo.redistribute({"A": 6e6, "B": 4e6}, 5e6, fo.Parameters(budget=339e6), policy)
+    default = fo.redistribute({"A": 6e6, "B": 4e6}, 5e6, fo.Parameters(budget=339e6))
+    assert default.policy == "proportional"

@@ -483,8 +483,9 @@ def build_parser() -> argparse.ArgumentParser:
         "columns unit and returned; repeat for several",
     )
     surplus.add_argument(
-        "--policy", choices=list(SURPLUS_POLICIES), default="equity-first",
-        help=policy_help(SURPLUS_POLICIES, "equity-first", toml=False),
+        "--policy", choices=list(SURPLUS_POLICIES), default=None,
+        help=policy_help(SURPLUS_POLICIES, "equity-first with --staircase, proportional "
+                         "without", toml=False),
     )  # fmt: skip
     surplus.add_argument(
         "--kappa", type=fraction, default=DEFAULT_KAPPA, help="strength of equity-penalty"

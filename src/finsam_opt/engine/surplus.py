@@ -45,6 +45,7 @@ equals its turnover is cut twice as fast as one without excess."""
 
 _MATCH_TOLERANCE = 1e-9  # relative: an application equal to its matching is allowed
 _FULL_TOLERANCE = 0.01  # kronor: granted within this of the application is "in full"
+_USES_EQUITY = frozenset({"equity-first", "equity-penalty"})
 _CONSERVATION_TOLERANCE = 0.005  # kronor: money adds up to the budget to half an öre
 
 
@@ -256,11 +257,11 @@ class Redistribution:
         >>> extra = fo.redistribute({"A": 6e6, "B": 4e6}, 5_000_000, fo.Parameters(budget=339e6))
         >>> for line in extra.explain("A", language="en").splitlines():
         ...     print(line[:74])
-        Unit 'A' (surplus round, policy equity-first):
+        Unit 'A' (surplus round, policy proportional):
           applied for 6,000,000 kr; matching cap: none (no extra matching given)
           excess equity 0 kr
           10,000,000 kr applied for in all, 5,000,000 kr available
-          rationed by phase 2 (λ = 0.500000): cutting all excess equity is not eno
+          rationed by phase 1 (λ = 0.500000): every unit gets the same fraction of
           granted 3,000,000 kr: cut by the same (weighted) fraction of its applica
         >>> print(extra.explain("A").splitlines()[-1])
           beviljat 3 000 000 kr: minskades med samma (viktade) andel av ansökan som de andra
@@ -291,7 +292,7 @@ def redistribute(
     applications: pd.Series | pd.DataFrame | Mapping[object, float],
     available: float | Allocation,
     params: Parameters,
-    policy: str = "equity-first",
+    policy: str | None = None,
     *,
     units: pd.DataFrame | None = None,
     solver: str = "fast",
@@ -317,9 +318,12 @@ def redistribute(
     params : Parameters
         The year's parameters: ``staircase`` (for excess equity), the need-key
         weights and ``rounding_unit``.
-    policy : str
-        ``'equity-first'`` (default), ``'proportional'``, ``'equity-penalty'`` or
-        ``'by-key'`` (see :data:`SURPLUS_POLICIES`).
+    policy : str, optional
+        ``'equity-first'``, ``'proportional'``, ``'equity-penalty'`` or ``'by-key'``
+        (see :data:`SURPLUS_POLICIES`). The policies that use excess equity need
+        ``params.staircase``: without it they are an error, never a silent
+        proportional split (MODEL.md §7). Default: ``'equity-first'`` with a
+        staircase, ``'proportional'`` without.
     units : pandas.DataFrame, optional
         The unit table of :func:`~finsam_opt.allocate`; needed for ``by-key`` (the
         need key) and, when ``params.staircase`` is set, for equity and turnover.
@@ -363,6 +367,8 @@ def redistribute(
     ...                 policy="proportional").granted.tolist()
     [3000000.0, 2000000.0]
     """
+    if policy is None and isinstance(params, Parameters):
+        policy = "proportional" if params.staircase is None else "equity-first"
     checked = _validate(
         applications, available, params, policy, units, solver, municipal_extra,
         regional_extra, returned, decided, kappa,
@@ -458,6 +464,12 @@ def _validate(
         known = ", ".join(f"'{p}'" for p in SURPLUS_POLICIES)
         raise InputError(
             f"unknown surplus policy {policy!r}; choose one of {known}", column="policy"
+        )
+    if policy in _USES_EQUITY and params.staircase is None:
+        raise InputError(
+            f"policy '{policy}' cuts by excess equity, which needs parameters.staircase (the "
+            "staircase of reasonable equity); give one, or choose 'proportional' or 'by-key'",
+            column="policy",
         )
     if not isinstance(solver, str) or solver not in SOLVERS:
         known = ", ".join(f"'{s}'" for s in SOLVERS)

@@ -340,7 +340,7 @@ class AllocationYear:
         applications: pd.DataFrame | pd.Series,
         *,
         returned: pd.Series | Mapping[object, float] | None = None,
-        policy: str = "equity-first",
+        policy: str | None = None,
         kappa: float = DEFAULT_KAPPA,
         date: dt.date | str | None = None,
     ) -> AllocationYear:
@@ -366,8 +366,9 @@ class AllocationYear:
         returned : pandas.Series or mapping, optional
             Funds handed back late per unit, kronor, each at most the unit's final
             amount; a unit that hands money back cannot apply in the same round.
-        policy : str
-            A surplus policy (:data:`finsam_opt.SURPLUS_POLICIES`).
+        policy : str, optional
+            A surplus policy (:data:`finsam_opt.SURPLUS_POLICIES`); by default
+            ``equity-first`` with a staircase, ``proportional`` without one.
         kappa : float
             Strength of ``equity-penalty``.
 
