@@ -26,6 +26,7 @@ from finsam_opt.analysis.forecast import Forecast, Reason
 from finsam_opt.errors import InputError
 from finsam_opt.io.safe import atomic_outputs
 from finsam_opt.io.workbook import Column, Kind, Sheet, write_workbook
+from finsam_opt.language.numbers import format_mkr, format_percent
 from finsam_opt.language.words import check_language, label
 
 __all__ = ["PlanningLetter", "planning_letter", "write_forecast", "write_letters"]
@@ -101,7 +102,7 @@ def planning_letter(forecast: Forecast, unit: Hashable, lang: str = "sv") -> Pla
     >>> f = fo.forecast(fo.example_units(), fo.Parameters(budget=20_000_000), years=3,
     ...                 scenarios=20)
     >>> fo.planning_letter(f, "A", lang="en").paragraphs[0][:52]
-    'A received its ideal allocation (SEK 8.79 million in'
+    'A received its ideal allocation (8.79 Mkr in 1), and'
     """
     check_language(lang)
     bands = forecast.bands[forecast.bands["unit"] == unit]
@@ -277,15 +278,11 @@ def _relaxed(forecast: Forecast, words: dict[str, str], lang: str) -> str:
 
 
 def _mkr(value: float, lang: str) -> str:
-    text = f"{value / _MKR:.2f}"
-    return (text.replace(".", ",") + " Mkr") if lang == "sv" else f"SEK {text} million"
+    return format_mkr(float(value), lang, decimals=2)
 
 
 def _percent(value: float, lang: str) -> str:
-    if not np.isfinite(value):
-        return "–"
-    text = f"{100 * value:.0f}"
-    return f"{text} %" if lang == "sv" else f"{text}%"
+    return format_percent(float(value), lang, decimals=0)
 
 
 def _year(reached: pd.Series, lang: str) -> str:

@@ -93,7 +93,7 @@ def run_forecast(args: argparse.Namespace) -> int:
     last = result.bands[result.bands["year"] == result.year_labels[-1]]
     first = result.bands[result.bands["year"] == result.year_labels[0]]
     held = int((first["on_floor"] > 0.5).sum())
-    total = format_kronor(float(last["median"].sum()))
+    total = format_kronor(float(last["median"].sum()), args.language)
     swedish = args.language == "sv"
     name = str(term(result.policy, args.language))
     print(
