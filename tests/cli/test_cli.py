@@ -11,11 +11,10 @@ import openpyxl
 import pytest
 
 import finsam_opt
+from bad_files import BAD_FILES
 from finsam_opt.cli.app import EXAMPLE_OUTPUT, main
 from finsam_opt.datasets.national import data_file
 from finsam_opt.io import read_decision_table, read_units
-
-BAD = Path(__file__).parent.parent / "data" / "bad"
 
 
 def national_args() -> list[str]:
@@ -79,15 +78,18 @@ def test_english_and_csv(tmp_path: Path) -> None:
     [
         (["example", "--budget", "tre"], "argument --budget: not an amount: 'tre'"),
         (["allocate", "-o", "x.xlsx"], "no units: give a unit table"),
-        (["allocate", str(BAD / "units_negative_previous.csv"), "-o", "OUT.xlsx"],
+        (["allocate", "BAD/units_negative_previous.csv", "-o", "OUT.xlsx"],
          "units_negative_previous.csv, row 3, column 'Föregående års tilldelning'"),
-        (["ideal", str(BAD / "units_zip_bomb.xlsx"), "-o", "OUT.xlsx"], "unpacks to"),
+        (["ideal", "BAD/units_zip_bomb.xlsx", "-o", "OUT.xlsx"], "unpacks to"),
         (["example", "--budget", "10 kr", "-o", "OUT.xlsx"], "parameter budget (10 kr)"),
         (["nonsense"], "invalid choice: 'nonsense'"),
     ],
 )  # fmt: skip
-def test_bad_input_one_line_exit_2(argv, message, tmp_path, monkeypatch, capsys) -> None:
+def test_bad_input_one_line_exit_2(
+    argv, message, tmp_path, tmp_path_factory, monkeypatch, capsys
+) -> None:
     monkeypatch.chdir(tmp_path)
+    argv = [_bad_file(a[4:], tmp_path_factory) if a.startswith("BAD/") else a for a in argv]
     with pytest.raises(SystemExit) if argv[0] == "nonsense" or "tre" in argv else _none():
         assert main(argv) == 2
     err = capsys.readouterr().err
@@ -113,7 +115,14 @@ def test_help_has_examples(capsys) -> None:
     assert "finsam-opt allocate forbund_svar.xlsx" in capsys.readouterr().out
 
 
-def test_real_subprocess(tmp_path: Path) -> None:
+def _bad_file(name: str, factory: pytest.TempPathFactory) -> str:
+    """One file of the generated corpus (tests/bad_files.py), outside the test's own folder."""
+    path = factory.mktemp("bad") / name
+    BAD_FILES[name](path)
+    return str(path)
+
+
+def test_real_subprocess(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     env = dict(os.environ)
     src = str(Path(finsam_opt.__file__).resolve().parent.parent)
     env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
@@ -124,8 +133,9 @@ def test_real_subprocess(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "79 förbund · överskott" in done.stdout
     assert openpyxl.load_workbook(tmp_path / "b.xlsx").sheetnames[1] == "Parametrar"
+    old_excel = _bad_file("units_old_excel.xls", tmp_path_factory)
     bad = subprocess.run(
-        [sys.executable, "-m", "finsam_opt", "allocate", str(BAD / "units_old_excel.xls"),
+        [sys.executable, "-m", "finsam_opt", "allocate", old_excel,
          "-o", "x.xlsx"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip

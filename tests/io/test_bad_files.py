@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from bad_files import BAD_FILES, make_bad_files
 from finsam_opt.cli import main
 from finsam_opt.errors import InputError
 from finsam_opt.io import read_table
-
-BAD = Path(__file__).parent.parent / "data" / "bad"
 
 KINDS = {
     "units": "units",
@@ -71,15 +70,21 @@ EXPECTED = {
 }
 
 
-def test_corpus_is_complete() -> None:
-    assert sorted(p.name for p in BAD.iterdir()) == sorted(EXPECTED)
+@pytest.fixture(scope="module")
+def bad(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus, generated afresh for this module."""
+    return make_bad_files(tmp_path_factory.mktemp("bad"))
+
+
+def test_corpus_is_complete(bad: Path) -> None:
+    assert sorted(p.name for p in bad.iterdir()) == sorted(EXPECTED) == sorted(BAD_FILES)
     assert len(EXPECTED) >= 25
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_bad_file_gives_its_message(name: str, tmp_path: Path) -> None:
-    path = BAD / name
-    before = sorted(BAD.iterdir())
+def test_bad_file_gives_its_message(name: str, bad: Path) -> None:
+    path = bad / name
+    before = sorted(bad.iterdir())
     sheet = "Nope" if "sheet" in name else None
     with pytest.raises(InputError) as info:
         read_table(path, KINDS[name.split("_")[0]], sheet)
@@ -87,15 +92,15 @@ def test_bad_file_gives_its_message(name: str, tmp_path: Path) -> None:
     assert message.startswith(name)
     assert EXPECTED[name] in message
     assert "\n" not in message
-    assert sorted(BAD.iterdir()) == before
+    assert sorted(bad.iterdir()) == before
 
 
 @pytest.mark.parametrize("name", sorted(n for n in EXPECTED if n.startswith("units_")))
-def test_cli_writes_nothing_for_a_bad_file(name: str, tmp_path: Path, capsys) -> None:
+def test_cli_writes_nothing_for_a_bad_file(name: str, bad: Path, tmp_path: Path, capsys) -> None:
     if "sheet" in name:
-        argv = ["allocate", str(BAD / name), "--sheet", "Nope"]
+        argv = ["allocate", str(bad / name), "--sheet", "Nope"]
     else:
-        argv = ["allocate", str(BAD / name)]
+        argv = ["allocate", str(bad / name)]
     assert main([*argv, "-o", str(tmp_path / "beslut.xlsx")]) == 2
     assert EXPECTED[name] in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
