@@ -129,3 +129,21 @@ def test_any_sequence_of_moves_and_mergers_conserves_the_previous_allocations(hi
         assert math.fsum(carried.previous.fillna(0.0)) == pytest.approx(total, rel=1e-12)
         assert not (set(carried.dropped) & set(moved))
         previous, membership = carried.previous.dropna(), moved
+
+
+def test_a_merger_of_whole_förbund_sums_their_equity_turnover_and_answers():
+    data = UNIT_DATA.assign(
+        equity=[1e6, 2e6, 0.5e6],
+        turnover=[8e6, 6e6, 2e6],
+        requested=[4e6, 3e6, 1e6],
+        municipal_match=[2e6, np.inf, 0.5e6],
+        regional_match=[2e6, 1.5e6, np.nan],  # Z's region has not answered
+    )
+    members = _memberships({"0101": "X", "0102": "X", "0103": "YZ", "0104": "YZ", "0105": "YZ"})
+    result = fo.aggregate_municipalities(_municipalities(), members, 2027, data)
+    yz = result.units.loc["YZ"]
+    assert (yz["previous_allocation"], yz["equity"], yz["turnover"]) == (4e6, 2.5e6, 8e6)
+    assert yz["requested"] == 4e6 and np.isinf(yz["municipal_match"])
+    assert np.isnan(yz["regional_match"])  # a member without an answer leaves it unanswered
+    assert "unit 'YZ' merges 'Y', 'Z': their equity, turnover, requested" in " ".join(result.notes)
+    assert result.units.loc["X", "equity"] == 1e6  # untouched

@@ -358,9 +358,43 @@ def _carry(
                 f"{len(moved)} municipalities changed förbund; previous allocations were not "
                 "carried with them (carry_previous=False)"
             )
+    data, merged = _sum_merged(data, last, membership, units)
+    notes += merged
     for unit in gone:
         notes.append(f"unit '{unit}' is dropped: all its municipalities have left")
     return data.drop(index=[u for u in data.index if u not in units]), carried, notes
+
+
+_MERGED_SUMS = ("equity", "turnover", "requested", "municipal_match", "regional_match")
+
+
+def _sum_merged(
+    data: pd.DataFrame, last: pd.Series, membership: pd.Series, units: pd.Index
+) -> tuple[pd.DataFrame, list[str]]:
+    """A unit made of whole former units that has no data of its own gets their sums
+    of equity, turnover and answers (MODEL.md §11); a blank among them stays blank."""
+    notes = []
+    for unit in units:
+        if unit in data.index and data.loc[[unit]].drop(
+            columns=["previous_allocation"], errors="ignore"
+        ).notna().any(axis=None):
+            continue
+        codes = membership.index[membership.to_numpy() == unit]
+        formers = list(dict.fromkeys(last.get(code) for code in codes if code in last.index))
+        whole = [
+            f for f in formers
+            if f in data.index and f not in units and set(last.index[last == f]) <= set(codes)
+        ]  # fmt: skip
+        if len(whole) < 2:
+            continue
+        columns = [c for c in _MERGED_SUMS if c in data.columns]
+        sums = data.loc[whole, columns].sum(min_count=len(whole))
+        if unit not in data.index:
+            data = data.reindex(data.index.append(pd.Index([unit])))
+        data.loc[unit, columns] = sums
+        listed = ", ".join(f"'{f!s}'" for f in whole)
+        notes.append(f"unit '{unit!s}' merges {listed}: their {', '.join(columns)} are summed")
+    return data, notes
 
 
 def _check_members(municipalities: pd.DataFrame, members: pd.DataFrame, in_year: str) -> None:
