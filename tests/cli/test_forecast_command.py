@@ -98,3 +98,23 @@ def test_compare_writes_the_policies_side_by_side(tmp_path: Path, capsys) -> Non
     ]  # fmt: skip
     losers = [r[header.index("Förlorare")] for r in rows[1:5]]
     assert losers == expected["losers"].tolist()
+
+
+def test_forecast_applies_a_changes_table_in_every_future(tmp_path: Path, capsys) -> None:
+    units = tmp_path / "units.csv"
+    fo.example_units().to_csv(units)
+    changes = tmp_path / "changes.csv"
+    changes.write_text("year,action,unit,members\n2,merge,BE,B;E\n", encoding="utf-8")
+    workbook = tmp_path / "prognos.xlsx"
+    arguments = ["forecast", str(units), "--budget", "20 Mkr", "--years", "3", "--futures", "5",
+                 "--changes", str(changes), "-o", str(workbook)]  # fmt: skip
+    assert main(arguments) == 0
+    sheets = openpyxl.load_workbook(workbook).sheetnames
+    assert sheets == ["Prognos", "A", "B", "C", "D", "E"]  # letters for the first year's units
+    rows = list(openpyxl.load_workbook(workbook)["Prognos"].iter_rows(values_only=True))[1:]
+    merged = [r for r in rows if r[0] == "BE"]
+    simulation = fo.simulate(
+        fo.example_units(), fo.Parameters(budget=20e6), years=3,
+        changes=[fo.Merge(2, "BE", ("B", "E"))],
+    )  # fmt: skip
+    assert [r[3] for r in merged] == simulation.by_year().loc["BE", [2, 3]].tolist()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from finsam_opt.analysis.changes import changes_from_frame
 from finsam_opt.analysis.forecast import Drift, forecast
 from finsam_opt.analysis.letters import write_forecast, write_letters
 from finsam_opt.cli.arguments import fraction
@@ -18,6 +19,7 @@ from finsam_opt.cli.options import (
     parameters,
 )
 from finsam_opt.io.growth import read_growth
+from finsam_opt.io.tables import read_plain_table
 from finsam_opt.language.numbers import format_kronor
 from finsam_opt.language.words import term
 
@@ -55,6 +57,9 @@ def add_forecast_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="file of rates per förbund and year (.csv/.xlsx: unit, year, population, "
         "support_measure, matching); replaces the --*-growth of the columns it has",
     )
+    parser.add_argument(
+        "--changes", help="table of changes, the same in every future: year,action,unit,members,…"
+    )
     add_policy(parser)
     add_language(parser)
     add_output(parser, [".xlsx"], required=False, what="the forecast workbook")
@@ -66,6 +71,7 @@ def add_forecast_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run_forecast(args: argparse.Namespace) -> int:
     """Run ``finsam-opt forecast``; returns the exit code 0."""
     units = load_units(args)
+    changes = changes_from_frame(read_plain_table(args.changes)) if args.changes else ()
     growth = read_growth(args.growth) if args.growth else None
     tables = {
         "population": None if growth is None else growth.population,
@@ -86,6 +92,7 @@ def run_forecast(args: argparse.Namespace) -> int:
         policy=args.policy,
         budget=Drift(args.budget_growth, args.budget_sd),
         first_year=args.first_year,
+        changes=changes,
         population=drifts["population"],
         support=drifts["support"],
         matching=drifts["matching"],
