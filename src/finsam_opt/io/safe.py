@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 import signal
 import stat
 import threading
@@ -28,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
 from types import FrameType
+from typing import BinaryIO
 
 from finsam_opt.errors import InputError
 
@@ -204,22 +206,22 @@ class _OutputSet:
         for target in self.staged:
             _check_target(target)  # again: the last moment before anything is replaced
         with _signals_blocked():
-            backups: list[tuple[Path, Path | None]] = []
+            # The files being replaced stay open, so alive, until the whole set is in place:
+            # if a later rename fails they are copied back. Nothing named is left behind.
+            previous = {target: _open_previous(target) for target in self.staged}
+            done: list[Path] = []
             try:
                 for target, temporary in self.staged.items():
-                    backups.append((target, _backup(target)))
                     temporary.install()
+                    done.append(target)
             except OSError:
-                for target, backup in reversed(backups):
-                    if backup is not None:
-                        os.replace(backup, target)
-                    else:
-                        target.unlink(missing_ok=True)
+                for target in reversed(done):
+                    _put_back(target, previous[target])
                 raise
             finally:
-                for _, backup in backups:
-                    if backup is not None:
-                        backup.unlink(missing_ok=True)
+                for handle in previous.values():
+                    if handle is not None:
+                        handle.close()
             for folder in {target.parent for target in self.staged}:
                 _sync_folder(folder)  # the renames themselves reach the disk
 
@@ -270,16 +272,28 @@ def _sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def _backup(target: Path) -> Path | None:
-    """A hard link to the file being replaced, to put back if a later rename fails."""
-    if not target.exists():
-        return None
-    backup = target.with_name(f".{target.name}.{secrets.token_hex(4)}.old")
+def _open_previous(target: Path) -> BinaryIO | None:
+    """The file about to be replaced, open for reading; None if there is none."""
     try:
-        os.link(target, backup)
-    except OSError:
-        return None  # no hard links here: the old file cannot be restored, only kept checked
-    return backup
+        return open(target, "rb")
+    except FileNotFoundError:
+        return None
+
+
+def _put_back(target: Path, previous: BinaryIO | None) -> None:
+    """Undo one rename: the previous content back under its name, or no file."""
+    if previous is None:
+        target.unlink(missing_ok=True)
+        return
+    restored = _Temporary(target)
+    try:
+        previous.seek(0)
+        with open(restored.path, "wb") as handle:
+            shutil.copyfileobj(previous, handle)
+        restored.flush()
+        restored.install()
+    finally:
+        restored.close()
 
 
 @contextlib.contextmanager
