@@ -135,7 +135,7 @@ def allocate(
         params.rounding_unit,
         limit=params.budget,
         cap=used.cap,
-        floor=used.floor,
+        floor=q.floor if solved is None else _effective_floor(q.floor, allocation, solved),
         ids=table.ids,
     )
     cut = None if deficit is None else deficit.equity_cut
@@ -197,6 +197,19 @@ def _solve_deficit(
     number, phase = fitting
     solved = solve_exactly(number, phase, budget, solve, solver, ids)
     return _Deficit(solved, policy.phases[number - 1], q, e, None if e is None else 1.0)
+
+
+def _effective_floor(floor: np.ndarray, allocation: np.ndarray, solved: SolvedPhase) -> np.ndarray:
+    """The floor after any relaxation (MODEL.md §8), which rounding must not cross.
+
+    A unit that kept its floor keeps it. A unit below its floor (relaxed by the
+    policy or by phase E) has what the solved phase's line gives it, hi − λ*·w:
+    under ``raise-limit`` (1 − d − λ*)·prev, so that no rounded decrease exceeds the
+    effective limit the result reports.
+    """
+    phase = solved.phase
+    line = np.maximum(phase.hi - solved.rate * phase.weight, 0.0)
+    return np.where(allocation >= floor, floor, np.minimum(line, allocation))
 
 
 def _effective_limit(params: Parameters, deficit: _Deficit | None) -> float | None:

@@ -6,9 +6,12 @@ The contract (MODEL.md §8, §9 invariant 8):
   ``min(limit, round(exact total))`` — never above the money available;
 - no amount is rounded above ⌊cap⌋, and none below ⌈floor⌉ where its exact
   amount lies at or above its floor;
-- every amount moves by less than one rounding unit, except when more floors
-  must be rounded up than the total allows: then as many amounts with room
-  above their floor give one unit more (they move by less than two units);
+- every amount moves by less than one rounding unit. When more floors must be
+  rounded up than that total has units for, the total rises by what they need
+  (a surplus pays them from what stays unallocated), never above ``limit``;
+  only beyond the limit do amounts with room above their floor give units,
+  one at a time each, round after round (they then move by more than one
+  unit), and only when no amount has room left does a floor fall short;
 - what the caps leave unplaced stays unallocated (the caller reports
   ``limit − Σ rounded``), never lost.
 
@@ -49,7 +52,9 @@ def round_largest_remainder(
     down would fall below their floor, then to the largest remainders, ties by
     unit id. An amount whose rounding up would exceed its cap is never rounded
     up; when too few amounts can go up, the total falls short of ``T`` and the
-    difference stays unallocated.
+    difference stays unallocated. When the floors need more units than ``T``
+    has, the total rises above ``T`` as far as ``limit`` allows (see the module's
+    contract).
 
     Parameters
     ----------
@@ -114,12 +119,14 @@ def _round_row(
     remainder = np.round(scaled - down, _DIGITS)
     np.maximum(remainder, 0.0, out=remainder)
     del scaled
-    needed = target - int(down.astype(np.int64).sum())
+    rounded_down = int(down.astype(np.int64).sum())
+    needed = target - rounded_down
     keeps_floor = amounts >= floor - _FLOOR_NOISE * (np.abs(floor) + 1.0)
     if needed < 0:  # only when the exact amounts overspend the limit by float noise
         _round_some_down(down, remainder, -needed, keeps_floor, unit, floor, tie)
     else:
-        _round_some_up(down, remainder, needed, keeps_floor, unit, cap, floor, tie)
+        room = math.floor(limit) // unit - rounded_down  # units the limit still has
+        _round_some_up(down, remainder, needed, room, keeps_floor, unit, cap, floor, tie)
     return (down * unit).astype(np.int64)
 
 
@@ -127,6 +134,7 @@ def _round_some_up(
     down: np.ndarray,
     remainder: np.ndarray,
     needed: int,
+    room: int,
     keeps_floor: np.ndarray,
     unit: int,
     cap: np.ndarray,
@@ -136,9 +144,11 @@ def _round_some_up(
     """Add one unit to ``needed`` amounts of ``down`` in place (fewer if the caps block).
 
     Amounts that must go up to keep their floor go first. When they outnumber the
-    slots, the rest of them still go up and as many other amounts (with room above
-    their own floor, smallest remainders first) give one more unit: the floor is a
-    rule, moving by less than one unit is only a nicety.
+    ``needed`` slots, they all go up and the total rises, within the ``room`` units
+    the limit has; beyond it, other amounts with room above their own floor give
+    one unit each, smallest remainders first, round after round: the floor is a
+    rule, moving by less than one unit is only a nicety. Should every such amount
+    run out of room, the floors with the smallest remainders fall short.
     """
     candidates = np.flatnonzero((remainder > 0) & ((down + 1.0) * unit <= cap))
     must = (down[candidates] * unit < np.ceil(floor[candidates] - _SNAP)) & keeps_floor[candidates]
@@ -146,10 +156,16 @@ def _round_some_up(
     if len(forced) <= needed:
         down[np.concatenate((forced, _largest(free, remainder, needed - len(forced), tie)))] += 1.0
         return
-    donors = _with_room(down, keeps_floor, unit, floor, exclude=forced)
-    paid = min(len(forced) - needed, len(donors))
-    down[_largest(forced, remainder, needed + paid, tie)] += 1.0
-    down[_largest(donors, 1.0 - remainder, paid, tie)] -= 1.0
+    down[forced] += 1.0
+    over = len(forced) - max(room, needed)
+    while over > 0:
+        donors = _with_room(down, keeps_floor, unit, floor, exclude=forced)
+        if len(donors) == 0:
+            down[_largest(forced, 1.0 - remainder, over, tie)] -= 1.0
+            return
+        giving = _largest(donors, 1.0 - remainder, over, tie)
+        down[giving] -= 1.0
+        over -= len(giving)
 
 
 def _round_some_down(
