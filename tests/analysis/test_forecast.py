@@ -120,14 +120,19 @@ def test_every_future_keeps_the_models_invariants(case: Instance, policy: str, s
         assert np.allclose(o.exact[deficit].sum(axis=1), o.budget[deficit], rtol=1e-9)
         outside = np.broadcast_to(~deficit[:, None], o.exact.shape)
         assert (o.exact[outside] >= o.floor[outside] - 1e-6).all()
-        # The decided amounts are the engine's rounding of the exact ones, row by row.
+        # The decided amounts are the engine's rounding of the exact ones, row by row, with
+        # the floor raise-limit reports where it relaxed floors, (1 − d − λ*)·prev.
         for row in (0, len(o.budget) - 1):
+            floor = o.floor[row]
+            if policy == "raise-limit" and deficit[row]:
+                relaxed = (1 - o.decrease_limit[row]) * o.previous[row]
+                floor = np.where(o.exact[row] >= floor, floor, np.minimum(relaxed, o.exact[row]))
             alone = round_largest_remainder(
                 o.exact[row],
                 params.rounding_unit,
                 limit=o.budget[row],
                 cap=o.cap[row],
-                floor=o.floor[row],
+                floor=floor,
                 ids=pd.Index(o.ids),
             )
             assert o.decided[row].tolist() == alone.tolist()

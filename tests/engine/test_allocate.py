@@ -83,14 +83,14 @@ def test_a_policy_whose_phases_cannot_fit_is_an_error() -> None:
 def test_explain_tells_one_units_story() -> None:
     text = fo.allocate(fo.example_units(), PARAMS).explain("B", language="en")
     assert "floor 5,400,000 kr = (1 − 10%) × last year's 6,000,000 kr" in text
-    assert "allocation 4,518,421 kr: below its floor: the decrease limit was raised to 24.69%" in (
+    assert "allocation 4,518,422 kr: below its floor: the decrease limit was raised to 24.69%" in (
         text
     )
     capped = fo.allocate(fo.example_units(), PARAMS).explain("C", language="en")
     assert "cap 2,500,000 kr" in capped
     swedish = fo.allocate(fo.example_units(), PARAMS).explain("B")
     assert "golv 5 400 000 kr = (1 − 10 %) × föregående års 6 000 000 kr" in swedish
-    assert "tilldelning 4 518 421 kr: under golvet: spärren höjdes till 24,69 %" in swedish
+    assert "tilldelning 4 518 422 kr: under golvet: spärren höjdes till 24,69 %" in swedish
     for english in ("floor", "allocation", "policy", "raise-limit", "deficit"):
         assert english not in swedish
     with pytest.raises(fo.InputError, match="unit 'Z' is not in this allocation"):

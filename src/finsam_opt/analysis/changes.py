@@ -51,7 +51,7 @@ class Join:
     >>> sim = fo.simulate(fo.example_units(), fo.Parameters(budget=20_000_000), years=2,
     ...                   first_year=2026, changes=[fo.Join(2027, f)])
     >>> sim.by_year().loc["F"].tolist()  # kronor
-    [nan, 2599035.0]
+    [nan, 2599034.0]
     """
 
     year: int

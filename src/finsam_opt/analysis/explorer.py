@@ -80,7 +80,7 @@ class Explorer:
     >>> data.amounts.shape  # policies × budgets × förbund
     (3, 25, 5)
     >>> float(data.budgets[data.start]), data.amounts[0, data.start].tolist()
-    (20000000.0, [8794737, 4518421, 2500000, 1865789, 2321053])
+    (20000000.0, [8794737, 4518422, 2500000, 1865789, 2321052])
     """
 
     units: tuple[str, ...]
@@ -167,7 +167,7 @@ def explorer_data(
             params.rounding_unit,
             limit=budgets,
             cap=q.cap,
-            floor=q.floor,
+            floor=batch.floor,
             tiebreak=ranks,
         )
         status[k] = _status(batch.allocation, q, slice(None))

@@ -212,7 +212,7 @@ class Forecast:
     ...                 scenarios=200, population=fo.Drift(0.0, 0.02), first_year=2026, seed=1)
     >>> b = f.bands.query("unit == 'B'")  # held up by the 10 % limit in every future
     >>> b["median"].tolist(), b["on_floor"].tolist(), b["reason"].tolist()
-    ([4518421.0, 4066579.0, 3659922.0], [1.0, 1.0, 1.0], ['floor', 'floor', 'floor'])
+    ([4518422.0, 4066580.0, 3659922.0], [1.0, 1.0, 1.0], ['floor', 'floor', 'floor'])
     """
 
     bands: pd.DataFrame
@@ -554,7 +554,7 @@ def _allocate_year(
         params.rounding_unit,
         limit=budget,
         cap=q.cap,
-        floor=q.floor,
+        floor=batch.floor,
         tiebreak=id_ranks(table.ids),
     )
     return YearOutcome(

@@ -74,7 +74,7 @@ class PolicyTable:
     >>> t = fo.policy_table(fo.example_units(), fo.Parameters(budget=20_000_000), years=4)
     >>> t.table[["policy", "on_floor", "largest_cut", "years_to_ideal", "losers"]]
                  policy  on_floor  largest_cut  years_to_ideal  losers
-    0       raise-limit         0    1481579.0             3.0       0
+    0       raise-limit         0    1481578.0             3.0       0
     1  scale-protection         0    1647979.0             2.0       1
     2       scale-gains         2    1000000.0             NaN       2
     """

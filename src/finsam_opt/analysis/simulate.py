@@ -89,7 +89,7 @@ class Simulation:
     >>> sim.year_labels, sim.years["scenario"].tolist()
     ((2026, 2027, 2028), ['deficit', 'surplus', 'surplus'])
     >>> sim.by_year().loc["B"].tolist()  # decided amounts, kronor
-    [4518421, 4066579, 3659922]
+    [4518422, 4066580, 3659922]
     """
 
     trajectories: pd.DataFrame
@@ -181,7 +181,7 @@ def simulate(
     >>> sim.years["scenario"].tolist()
     ['deficit', 'surplus', 'surplus', 'surplus']
     >>> sim.by_year().loc["B"].tolist()     # the floor lowers B by 10 % a year
-    [4518421, 4066579, 3659922, 3531579]
+    [4518422, 4066580, 3659922, 3531579]
     >>> sim.reached_ideal.to_dict()
     {'A': 1.0, 'B': 4.0, 'C': 1.0, 'D': 1.0, 'E': 1.0}
     """

@@ -24,7 +24,7 @@ from finsam_opt.engine.model import Quantities, Scenario, compute_quantities, sc
 from finsam_opt.engine.phases import SolvedPhase, first_fitting_phase, fits, solve_exactly
 from finsam_opt.engine.policies import PhaseRule, Policy, resolve_policy
 from finsam_opt.engine.result import Allocation
-from finsam_opt.engine.rounding import round_largest_remainder
+from finsam_opt.engine.rounding import effective_floor, round_largest_remainder
 from finsam_opt.engine.solvers import PhaseSolution, get_solver
 from finsam_opt.engine.verify import check_allocation
 from finsam_opt.errors import SolverError
@@ -106,7 +106,7 @@ def allocate(
     >>> result.scenario, round(result.decrease_limit, 4)
     (<Scenario.DEFICIT: 'deficit'>, 0.2469)
     >>> result.table["allocation_rounded"].tolist()
-    [8794737, 4518421, 2500000, 1865789, 2321053]
+    [8794737, 4518422, 2500000, 1865789, 2321052]
     >>> result.table["binding"].tolist()
     ['ideal', 'relaxed-floor', 'cap', 'new', 'ideal']
     """
@@ -135,7 +135,7 @@ def allocate(
         params.rounding_unit,
         limit=params.budget,
         cap=used.cap,
-        floor=q.floor if solved is None else _effective_floor(q.floor, allocation, solved),
+        floor=_rounding_floor(used, allocation, deficit),
         ids=table.ids,
     )
     cut = None if deficit is None else deficit.equity_cut
@@ -199,17 +199,13 @@ def _solve_deficit(
     return _Deficit(solved, policy.phases[number - 1], q, e, None if e is None else 1.0)
 
 
-def _effective_floor(floor: np.ndarray, allocation: np.ndarray, solved: SolvedPhase) -> np.ndarray:
-    """The floor after any relaxation (MODEL.md §8), which rounding must not cross.
-
-    A unit that kept its floor keeps it. A unit below its floor (relaxed by the
-    policy or by phase E) has what the solved phase's line gives it, hi − λ*·w:
-    under ``raise-limit`` (1 − d − λ*)·prev, so that no rounded decrease exceeds the
-    effective limit the result reports.
-    """
-    phase = solved.phase
-    line = np.maximum(phase.hi - solved.rate * phase.weight, 0.0)
-    return np.where(allocation >= floor, floor, np.minimum(line, allocation))
+def _rounding_floor(
+    used: Quantities, allocation: np.ndarray, deficit: _Deficit | None
+) -> np.ndarray:
+    """The floor rounding keeps: the model's (after phase E), relaxed as ``raise-limit`` reports."""
+    if deficit is None or deficit.rule is None or not deficit.rule.relaxes_limit:
+        return used.floor
+    return effective_floor(used.floor, allocation, deficit.solved.line)
 
 
 def _effective_limit(params: Parameters, deficit: _Deficit | None) -> float | None:

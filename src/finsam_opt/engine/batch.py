@@ -28,6 +28,7 @@ from finsam_opt.engine.equity import EQUITY_PHASE, equity_protection, without_pr
 from finsam_opt.engine.model import BALANCE_TOLERANCE, Quantities, Scenario, compute_quantities
 from finsam_opt.engine.policies import Policy, resolve_policy
 from finsam_opt.engine.policy_file import DeclaredPhase
+from finsam_opt.engine.rounding import effective_floor
 from finsam_opt.errors import InputError, SolverError, VerificationError
 
 __all__ = ["BatchAllocation", "allocate_batch", "allocate_rows", "solve_batch"]
@@ -143,6 +144,10 @@ class BatchAllocation:
         As ``Allocation.equity_rate`` (phase E, excess equity first); NaN where
         ``allocate`` reports None. ``phase`` is 0 where phase E alone closed the
         deficit.
+    floor : numpy.ndarray
+        The floor rounding keeps, kronor, shape (variants, units): the model's floor
+        (after phase E) where the allocation keeps it, (1 − d − λ*)·prev where
+        ``raise-limit`` relaxed it (MODEL.md §8).
 
     Examples
     --------
@@ -164,6 +169,7 @@ class BatchAllocation:
     unallocated: np.ndarray
     policy: str
     equity_rate: np.ndarray
+    floor: np.ndarray
 
     def to_frame(self) -> pd.DataFrame:
         """The allocations as a DataFrame: one row per variant, one column per unit."""
@@ -279,6 +285,7 @@ def _solve(
     scenario[deficit] = Scenario.DEFICIT
 
     allocation = q.target.copy()
+    line = np.full_like(allocation, -np.inf)  # hi − λ*·w where raise-limit relaxed floors
     rate = np.zeros(len(budget))
     phase_number = np.zeros(len(budget), dtype=np.int64)
     limit = constants.decrease_limit[:, 0].copy()
@@ -316,13 +323,13 @@ def _solve(
         solved = rows[fits]
         lam = solve_batch(phases.hi[fits], phases.lo[fits], phases.weight[fits], budget[solved])
         lam = _polish_where_needed(phases, fits, budget[solved], lam)
-        allocation[solved] = np.maximum(
-            phases.lo[fits], phases.hi[fits] - lam[:, None] * phases.weight[fits]
-        )
+        solved_line = phases.hi[fits] - lam[:, None] * phases.weight[fits]
+        allocation[solved] = np.maximum(phases.lo[fits], solved_line)
         phase_lo[solved], phase_hi[solved] = phases.lo[fits], phases.hi[fits]
         rate[solved], phase_number[solved] = lam, number
         if rule.relaxes_limit:
             limit[solved] += lam
+            line[solved] = solved_line
         elif not rule.keeps_floors:
             limit[solved] = np.nan
         previous = phases.subset(~fits)
@@ -345,6 +352,7 @@ def _solve(
         unallocated=np.where(deficit, 0.0, budget - allocation.sum(axis=1)),
         policy=chosen.name,
         equity_rate=equity_rate,
+        floor=effective_floor(np.broadcast_to(q.floor, allocation.shape), allocation, line),
     )
     return batch, q
 

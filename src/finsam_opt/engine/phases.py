@@ -40,6 +40,11 @@ class SolvedPhase:
     phase: Phase
     number: int
 
+    @property
+    def line(self) -> np.ndarray:
+        """hi − λ*·w: what the phase gives each unit before its lower bound, kronor."""
+        return self.phase.hi - self.rate * self.phase.weight
+
 
 def fits(phase: Phase, available: float) -> bool:
     """The phase's lower bounds fit in ``available`` (within float noise)."""

@@ -203,8 +203,8 @@ class Allocation:
           tak: inget (ingen gräns angiven)
           golv 5 400 000 kr = (1 − 10 %) × föregående års 6 000 000 kr
           målbelopp 5 400 000 kr (golvet lyfter det över idealet inom taket)
-          tilldelning 4 518 421 kr: under golvet: spärren höjdes till 24,69 %
+          tilldelning 4 518 422 kr: under golvet: spärren höjdes till 24,69 %
         >>> print(result.explain("B", language="en").splitlines()[-1])
-          allocation 4,518,421 kr: below its floor: the decrease limit was raised to 24.69%
+          allocation 4,518,422 kr: below its floor: the decrease limit was raised to 24.69%
         """
         return explain_allocation(self, unit, language)

@@ -9,9 +9,9 @@ The contract (MODEL.md §8, §9 invariant 8):
 - every amount moves by less than one rounding unit. When more floors must be
   rounded up than that total has units for, the total rises by what they need
   (a surplus pays them from what stays unallocated), never above ``limit``;
-  only beyond the limit do amounts with room above their floor give units,
-  one at a time each, round after round (they then move by more than one
-  unit), and only when no amount has room left does a floor fall short;
+  only beyond the limit do amounts with room above their floor give one unit
+  more (they move by less than two units), and only when too few have room do
+  the floors with the smallest remainders fall short (by less than one unit);
 - what the caps leave unplaced stays unallocated (the caller reports
   ``limit − Σ rounded``), never lost.
 
@@ -28,11 +28,30 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-__all__ = ["id_ranks", "round_largest_remainder", "round_rows"]
+__all__ = ["effective_floor", "id_ranks", "round_largest_remainder", "round_rows"]
 
 _SNAP = 1e-6  # fractions of a rounding unit closer than this to a whole are float noise
 _DIGITS = 6  # remainders are compared to this many decimals: nearer ones tie, broken by id
 _FLOOR_NOISE = 1e-9  # kronor, relative: an amount this close under its floor is at it
+
+
+def effective_floor(floor: np.ndarray, allocation: np.ndarray, line: np.ndarray) -> np.ndarray:
+    """The floor after any relaxation (MODEL.md §8), which rounding must not cross.
+
+    A unit that kept its floor keeps it. A unit whose floor ``raise-limit`` relaxed
+    has what the solved phase's line gives it, ``line`` = hi − λ*·w =
+    (1 − d − λ*)·prev, so that no rounded decrease exceeds the effective limit the
+    result reports. Where no such limit is reported (``line`` −∞), a unit below its
+    floor has no floor to keep.
+
+    Examples
+    --------
+    >>> effective_floor(np.array([900.0, 900.0]), np.array([950.0, 850.5]),
+    ...                 np.array([1000.0, 850.5])).tolist()
+    [900.0, 850.5]
+    """
+    line = np.maximum(line, 0.0)
+    return np.where(allocation >= floor, floor, np.minimum(line, allocation))
 
 
 def round_largest_remainder(
@@ -146,9 +165,9 @@ def _round_some_up(
     Amounts that must go up to keep their floor go first. When they outnumber the
     ``needed`` slots, they all go up and the total rises, within the ``room`` units
     the limit has; beyond it, other amounts with room above their own floor give
-    one unit each, smallest remainders first, round after round: the floor is a
-    rule, moving by less than one unit is only a nicety. Should every such amount
-    run out of room, the floors with the smallest remainders fall short.
+    one unit each, smallest remainders first: the floor is a rule, moving by less
+    than one unit is only a nicety. Should too few have room, the floors with the
+    smallest remainders fall short.
     """
     candidates = np.flatnonzero((remainder > 0) & ((down + 1.0) * unit <= cap))
     must = (down[candidates] * unit < np.ceil(floor[candidates] - _SNAP)) & keeps_floor[candidates]
@@ -156,16 +175,11 @@ def _round_some_up(
     if len(forced) <= needed:
         down[np.concatenate((forced, _largest(free, remainder, needed - len(forced), tie)))] += 1.0
         return
-    down[forced] += 1.0
     over = len(forced) - max(room, needed)
-    while over > 0:
-        donors = _with_room(down, keeps_floor, unit, floor, exclude=forced)
-        if len(donors) == 0:
-            down[_largest(forced, 1.0 - remainder, over, tie)] -= 1.0
-            return
-        giving = _largest(donors, 1.0 - remainder, over, tie)
-        down[giving] -= 1.0
-        over -= len(giving)
+    donors = _with_room(down, keeps_floor, unit, floor, exclude=forced)
+    paid = min(over, len(donors))
+    down[_largest(forced, remainder, len(forced) - (over - paid), tie)] += 1.0
+    down[_largest(donors, 1.0 - remainder, paid, tie)] -= 1.0
 
 
 def _round_some_down(
