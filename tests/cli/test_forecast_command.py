@@ -118,3 +118,23 @@ def test_forecast_applies_a_changes_table_in_every_future(tmp_path: Path, capsys
         changes=[fo.Merge(2, "BE", ("B", "E"))],
     )  # fmt: skip
     assert [r[3] for r in merged] == simulation.by_year().loc["BE", [2, 3]].tolist()
+
+
+def test_forecast_fits_a_drift_to_a_history_file(tmp_path: Path) -> None:
+    units = tmp_path / "units.csv"
+    fo.example_units().to_csv(units)
+    history = tmp_path / "historik.csv"
+    history.write_text(
+        "Förbund;2021;2022;2023\nB;300000;330000;346500\nD;150000;140000;150000\n",
+        encoding="utf-8",
+    )
+    workbook = tmp_path / "prognos.xlsx"
+    arguments = ["forecast", str(units), "--budget", "20 Mkr", "--years", "3", "--futures", "40",
+                 "--seed", "4", "--support-history", str(history), "-o", str(workbook)]  # fmt: skip
+    assert main(arguments) == 0
+    expected = fo.forecast(
+        fo.example_units(), fo.Parameters(budget=20e6), 3, scenarios=40, seed=4,
+        support=fo.Drift.fit(fo.io.read_history(history)),
+    )  # fmt: skip
+    rows = list(openpyxl.load_workbook(workbook)["Prognos"].iter_rows(values_only=True))[1:16]
+    assert [r[3] for r in rows] == [round(m) for m in expected.bands["median"]]

@@ -80,3 +80,25 @@ def test_simulate_and_forecast_apply_the_file_year_by_year(tmp_path: Path) -> No
     f = fo.forecast(units, params, years=3, scenarios=2, support=fo.Drift(growth.support_measure))
     for year in (1, 2, 3):
         assert f.amounts(year).loc[1].tolist() == sim.by_year()[year].tolist()
+
+
+def test_a_history_is_read_as_levels_per_förbund_and_year(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "Förbund;2022;2023;2024\nB;100;104;107\nD;50;50;51\n", "historik.csv")
+    history = fo.io.read_history(path)
+    assert history.columns.tolist() == [2022, 2023, 2024]
+    assert history.loc["D"].tolist() == [50, 50, 51]
+    drift = fo.Drift.fit(history)
+    assert drift.mean.loc["B"] == pytest.approx((0.04 + 3 / 104) / 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("År;2022;2023\nB;1;2\n", "the first column must name the förbund"),
+        ("Förbund;2022;tjugo\nB;1;2\n", "column 'tjugo' is not a year"),
+        ("Förbund;2022;2023\nB;1;2\nB;2;3\n", "unit 'B' is given twice"),
+    ],
+)
+def test_a_bad_history_is_refused(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(fo.InputError, match=message):
+        fo.io.read_history(_csv(tmp_path, text, "historik.csv"))

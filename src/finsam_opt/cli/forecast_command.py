@@ -18,7 +18,7 @@ from finsam_opt.cli.options import (
     load_units,
     parameters,
 )
-from finsam_opt.io.growth import read_growth
+from finsam_opt.io.growth import read_growth, read_history
 from finsam_opt.io.tables import read_plain_table
 from finsam_opt.language.numbers import format_kronor
 from finsam_opt.language.words import term
@@ -57,6 +57,12 @@ def add_forecast_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="file of rates per förbund and year (.csv/.xlsx: unit, year, population, "
         "support_measure, matching); replaces the --*-growth of the columns it has",
     )
+    for name, what in (("population", "populations"), ("support", "support measures")):
+        parser.add_argument(
+            f"--{name}-history",
+            help=f"{what} per förbund and year (.csv/.xlsx: Förbund, then one column per "
+            f"year): fits each förbund's --{name}-growth and --{name}-sd",
+        )
     parser.add_argument(
         "--changes", help="table of changes, the same in every future: year,action,unit,members,…"
     )
@@ -83,6 +89,9 @@ def run_forecast(args: argparse.Namespace) -> int:
         table = tables[name]
         mean = getattr(args, f"{name}_growth") if table is None else table
         drifts[name] = Drift(mean, getattr(args, f"{name}_sd"))
+        history = getattr(args, f"{name}_history", None)
+        if history:
+            drifts[name] = Drift.fit(read_history(history))
     result = forecast(
         units,
         parameters(args),

@@ -5,7 +5,7 @@ from finsam_opt.io.decision import (
     read_decision_table,
     write_decision_table,
 )
-from finsam_opt.io.growth import GROWTH_HEADERS, GrowthTable, read_growth
+from finsam_opt.io.growth import GROWTH_HEADERS, GrowthTable, read_growth, read_history
 from finsam_opt.io.surplus_table import write_redistribution
 from finsam_opt.io.tables import (
     SCHEMAS,
@@ -37,6 +37,7 @@ __all__ = [
     "read_applications",
     "read_decision_table",
     "read_growth",
+    "read_history",
     "read_memberships",
     "read_municipalities",
     "read_plain_table",

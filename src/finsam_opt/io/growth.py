@@ -24,7 +24,7 @@ from finsam_opt.errors import InputError
 from finsam_opt.io.numbers import parse_number
 from finsam_opt.io.tables import read_plain_table
 
-__all__ = ["GROWTH_HEADERS", "GrowthTable", "read_growth"]
+__all__ = ["GROWTH_HEADERS", "GrowthTable", "read_growth", "read_history"]
 
 GROWTH_HEADERS: dict[str, tuple[str, ...]] = {
     "unit": ("unit", "förbund", "samordningsförbund"),
@@ -187,3 +187,70 @@ def _rate(value: object, where: str, column: str) -> float:
             f"{where}: a rate must be finite and > −100 %, got {value!r}", column=column
         )
     return rate
+
+
+def read_history(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
+    """Read a history of levels: one row per förbund, one column per year (CSV or xlsx).
+
+    The first column names the förbund (``Förbund`` or ``unit``); every other
+    header is a year. The levels (a population or a support measure) are what
+    :meth:`finsam_opt.Drift.fit` fits a drift to; a blank or non-positive level
+    is refused there, naming the förbund and year.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The ``.csv`` or ``.xlsx`` file.
+    sheet : str, optional
+        The sheet of an .xlsx file; the first by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Levels, förbund as rows and years (int) as columns, in the file's order.
+
+    Raises
+    ------
+    InputError
+        The first column is not the förbund, a header is not a year, a year is
+        given twice, or a förbund twice.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from finsam_opt.io import read_history
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "historik.csv"
+    >>> _ = path.write_text("Förbund;2022;2023;2024\\nB;100;104;107\\n", encoding="utf-8")
+    >>> read_history(path).loc["B"].tolist()
+    [100, 104, 107]
+    """
+    path = Path(path)
+    frame = read_plain_table(path, sheet)
+    first = str(frame.columns[0])
+    if _canonical(first) != "unit":
+        raise InputError(
+            f"{path.name}: the first column must name the förbund ('Förbund' or 'unit'), "
+            f"got '{first}'",
+            column=first,
+        )
+    years = []
+    for header in frame.columns[1:]:
+        text = str(header).strip()
+        if not text.isdigit():
+            raise InputError(
+                f"{path.name}: column '{header}' is not a year; a history has one column per year",
+                column=text,
+            )
+        years.append(int(text))
+    if len(set(years)) != len(years):
+        raise InputError(f"{path.name}: a year is given twice", column="year")
+    units = frame.iloc[:, 0]
+    twice = units[units.duplicated()]
+    if len(twice):
+        raise InputError(
+            f"{path.name}: unit {twice.iloc[0]!r} is given twice",
+            column=first,
+            units=[twice.iloc[0]],
+        )
+    levels = frame.iloc[:, 1:].set_axis(years, axis=1)
+    return levels.set_axis(pd.Index(units.tolist()), axis=0)
