@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -215,3 +217,24 @@ def test_variants_with_different_staircases_are_refused() -> None:
     ]
     with pytest.raises(fo.InputError, match=r"variant\(s\) \[1\]: allocate_batch needs one"):
         fo.allocate_batch(units, variants)
+
+
+@pytest.mark.parametrize("unanswered", ["previous", "no-limit"])
+def test_the_batch_reads_unanswered_units_as_allocate_does(unanswered: str) -> None:
+    # Before: allocate_batch validated with fresh Parameters that dropped `unanswered`, so
+    # it refused a unit without answers and told the user to set the option already set.
+    units = fo.example_units()
+    units.loc["E", ["municipal_match", "regional_match"]] = np.nan
+    params = fo.Parameters(budget=20e6, unanswered=unanswered)
+    batch = fo.allocate_batch(units, [params, dataclasses.replace(params, budget=25e6)])
+    for row, budget in enumerate((20e6, 25e6)):
+        alone = fo.allocate(units, dataclasses.replace(params, budget=budget))
+        np.testing.assert_allclose(batch.allocation[row], alone.exact, rtol=1e-12, atol=1e-6)
+    curve = fo.balancing_curve(units, params, [20e6])
+    assert curve["error"].isna().all()
+
+
+def test_variants_must_share_how_unanswered_units_are_read() -> None:
+    first, second = fo.Parameters(budget=20e6), fo.Parameters(budget=20e6, unanswered="no-limit")
+    with pytest.raises(fo.InputError, match=r"variant\(s\) \[1\].*one unanswered"):
+        fo.allocate_batch(fo.example_units(), [first, second])

@@ -185,8 +185,9 @@ class _Constants:
     weight_support: np.ndarray
     weight_population: np.ndarray
     decrease_limit: np.ndarray
-    staircase: Staircase | None = None  # one for every variant (see _shared_equity)
+    staircase: Staircase | None = None  # one for every variant (see _shared_rules)
     equity_floor: str = "deficit"
+    unanswered: str = "error"
 
 
 def allocate_batch(
@@ -236,7 +237,12 @@ def allocate_batch(
     # base_amount 0: the budget rule is checked per variant just below, naming the variant.
     table = validate_units(
         units,
-        Parameters(budget=float(budget.max()), base_amount=0.0, staircase=constants.staircase),
+        Parameters(
+            budget=float(budget.max()),
+            base_amount=0.0,
+            staircase=constants.staircase,
+            unanswered=constants.unanswered,
+        ),
     )
     _check_budgets(constants, table.size)
     return _solve(table, constants, resolve_policy(policy))[0]
@@ -376,7 +382,7 @@ def _constants(
         if params is not None:
             raise InputError("give params only with an array of budgets", column="params")
         given = [p for p in items if isinstance(p, Parameters)]
-        staircase, equity_floor = _shared_equity(given)
+        first = _shared_rules(given)
 
         def column(name: str) -> np.ndarray:
             return np.array([float(getattr(p, name)) for p in given])[:, None]
@@ -387,8 +393,9 @@ def _constants(
             weight_support=column("weight_support"),
             weight_population=column("weight_population"),
             decrease_limit=column("decrease_limit"),
-            staircase=staircase,
-            equity_floor=equity_floor,
+            staircase=first.staircase,
+            equity_floor=first.equity_floor,
+            unanswered=first.unanswered,
         )
     try:
         budgets = np.asarray(variants, dtype=float).reshape(-1)
@@ -414,24 +421,27 @@ def _constants(
         template.decrease_limit * ones,
         template.staircase,
         template.equity_floor,
+        template.unanswered,
     )
 
 
-def _shared_equity(variants: Sequence[Parameters]) -> tuple[Staircase | None, str]:
-    """The staircase and equity_floor of the variants, which must all share them."""
+def _shared_rules(variants: Sequence[Parameters]) -> Parameters:
+    """The first variant, once every variant shares its staircase, equity_floor and
+    unanswered (the rules the unit table is read and protected by)."""
     first = variants[0]
+    shared = ("staircase", "equity_floor", "unanswered")
     differ = [
         i
         for i, p in enumerate(variants)
-        if p.staircase != first.staircase or p.equity_floor != first.equity_floor
+        if any(getattr(p, name) != getattr(first, name) for name in shared)
     ]
     if differ:
         raise InputError(
-            f"variant(s) {differ[:5]}: allocate_batch needs one staircase and one "
-            "equity_floor for every variant; use allocate() for variants that differ",
+            f"variant(s) {differ[:5]}: allocate_batch needs one staircase, one equity_floor "
+            "and one unanswered for every variant; use allocate() for variants that differ",
             column="staircase",
         )
-    return first.staircase, first.equity_floor
+    return first
 
 
 def _check_budgets(constants: _Constants, n: int) -> None:
