@@ -70,7 +70,10 @@ _LIMIT_COLUMNS = frozenset(
 )
 
 TOTAL_LABELS = frozenset({"totalt", "summa", "total", "sum"})
-"""A row whose id cell says this is a totals row and is skipped."""
+"""A row whose id cell says exactly this is a totals row and is skipped."""
+
+_TOTAL_LIKE = re.compile(r"^(?:summa|s:a|totalsumma|totalt?|sum)(?![a-zåäö0-9])")
+"""A row whose id cell starts like a (sub)total ("Summa:", "S:a", "Summa Stockholms län")."""
 
 _HEADER_SEARCH_ROWS = 20
 _NEAR_MISS_CUTOFF = 0.85
@@ -467,6 +470,14 @@ def _build(
             label = row[id_position] if id_position < len(row) else None
             if isinstance(label, str) and label.strip().casefold() in TOTAL_LABELS:
                 continue
+            if isinstance(label, str) and _TOTAL_LIKE.match(" ".join(label.split()).casefold()):
+                raise InputError(
+                    f"{cells.where}, row {number}, column '{headers[id_position].text}': "
+                    f"'{label.strip()}' looks like a totals or subtotal row, not a "
+                    f"{schema.id_column}; remove the totals row (only a row named exactly "
+                    "'Totalt', 'Summa', 'Total' or 'Sum' is skipped)",
+                    column=schema.id_column,
+                )
         for name, position in columns.items():
             value = row[position] if position < len(row) else None
             where = f"{cells.where}, row {number}, column '{headers[position].text}'"
