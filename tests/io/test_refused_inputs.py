@@ -45,3 +45,52 @@ def test_a_name_that_only_starts_with_the_letters_is_a_unit(tmp_path: Path) -> N
     path = tmp_path / "förbund.csv"
     path.write_text(_HEADER + _ROWS.replace("Samordningsförbundet Alfa", "Sumpan"))
     assert "Sumpan" in read_units(path).index
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Tilldelning 2026",
+        "Förra årets tilldelning",
+        "Ansökt belopp 2027",
+        "Kommunernas insats",
+        "Landstingets bidrag",
+    ],
+)
+def test_an_unknown_column_is_refused_with_the_accepted_headers(
+    tmp_path: Path, header: str
+) -> None:
+    path = tmp_path / "förbund.csv"
+    path.write_text((_HEADER + _ROWS).replace("Föregående års tilldelning", header))
+    with pytest.raises(InputError) as info:
+        read_units(path)
+    message = str(info.value)
+    assert message.startswith(f"förbund.csv, row 1: unknown column '{header}'")
+    assert "requested: 'requested', 'ansökt belopp'" in message
+    assert "previous_allocation: 'previous_allocation', 'föregående års tilldelning'" in message
+
+
+def test_information_columns_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "förbund.csv"
+    rows = _ROWS.replace("\n", ";ok;5\n")
+    path.write_text(_HEADER.replace("\n", ";Kommentar;Idealfördelning (kr)\n") + rows)
+    units = read_units(path)
+    assert list(units.columns) == ["region", "population", "support_measure", "previous_allocation"]
+
+
+def test_the_english_headers_finsam_opt_writes_read_back(tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "Unit,Population 16-64,Support measure (kr),Previous allocation (kr),Requested (kr),"
+        "Municipal contribution (kr),Regional contribution (kr),Ideal allocation (kr)\n"
+        "A,100,1000000,1000000,1000000,600000,600000,5\n"
+    )
+    units = read_units(path)
+    assert units.loc["A"].to_dict() == {
+        "population": 100.0,
+        "support_measure": 1e6,
+        "previous_allocation": 1e6,
+        "requested": 1e6,
+        "municipal_match": 6e5,
+        "regional_match": 6e5,
+    }

@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass
 
 from finsam_opt.io.numbers import AMOUNT_UNITS
-from finsam_opt.language.words import SWEDISH_HEADERS
+from finsam_opt.language.words import DECISION_HEADERS, SWEDISH_HEADERS
 
 __all__ = [
     "AGE_BANDS",
     "AMOUNT_COLUMNS",
     "COUNT_COLUMNS",
+    "INFORMATION_HEADERS",
     "SWEDISH_HEADERS",
     "Header",
     "canonical_name",
@@ -43,7 +44,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "application": ("ansökt tilläggsbelopp", "ansökan", "ansökt extra belopp"),
     "municipal_extra": ("kommunernas tilläggsbidrag", "extra bidrag från kommunerna"),
     "regional_extra": ("regionens tilläggsbidrag", "extra bidrag från regionen"),
-    "comment": (),
+    "comment": ("kommentarer", "anmärkning", "anmärkningar", "comments", "note", "notes"),
 }
 
 AMOUNT_COLUMNS: frozenset[str] = frozenset(
@@ -83,10 +84,33 @@ def normalize_header(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split()).casefold()
 
 
+def _without_unit(text: str) -> str:
+    match = _UNIT_IN_HEADER.match(normalize_header(text))
+    return match.group("name") if match else normalize_header(text)
+
+
 _LOOKUP: dict[str, str] = {}
 for _name, _swedish in SWEDISH_HEADERS.items():
-    for _alias in (_name, _swedish, *_ALIASES[_name]):
+    # The headers finsam_opt writes itself (both languages) read back as their column.
+    _written = DECISION_HEADERS[_name][:2] if _name in DECISION_HEADERS else ()
+    for _alias in (_name, _swedish, *_ALIASES[_name], *map(_without_unit, _written)):
         _LOOKUP[normalize_header(_alias)] = _name
+
+INFORMATION_HEADERS: frozenset[str] = frozenset(
+    normalize_header(text)
+    for name, (swedish, english, _kind) in DECISION_HEADERS.items()
+    if name not in SWEDISH_HEADERS
+    for text in (name, swedish, english)
+) | {
+    # The answer template's preliminary amount; the shipped national data's own columns.
+    normalize_header(text)
+    for text in ("Preliminär tilldelning (kr)", "population_total", "source", "membership_source")
+}
+"""Headers of columns finsam_opt computes and writes (decision tables, answer templates).
+
+A reader skips them: they are information, not input. Any other header that
+names no column is an error (docs/data.md).
+"""
 
 
 @dataclass(frozen=True)
@@ -126,3 +150,8 @@ def parse_header(text: str) -> Header:
 def known_headers() -> list[str]:
     """Every normalized header text that names a column (for near-miss hints)."""
     return list(_LOOKUP)
+
+
+def accepted_headers(name: str) -> list[str]:
+    """The normalized headers that name the canonical column ``name``."""
+    return [text for text, column in _LOOKUP.items() if column == name]

@@ -36,8 +36,10 @@ from finsam_opt.io.columns import (
     AGE_BANDS,
     AMOUNT_COLUMNS,
     COUNT_COLUMNS,
+    INFORMATION_HEADERS,
     SWEDISH_HEADERS,
     Header,
+    accepted_headers,
     known_headers,
     normalize_header,
     parse_header,
@@ -398,10 +400,12 @@ def _map_columns(
 ) -> dict[str, int]:
     row = cells.line(header_index)
     columns: dict[str, int] = {}
+    unknown: list[str] = []
     for position, header in enumerate(headers):
         if header.name is None:
-            if header.text:
+            if header.text and normalize_header(header.text) not in INFORMATION_HEADERS:
                 _reject_near_miss(cells, row, header.text)
+                unknown.append(header.text)
             continue
         if header.name not in schema.columns:
             continue  # a known column that this kind of table does not use
@@ -427,6 +431,8 @@ def _map_columns(
                 column=header.name,
             )
         columns[header.name] = position
+    if unknown:
+        _refuse_unknown(cells, row, unknown[0], [c for c in schema.columns if c not in columns])
     missing = [c for c in (schema.id_column, *schema.required) if c and c not in columns]
     if missing:
         listed = ", ".join(_shown(c) for c in missing)
@@ -437,6 +443,18 @@ def _map_columns(
             f"{_shown('requested')}, {_shown('municipal_match')}, {_shown('regional_match')}"
         )
     return columns
+
+
+def _refuse_unknown(cells: Sheet, row: int, text: str, missing: list[str]) -> None:
+    # An ignored column could be the floor's or the cap's amounts under another name.
+    accepted = "; ".join(
+        f"{name}: " + ", ".join(f"'{a}'" for a in accepted_headers(name)) for name in missing
+    )
+    raise InputError(
+        f"{cells.where}, row {row}: unknown column '{text}'; rename it to the column it "
+        f"holds, or to 'Kommentar' if it is only information. Accepted headers for the "
+        f"columns not in the file: {accepted or 'none (every column is there)'}"
+    )
 
 
 def _reject_near_miss(cells: Sheet, row: int, text: str) -> None:
