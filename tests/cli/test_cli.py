@@ -241,13 +241,18 @@ def test_surplus_with_an_amount_and_no_unit_table(tmp_path: Path, capsys) -> Non
         (["--available", "1 Mkr"], "1 000", "application 5,000,000 kr exceeds 2 × min"),
         (["--available", "1 Mkr", "--staircase", "STAIRS"], "2 500", "trappa.csv: a staircase "
          "table needs the column(s) 'turnover_upper_bound'"),
+        (["--available", "340 Mkr"], "2 500", "--available 340,000,000 kr is more than the "
+         "year's budget (--budget 339,000,000 kr)"),
+        (["--available", "14 Mkr", "--units", "UNITS"], "2 500", "--available 14,000,000 kr is "
+         "more than what allocating --budget 339,000,000 kr to --units leaves (13,963,080 kr)"),
     ],
 )  # fmt: skip
 def test_surplus_bad_input_writes_nothing(tmp_path: Path, capsys, extra_argv, matched, message):
-    _, applications, _ = write_spring_files(tmp_path, matched)
+    units, applications, _ = write_spring_files(tmp_path, matched)
     stairs = tmp_path / "trappa.csv"
     stairs.write_text("upper;fraction\n1;0.1\n", encoding="utf-8")
-    extra_argv = [str(stairs) if a == "STAIRS" else a for a in extra_argv]
+    given = {"STAIRS": str(stairs), "UNITS": str(units)}
+    extra_argv = [given.get(a, a) for a in extra_argv]
     out = tmp_path / "out" / "ofordelade.xlsx"
     out.parent.mkdir()
     assert main(["surplus", str(applications), *extra_argv, "-o", str(out)]) == 2

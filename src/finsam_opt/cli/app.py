@@ -292,7 +292,7 @@ def _cmd_surplus(args: argparse.Namespace) -> int:
     staircase = read_staircase(args.staircase) if args.staircase else None
     params = Parameters(budget=args.budget, staircase=staircase)
     if args.available is not None:
-        available: float | Allocation = args.available
+        available: float | Allocation = _checked_available(args, units, params)
     elif units is not None:
         budget = format_kronor(args.budget, args.language)
         progress(say("leftover", args.language, budget=budget))
@@ -312,6 +312,24 @@ def _cmd_surplus(args: argparse.Namespace) -> int:
     print(_surplus_summary(extra, args.language))
     _wrote(write_output(extra, output, args.language, units=units), args.language)
     return 0
+
+
+def _checked_available(
+    args: argparse.Namespace, units: pd.DataFrame | None, params: Parameters
+) -> float:
+    """``--available``, refused above what the year's budget leaves (money above the budget)."""
+    left, what = args.budget, f"the year's budget (--budget {args.budget:,.0f} kr)"
+    if units is not None:
+        left = allocate(units, params, solver=args.solver).unallocated
+        what = f"what allocating --budget {args.budget:,.0f} kr to --units leaves ({left:,.0f} kr)"
+    if args.available > left:
+        raise InputError(
+            f"--available {args.available:,.0f} kr is more than {what}: the year's decisions "
+            "would add up to more than its budget; give at most that amount, or the right "
+            "--budget",
+            column="available",
+        )
+    return float(args.available)
 
 
 def _returns(given: list[tuple[str, float] | str]) -> pd.Series | None:
