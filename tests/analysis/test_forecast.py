@@ -120,6 +120,13 @@ def test_every_future_keeps_the_models_invariants(case: Instance, policy: str, s
         assert np.allclose(o.exact[deficit].sum(axis=1), o.budget[deficit], rtol=1e-9)
         outside = np.broadcast_to(~deficit[:, None], o.exact.shape)
         assert (o.exact[outside] >= o.floor[outside] - 1e-6).all()
+        # Where the year has a unit of slack per förbund, rounding keeps every ⌈floor⌉ that a
+        # multiple of the rounding unit below the cap allows (the total rises to pay them).
+        unit = params.rounding_unit
+        slack = o.budget - o.exact.sum(axis=1) >= o.exact.shape[1] * unit
+        room = np.ceil(o.floor / unit) * unit <= np.floor(o.cap)
+        kept = outside & slack[:, None] & room
+        assert (o.decided[kept] >= np.ceil(o.floor[kept] - 1e-6)).all()
         # The decided amounts are the engine's rounding of the exact ones, row by row, with
         # the floor raise-limit reports where it relaxed floors, (1 − d − λ*)·prev.
         for row in (0, len(o.budget) - 1):
