@@ -128,11 +128,12 @@ def test_every_future_keeps_the_models_invariants(case: Instance, policy: str, s
         kept = outside & slack[:, None] & room
         assert (o.decided[kept] >= np.ceil(o.floor[kept] - 1e-6)).all()
         # The decided amounts are the engine's rounding of the exact ones, row by row, with
-        # the floor raise-limit reports where it relaxed floors, (1 − d − λ*)·prev.
+        # the floor raise-limit reports where it relaxed floors: λ*·prev below the floor.
         for row in (0, len(o.budget) - 1):
             floor = o.floor[row]
             if policy == "raise-limit" and deficit[row]:
-                relaxed = (1 - o.decrease_limit[row]) * o.previous[row]
+                rate = o.decrease_limit[row] - params.decrease_limit
+                relaxed = floor - rate * o.previous[row]
                 floor = np.where(o.exact[row] >= floor, floor, np.minimum(relaxed, o.exact[row]))
             alone = round_largest_remainder(
                 o.exact[row],
