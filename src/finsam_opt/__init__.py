@@ -20,6 +20,7 @@ from finsam_opt.domain.municipalities import (
     previous_allocations,
 )
 from finsam_opt.domain.parameters import MAX_AMOUNT, EquityFloor, Parameters, Unanswered
+from finsam_opt.domain.plausibility import check_amounts
 from finsam_opt.domain.staircase import EXAMPLE_STAIRCASE, Staircase
 from finsam_opt.domain.units import Matching, check_previous_allocation, excess_equity, name_key
 from finsam_opt.engine.allocate import allocate, ideal_allocation
@@ -222,6 +223,7 @@ __all__ = [
     "allocate_batch",
     "balancing_curve",
     "carry_previous_allocations",
+    "check_amounts",
     "check_previous_allocation",
     "compare",
     "diagnose",

@@ -38,6 +38,7 @@ from finsam_opt.cli.outputs import REPORTS, TABLES, check_optional, check_output
 from finsam_opt.datasets.national import NATIONAL_BUDGET, national_example
 from finsam_opt.datasets.synthetic import SCENARIOS, synthetic_units
 from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.plausibility import check_amounts
 from finsam_opt.domain.units import Matching
 from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.result import Allocation
@@ -233,6 +234,7 @@ def _cmd_allocate(args: argparse.Namespace) -> int:
     if args.answers:
         merged = merge_answers(units, read_answers(args.answers, units=units.index))
         units = merged.units
+        check_amounts(units, parameters(args))
         progress(say("answers", args.language, answered=len(merged.answered), units=len(units)))
     result = allocate(units, parameters(args), policy=args.policy, solver=args.solver)
     print(_summary(result, args.language))
@@ -259,6 +261,7 @@ def _cmd_answers(args: argparse.Namespace) -> int:
     units = read_units(args.units, args.sheet, age_band=args.age_band)
     answers = read_answers(args.paths, units=units.index)
     merged = merge_answers(units, answers)
+    check_amounts(merged.units, Parameters(budget=NATIONAL_BUDGET))  # no --budget: the nation's
     print(say("answers", args.language, answered=len(merged.answered), units=len(units)))
     if merged.unanswered:
         shown = ", ".join(str(u) for u in merged.unanswered[:_LISTED])
@@ -291,6 +294,7 @@ def _cmd_surplus(args: argparse.Namespace) -> int:
     )
     staircase = read_staircase(args.staircase) if args.staircase else None
     params = Parameters(budget=args.budget, staircase=staircase)
+    check_amounts(applications, params, ("application", "municipal_extra", "regional_extra"))
     if args.available is not None:
         available: float | Allocation = _checked_available(args, units, params)
     elif units is not None:

@@ -20,6 +20,7 @@ from finsam_opt.cli.arguments import fraction, kronor, policy
 from finsam_opt.datasets.national import NATIONAL_BUDGET
 from finsam_opt.domain.municipalities import aggregate_municipalities
 from finsam_opt.domain.parameters import Parameters, Unanswered
+from finsam_opt.domain.plausibility import check_amounts
 from finsam_opt.domain.units import check_previous_allocation
 from finsam_opt.engine.policies import DEFICIT_POLICIES
 from finsam_opt.engine.solvers import SOLVERS
@@ -171,7 +172,10 @@ def load_units(args: argparse.Namespace) -> pd.DataFrame:
     budget = getattr(args, "budget", None)
     if budget is not None:
         top = max(budget) if isinstance(budget, list) else budget
-        check_previous_allocation(units, replace(parameters(args), budget=top))
+        checked = replace(parameters(args), budget=top)
+        check_previous_allocation(units, checked)
+        if top >= len(units) * checked.base_amount:  # else validate_units names the budget
+            check_amounts(units, checked)
     return units
 
 
