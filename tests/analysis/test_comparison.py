@@ -171,3 +171,15 @@ def test_policies_move_money_between_units_without_creating_any(case: Instance) 
             assert diff.sum() == pytest.approx(0.0, abs=1e-6 * budget)
         else:
             assert diff.abs().max() == pytest.approx(0.0, abs=1e-6)
+
+
+def test_the_summary_adds_up_to_the_budget_as_decided() -> None:
+    # Before: `allocated` (exact) and `unallocated` (what the rounded decision leaves) were
+    # shown side by side as if both were exact; with tkr rounding they missed B by 920 kr.
+    example = fo.national_example()
+    params = replace(example.parameters, rounding_unit=1000)
+    summary = fo.compare(example.units, params, budgets=[339e6, 300e6]).summary
+    assert (summary["allocated_rounded"] + summary["unallocated"] == summary["budget"]).all()
+    direct = fo.allocate(example.units, params)
+    row = summary[(summary["budget"] == 339e6) & (summary["policy"] == "raise-limit")].iloc[0]
+    assert row["allocated_rounded"] == direct.rounded_total

@@ -36,8 +36,11 @@ class Diagnostics:
         The budget B.
     allocated : float
         Σ x, the exact allocations.
+    allocated_rounded : int
+        Σ of the decided (rounded) amounts, kronor.
     unallocated : float
-        B − Σ x (*ofördelade medel*).
+        B − Σ decided (*ofördelade medel*), as :attr:`Allocation.unallocated`:
+        ``allocated_rounded + unallocated = budget``.
     balancing_scalar : float
         The damping rate λ* (0 outside a deficit).
     decrease_limit : float or None
@@ -93,6 +96,7 @@ class Diagnostics:
     policy: str
     budget: float
     allocated: float
+    allocated_rounded: int
     unallocated: float
     balancing_scalar: float
     decrease_limit: float | None
@@ -165,6 +169,7 @@ def diagnose(result: Allocation) -> Diagnostics:
         policy=result.policy,
         budget=float(result.parameters.budget),
         allocated=float(x.sum()),
+        allocated_rounded=result.rounded_total,
         unallocated=float(result.unallocated),
         balancing_scalar=float(result.balancing_scalar),
         decrease_limit=result.decrease_limit,

@@ -341,7 +341,7 @@ def _simulation(
         frames.append(frame.reset_index(drop=True))
         figures = diagnose(result).to_dict()
         figures.pop("policy")
-        rows.append({"year": year, **figures, "allocated_rounded": result.rounded_total})
+        rows.append({"year": year, **figures})
         at_ideal = (t["allocation"] - t["capped"]).abs() <= _REACHED
         for unit, done in at_ideal.items():
             at_ideal_by_year.setdefault(unit, []).append((year, bool(done)))
