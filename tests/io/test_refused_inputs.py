@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from finsam_opt.errors import InputError
-from finsam_opt.io import read_units
+from finsam_opt.io import read_applications, read_units
 
 _HEADER = "Förbund;Region;Invånare 16-64;Försörjningsmått;Föregående års tilldelning\n"
 _ROWS = (
@@ -94,3 +94,43 @@ def test_the_english_headers_finsam_opt_writes_read_back(tmp_path: Path) -> None
         "municipal_match": 6e5,
         "regional_match": 6e5,
     }
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("6,250", "'6,250' is ambiguous"),
+        ("150.000", "'150.000' is ambiguous"),
+        ("30 80 000", "digits grouped other than in threes"),
+        ("2 75 000", "digits grouped other than in threes"),
+        ("3080 000kr", "digits grouped other than in threes"),
+    ],
+)
+def test_an_ambiguous_amount_is_refused(tmp_path: Path, cell: str, message: str) -> None:
+    path = tmp_path / "förbund.csv"
+    path.write_text(_HEADER + _ROWS.replace(";5059672", f";{cell}", 1))
+    with pytest.raises(InputError, match=rf"row 2, column 'Föregående års tilldelning'.*{message}"):
+        read_units(path)
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "kronor"),
+    [("", "6,250 tkr", 6250.0), (" (tkr)", "6,250", 6250.0), (" (tkr)", "5 059,672", 5059672.0)],
+)
+def test_three_decimals_in_tkr_are_read(tmp_path: Path, header: str, cell: str, kronor: float):
+    path = tmp_path / "förbund.csv"
+    rows = _ROWS.replace(";5059672", f";{cell}", 1).replace(";3851219", ";3 851,219 tkr")
+    path.write_text(_HEADER.replace("tilldelning", f"tilldelning{header}") + rows)
+    assert read_units(path)["previous_allocation"].tolist() == [kronor, 3851219.0]
+
+
+def test_a_blank_extra_contribution_is_no_answer(tmp_path: Path) -> None:
+    path = tmp_path / "ans.csv"
+    header = "Förbund;Ansökan ofördelade medel;Kommunernas extra bidrag;Regionens extra bidrag\n"
+    path.write_text(header + "Alfa;200 000;100 000;\nBeta;150 000;ingen gräns;ingen gräns\n")
+    with pytest.raises(
+        InputError, match=r"ans\.csv: unit 'Alfa': column 'Regionens extra bidrag' is empty"
+    ):
+        read_applications(path)
+    path.write_text(header + "Alfa;200 000;100 000;ingen gräns\n")
+    assert read_applications(path).loc["Alfa", "regional_extra"] == float("inf")

@@ -42,6 +42,7 @@ def parse_number(text: str) -> tuple[Decimal, str | None]:
     """
     number, unit = split_unit(text)
     number = number.replace("\u2212", "-").replace("\u2013", "-")
+    _check_grouping(number)
     number = _GROUPING.sub("", number)
     if not number:
         raise ValueError("no digits")
@@ -59,3 +60,11 @@ def parse_number(text: str) -> tuple[Decimal, str | None]:
     except InvalidOperation as error:  # pragma: no cover - the regex admits only numbers
         raise ValueError("not a number") from error
     return value, unit
+
+
+def _check_grouping(number: str) -> None:
+    """Refuse digit groups that are not three digits from the right (``30 80 000``)."""
+    whole = re.split(r"[,.]", number.strip().lstrip("+-").strip(), maxsplit=1)[0]
+    groups = _GROUPING.split(whole)
+    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])):
+        raise ValueError("digits grouped other than in threes from the right (write 3 080 000)")

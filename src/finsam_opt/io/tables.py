@@ -31,7 +31,7 @@ import pandas as pd
 from finsam_opt.domain.parameters import MAX_AMOUNT
 from finsam_opt.domain.staircase import Staircase
 from finsam_opt.domain.units import name_key, text_problem
-from finsam_opt.errors import InputError
+from finsam_opt.errors import InputError, describe_units
 from finsam_opt.io.columns import (
     AGE_BANDS,
     AMOUNT_COLUMNS,
@@ -78,6 +78,7 @@ _TOTAL_LIKE = re.compile(r"^(?:summa|s:a|totalsumma|totalt?|sum)(?![a-zåäö0-9
 """A row whose id cell starts like a (sub)total ("Summa:", "S:a", "Summa Stockholms län")."""
 
 _HEADER_SEARCH_ROWS = 20
+_THOUSANDS_OR_DECIMAL = re.compile(r"^\s*[+-]?\d{1,3}[,.]\d{3}\s*(?:kr\.?)?\s*$", re.IGNORECASE)
 _NEAR_MISS_CUTOFF = 0.85
 _CODE = re.compile(r"^\d{4}$")
 _TEXT_COLUMNS = frozenset({"unit", "municipality_code", "municipality_name", "region", "comment"})
@@ -240,11 +241,23 @@ def read_applications(
 
     Column ``application`` (``Ansökan ofördelade medel``) is required;
     ``municipal_extra`` and ``regional_extra`` (the additional matching) are
-    optional. With ``units`` (the unit table's ids), a förbund whose name
+    optional columns; a blank cell in them is refused (no answer; ``ingen
+    gräns`` says no limit). With ``units`` (the unit table's ids), a förbund whose name
     differs only in case, spaces or Unicode form is named as in the unit
     table (MODEL.md §2). See :func:`read_table`.
     """
     table = read_table(path, "applications", sheet)
+    for name in ("municipal_extra", "regional_extra"):
+        blank = table[name].isna().to_numpy() if name in table.columns else np.array([])
+        if blank.any():
+            ids = list(table.index[blank])
+            raise InputError(
+                f"{Path(path).name}: {describe_units(ids)}: column '{SWEDISH_HEADERS[name]}' "
+                "is empty, and a blank is no answer, not 'no limit' (MODEL.md §4a); write the "
+                "amount, or 'ingen gräns' for no limit",
+                column=name,
+                units=ids,
+            )
     return table if units is None else with_unit_names(table, units)
 
 
@@ -610,6 +623,14 @@ def _number(value: object, name: str, header: Header, where: str) -> float:
                 )
             # The unit typed in the cell is explicit and wins over the header's.
             factor = Decimal(AMOUNT_UNITS[unit])
+        if factor == 1 and name in AMOUNT_COLUMNS and _THOUSANDS_OR_DECIMAL.match(str(value)):
+            # Kronor have two decimals (öre): '6,250' is 6 250 in English, or a tkr amount.
+            raise InputError(
+                f"{where}: {value!r} is ambiguous: one ',' or '.' before three digits is a "
+                "thousands separator in English, and kronor have at most two decimals; write "
+                "6 250 (kronor), or declare tkr in the header or the cell (6,250 tkr)",
+                column=name,
+            )
     if not number.is_finite():
         raise InputError(f"{where}: must be a finite number, got {value!r}")
     if number < 0:
