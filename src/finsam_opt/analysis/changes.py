@@ -34,7 +34,7 @@ class Join:
 
     Without a ``previous_allocation`` a joining unit is new (no floor). Where the
     model's table has contribution columns, a joining unit needs its answers too
-    (``inf`` for no limit): a blank is no answer (MODEL.md §4a).
+    (``inf`` for no limit): a blank is no answer (docs/model.md).
 
     Parameters
     ----------
@@ -323,7 +323,7 @@ def _check_values(frame: pd.DataFrame, where: str) -> None:
                 )
             continue
         values = pd.to_numeric(frame[column], errors="coerce")
-        # inf says "no limit" in a limit column (MODEL.md §4a); nowhere else.
+        # inf says "no limit" in a limit column (docs/model.md); nowhere else.
         infinite_ok = column in NO_LIMIT_COLUMNS
         finite = np.isfinite(values.fillna(0)) | (infinite_ok & (values == np.inf))
         bad = (values.isna() & frame[column].notna()) | ~finite | (values < 0)

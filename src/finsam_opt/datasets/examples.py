@@ -9,7 +9,7 @@ __all__ = ["example_units"]
 
 
 def example_units() -> pd.DataFrame:
-    """The five-unit worked example of MODEL.md §5 (budget 20 Mkr gives a deficit).
+    """The five-unit worked example of docs/model.md (budget 20 Mkr gives a deficit).
 
     Unit C's matching caps it at 2.5 Mkr; the others' municipalities and region
     answered "no limit" (``inf``); D is new; B and E are protected by the decrease

@@ -1,7 +1,7 @@
 """Synthetic national datasets of any size, seeded and vectorized.
 
-:func:`synthetic_units` draws a unit table that looks like Sweden's (MODEL.md §2)
-and a budget that puts the year in a chosen scenario (MODEL.md §4)::
+:func:`synthetic_units` draws a unit table that looks like Sweden's (docs/data.md)
+and a budget that puts the year in a chosen scenario (docs/model.md)::
 
     case = synthetic_units(80, seed=1, scenario="mild-deficit")
     result = allocate(case.units, case.params)          # result.scenario == "deficit"
@@ -293,7 +293,7 @@ def _populations(members: np.ndarray, rng: np.random.Generator) -> tuple[np.ndar
 
 
 def _ideal(population: np.ndarray, support: np.ndarray, params: Parameters) -> np.ndarray:
-    """MODEL.md §3, as :func:`finsam_opt.engine.model.compute_quantities` computes it."""
+    """docs/model.md, as :func:`finsam_opt.engine.model.compute_quantities` computes it."""
     key = params.weight_population * (population / population.sum()) + params.weight_support * (
         support / support.sum()
     )

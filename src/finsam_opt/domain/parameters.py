@@ -33,7 +33,7 @@ _WEIGHT_SUM_TOLERANCE = 1e-9
 
 
 class EquityFloor(StrEnum):
-    """When excess equity touches a unit's floor (MODEL.md §4, ``Parameters.equity_floor``).
+    """When excess equity touches a unit's floor (docs/model.md, ``Parameters.equity_floor``).
 
     Examples
     --------
@@ -46,7 +46,7 @@ class EquityFloor(StrEnum):
 
     DEFICIT = "deficit"
     """Only in a deficit: excess equity is taken from a unit's protection first
-    (phase E, MODEL.md §5) before any floor is relaxed (the 2019 clarification)."""
+    (phase E, docs/model.md) before any floor is relaxed (the 2019 clarification)."""
     ALWAYS = "always"
     """A unit whose equity exceeds its staircase level has no floor in any scenario
     (Försäkringskassan's 2015 model document, for 2016–2017)."""
@@ -55,7 +55,7 @@ class EquityFloor(StrEnum):
 
 
 class Unanswered(StrEnum):
-    """What a missing municipal or regional contribution means (MODEL.md §4a).
+    """What a missing municipal or regional contribution means (docs/model.md).
 
     Examples
     --------
@@ -74,7 +74,7 @@ class Unanswered(StrEnum):
 
 @dataclass(frozen=True)
 class Parameters:
-    """Parameters of one year's allocation (MODEL.md §2).
+    """Parameters of one year's allocation (docs/data.md).
 
     Parameters
     ----------
@@ -91,7 +91,7 @@ class Parameters:
     rounding_unit : int
         Decided amounts are whole multiples of this many kronor (1, or 1 000 for tkr).
     staircase : Staircase or None
-        The equity staircase (MODEL.md §7); when set, the unit table must have the
+        The equity staircase (docs/surplus.md); when set, the unit table must have the
         columns ``equity`` and ``turnover`` for every unit. None: no equity rule.
     equity_floor : EquityFloor or str
         When excess equity touches the floor (needs a staircase): ``'deficit'``
@@ -100,7 +100,7 @@ class Parameters:
         with excess equity, the 2015 rule) or ``'never'``.
     unanswered : Unanswered or str
         What a blank ``municipal_match`` or ``regional_match`` means when the unit
-        table has those columns (MODEL.md §4a): ``'error'`` (default), ``'previous'``
+        table has those columns (docs/model.md): ``'error'`` (default), ``'previous'``
         (previous allocation / 2) or ``'no-limit'``.
 
     Examples

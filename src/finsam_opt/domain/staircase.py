@@ -1,4 +1,4 @@
-"""The equity staircase (*trappa*) of MODEL.md §7: reasonable equity by turnover.
+"""The equity staircase (*trappa*) of docs/surplus.md: reasonable equity by turnover.
 
 The Nationella rådet's recommendation (2013-10-02) allows a unit equity capital
 up to a fraction of its turnover, the fraction falling with size. Its numbers are

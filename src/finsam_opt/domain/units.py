@@ -1,7 +1,7 @@
 """The unit table and its validation gate.
 
 A *unit* is a samordningsförbund. Users pass a :class:`pandas.DataFrame` indexed by
-unit id with the columns of MODEL.md §2; :func:`validate_units` checks all of it
+unit id with the columns of docs/data.md; :func:`validate_units` checks all of it
 in one place, before any arithmetic, and returns a :class:`UnitTable` of plain
 float arrays in which "missing" has been given its model meaning.
 """
@@ -49,7 +49,7 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
     "regional_match",
 )
 """Columns that may be absent or NaN: no previous allocation is a new unit, no
-request is no request limit; a blank contribution is *no answer* (MODEL.md §4a)."""
+request is no request limit; a blank contribution is *no answer* (docs/model.md)."""
 
 MATCH_COLUMNS: tuple[str, str] = ("municipal_match", "regional_match")
 """The two parties' contributions; ``inf`` says "no limit", a blank says "no answer"."""
@@ -59,7 +59,7 @@ NO_LIMIT_COLUMNS: tuple[str, ...] = ("requested", *MATCH_COLUMNS)
 
 
 class Matching(StrEnum):
-    """Whether the parties' contributions were collected (MODEL.md §4a).
+    """Whether the parties' contributions were collected (docs/model.md).
 
     Examples
     --------
@@ -78,7 +78,7 @@ class Matching(StrEnum):
 UNIT_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 EQUITY_COLUMNS: tuple[str, ...] = ("equity", "turnover")
-"""Equity capital and turnover, kronor (MODEL.md §7): optional, but required together
+"""Equity capital and turnover, kronor (docs/surplus.md): optional, but required together
 for every unit when ``Parameters.staircase`` is set."""
 
 _KNOWN_COLUMNS: tuple[str, ...] = UNIT_COLUMNS + EQUITY_COLUMNS
@@ -91,7 +91,7 @@ PLAUSIBLE_COLUMNS: tuple[str, ...] = (
     "municipal_match",
     "regional_match",
 )
-"""Amount columns whose median must be at least 1/100 of the base amount (MODEL.md §2):
+"""Amount columns whose median must be at least 1/100 of the base amount (docs/data.md):
 below it they are almost surely in tkr or Mkr under a kronor header."""
 
 
@@ -248,7 +248,7 @@ def _unanswered_error(ids: pd.Index, missing: dict[str, np.ndarray]) -> InputErr
 
 
 def excess_equity(units: pd.DataFrame, staircase: Staircase) -> pd.Series:
-    """Equity above the staircase level, E_i = max(0, Q_i − fraction(T_i)·T_i) (MODEL.md §7).
+    """Equity above the staircase level, E_i = max(0, Q_i − fraction(T_i)·T_i) (docs/surplus.md).
 
     Parameters
     ----------
@@ -340,7 +340,7 @@ def text_problem(text: str, *, comment: bool = False) -> str | None:
 
 
 def name_key(name: object) -> str:
-    """The identity of a unit name: Unicode NFC, casefolded, whitespace collapsed (MODEL.md §2).
+    """The identity of a unit name: Unicode NFC, casefolded, whitespace collapsed (docs/data.md).
 
     Two names with the same key are the same unit: a table holding both is a
     duplicate, not two units.
@@ -465,7 +465,7 @@ def _check_plausible(
 
 
 def check_previous_allocation(units: pd.DataFrame, params: Parameters) -> None:
-    """Refuse a previous allocation above the whole budget: the wrong unit (MODEL.md §2).
+    """Refuse a previous allocation above the whole budget: the wrong unit (docs/data.md).
 
     The command line applies it to every unit table read from a file (kronor
     under a ``(tkr)`` header, or öre). :func:`validate_units` does not, so

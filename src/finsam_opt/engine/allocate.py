@@ -33,7 +33,7 @@ __all__ = ["allocate", "ideal_allocation"]
 
 
 def ideal_allocation(units: pd.DataFrame, params: Parameters) -> pd.Series:
-    """The ideal allocation I = b + (B − N·b)·key of every unit (MODEL.md §3).
+    """The ideal allocation I = b + (B − N·b)·key of every unit (docs/model.md).
 
     June's first preliminary distribution: no caps, no floors.
 
@@ -66,7 +66,7 @@ def allocate(
     policy: str | Policy = "raise-limit",
     solver: str = "fast",
 ) -> Allocation:
-    """Allocate the budget among the units (MODEL.md §3–5, §8).
+    """Allocate the budget among the units (docs/model.md).
 
     Parameters
     ----------
@@ -146,7 +146,7 @@ def allocate(
         parameters=params,
         balancing_scalar=0.0 if solved is None else solved.rate,
         decrease_limit=_effective_limit(params, deficit),
-        # What the rounded decision leaves of the budget (MODEL.md §8): in a deficit
+        # What the rounded decision leaves of the budget (docs/model.md): in a deficit
         # 0 unless the rounding unit or a cap leaves kronor that cannot be placed.
         unallocated=params.budget - float(rounded.sum()),
         phase=None if solved is None else solved.number,

@@ -43,7 +43,7 @@ def solve_batch(
     """Exact damping rates λ* of many phases at once.
 
     Row ``v`` is the phase ``x(λ) = max(lo[v], hi[v] − λ·weight[v])`` with
-    ``available[v]`` to spend (MODEL.md §5); the result is what
+    ``available[v]`` to spend (docs/model.md); the result is what
     :func:`~finsam_opt.engine.damping.solve_exact` returns for that row.
 
     Parameters
@@ -301,7 +301,7 @@ def _solve(
     phase_hi = np.full_like(allocation, np.inf)
     e = equity_protection(q, constants.equity_floor)
     if e is not None and len(rows):
-        # Phase E (MODEL.md §5) before the policy: rows it cannot close lose all of e.
+        # Phase E (docs/model.md) before the policy: rows it cannot close lose all of e.
         e = np.broadcast_to(e, allocation.shape)
         run = rows[(e[rows] > 0).any(axis=1)]
         hi = q.target[run]
@@ -457,7 +457,7 @@ def _check_budgets(constants: _Constants, n: int) -> None:
 
 
 def _quantities(units: UnitTable, c: _Constants) -> Quantities:
-    """MODEL.md §3–4 for every variant at once: the constants are (variants, 1)
+    """docs/model.md for every variant at once: the constants are (variants, 1)
     columns, so :func:`compute_quantities` broadcasts to (variants, units)."""
     q = compute_quantities(units, c)  # type: ignore[arg-type]
     shape = q.ideal.shape

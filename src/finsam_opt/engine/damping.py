@@ -1,4 +1,4 @@
-"""The damping and fill phases of MODEL.md §5–6 and their exact breakpoint solutions.
+"""The damping and fill phases of docs/model.md and their exact breakpoint solutions.
 
 A phase cuts every unit by the same rate λ times its weight, never below its
 lower bound::
@@ -11,7 +11,7 @@ lower bound::
 :func:`polish` finds it from any starting guess, such as a value an LP solver
 returned, by Newton steps on the same function.
 
-A *fill* phase (``kind=PhaseKind.FILL``, MODEL.md §6) runs the other way: every
+A *fill* phase (``kind=PhaseKind.FILL``, docs/surplus.md) runs the other way: every
 unit is raised by the same rate λ times its weight from its lower bound, never
 above its upper bound, and λ* is the largest rate that fits::
 
@@ -75,7 +75,7 @@ class Phase:
         How fast each unit is cut as λ grows; ``≥ 0``. A unit with weight 0 keeps ``hi``
         (in a fill phase: how fast it is raised; weight 0 keeps ``lo``).
     kind : PhaseKind
-        ``DAMP`` (default, MODEL.md §5) or ``FILL`` (MODEL.md §6).
+        ``DAMP`` (default, docs/model.md) or ``FILL`` (docs/surplus.md).
 
     Examples
     --------

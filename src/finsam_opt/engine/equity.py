@@ -1,4 +1,4 @@
-"""Phase E of MODEL.md §5: in a deficit, excess equity is taken first.
+"""Phase E of docs/model.md: in a deficit, excess equity is taken first.
 
 Under ``equity_floor='deficit'`` (the 2019 clarification: equity is considered
 only in a surplus or a deficit, "vid behov") a unit whose equity exceeds its

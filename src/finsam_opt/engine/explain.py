@@ -114,7 +114,7 @@ _PARTIES = {
 
 
 def _assumed_lines(result: Allocation, row: Any, language: str) -> list[str]:
-    """A line per contribution assumed for a party that did not answer (MODEL.md §4a)."""
+    """A line per contribution assumed for a party that did not answer (docs/model.md)."""
     sv = language == "sv"
     lines = []
     for party, names in _PARTIES.items():
@@ -161,7 +161,7 @@ def _floor_line(result: Allocation, row: object, language: str) -> str:
 
 
 def _equity_line(result: Allocation, row: Any, language: str) -> str:
-    """What a unit's excess equity did in this allocation (phase E, MODEL.md §4–5)."""
+    """What a unit's excess equity did in this allocation (phase E, docs/model.md)."""
     sv = language == "sv"
     amount = format_kronor(row["excess_equity"], language)
     excess = (

@@ -1,4 +1,4 @@
-"""Model quantities of MODEL.md §3–4: key, ideal, cap, floor, target, scenario.
+"""Model quantities of docs/model.md: key, ideal, cap, floor, target, scenario.
 
 Pure numpy on a validated :class:`~finsam_opt.domain.units.UnitTable`; no solver here.
 """
@@ -17,11 +17,11 @@ __all__ = ["BALANCE_TOLERANCE", "Quantities", "Scenario", "compute_quantities", 
 
 BALANCE_TOLERANCE = 1.0
 """Kronor: a total of targets within this much of the budget, above or below, is a balance
-(MODEL.md §4a); the rounded total of a balance never exceeds the budget (§8)."""
+(docs/model.md); the rounded total of a balance never exceeds the budget (§8)."""
 
 
 class Scenario(StrEnum):
-    """Which of the model's three cases a year falls in (MODEL.md §4).
+    """Which of the model's three cases a year falls in (docs/model.md).
 
     A string enum: each member equals its value, so it compares with plain strings.
 
@@ -70,7 +70,7 @@ class Quantities:
         Equity above the staircase level, E_i; None without a staircase.
     equity_exempt : numpy.ndarray or None
         Boolean: the unit lost its floor to excess equity and the floor would have
-        lifted it above its capped ideal (``equity_floor='always'``, MODEL.md §4);
+        lifted it above its capped ideal (``equity_floor='always'``, docs/model.md);
         None without a staircase or under another ``equity_floor``.
     """
 
@@ -95,7 +95,7 @@ class Quantities:
 
 
 def compute_quantities(units: UnitTable, params: Parameters) -> Quantities:
-    """Compute every per-unit quantity of MODEL.md §3–4 from validated data.
+    """Compute every per-unit quantity of docs/model.md from validated data.
 
     The formula constants may also be arrays of shape (variants, 1), and the unit
     data arrays of shape (variants, units), in which case every quantity
@@ -137,7 +137,7 @@ def compute_quantities(units: UnitTable, params: Parameters) -> Quantities:
 
 
 def scenario_of(total_target: float, budget: float) -> Scenario:
-    """Classify a year by the total of targets S against the budget B (MODEL.md §4a).
+    """Classify a year by the total of targets S against the budget B (docs/model.md).
 
     Balance when ``|S − B| ≤`` :data:`BALANCE_TOLERANCE` (1 kr, on both sides),
     deficit when S exceeds B by more, surplus when S falls short by more.

@@ -1,4 +1,4 @@
-"""Deficit policies as lists of damping phases (MODEL.md §5).
+"""Deficit policies as lists of damping phases (docs/model.md).
 
 A policy is data: a name and a tuple of :class:`PhaseRule`. Each rule turns the
 model quantities (and the previous phase, for chained phases) into a

@@ -1,7 +1,7 @@
 """Deficit policies written down: a TOML file of phases built from the built-in phase kinds.
 
 A declared policy is a list of ``[[phase]]`` tables, tried in order as every
-policy's phases are (MODEL.md §5). Each phase starts where the one before it
+policy's phases are (docs/model.md). Each phase starts where the one before it
 ended (its upper bound is the previous phase's lower bound; the first starts
 at the target) and is one of four kinds, with parameters::
 

@@ -51,11 +51,11 @@ class Allocation:
         the policy relaxed floors unevenly.
     unallocated : float
         Budget minus the sum of the rounded allocations, kronor (*ofördelade
-        medel*; MODEL.md §8): never negative; in a deficit 0 unless the rounding
+        medel*; docs/model.md): never negative; in a deficit 0 unless the rounding
         unit (or a cap) leaves kronor that cannot be placed.
     phase : int or None
         1-based number of the policy phase that was solved; 0 when phase E (excess
-        equity first, MODEL.md §5) alone closed the deficit; None outside a deficit.
+        equity first, docs/model.md) alone closed the deficit; None outside a deficit.
     phase_description : str or None
         What that phase does.
     equity_rate : float or None
@@ -68,7 +68,7 @@ class Allocation:
     matching : Matching
         ``'collected'`` when the unit table had contribution columns (the caps
         apply), ``'not collected'`` when it had none (no matching cap applied;
-        MODEL.md §4a). Units that did not answer are listed by :attr:`assumed`,
+        docs/model.md). Units that did not answer are listed by :attr:`assumed`,
         and flagged in the table's ``municipal_match_assumed`` and
         ``regional_match_assumed``.
     ids : pandas.Index
@@ -139,7 +139,7 @@ class Allocation:
 
     @property
     def assumed(self) -> pd.DataFrame:
-        """The contributions assumed for units that did not answer (MODEL.md §4a).
+        """The contributions assumed for units that did not answer (docs/model.md).
 
         One row per unit and party: ``unit``, ``party`` (``municipal_match`` or
         ``regional_match``), ``assumed_as`` (``parameters.unanswered``) and

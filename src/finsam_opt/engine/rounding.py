@@ -1,6 +1,6 @@
 """Rounding decided amounts to whole kronor (or a chosen unit) by largest remainder (§8).
 
-The contract (MODEL.md §8, §9 invariant 8):
+The contract (docs/model.md):
 
 - the rounded total is the largest multiple of the rounding unit not above
   ``min(limit, round(exact total))`` — never above the money available;
@@ -63,7 +63,7 @@ def round_largest_remainder(
     floor: np.ndarray,
     ids: pd.Index,
 ) -> np.ndarray:
-    """Round amounts to multiples of ``unit``, keeping the total and the bounds (MODEL.md §8).
+    """Round amounts to multiples of ``unit``, keeping the total and the bounds (docs/model.md).
 
     Every amount is rounded down, then the rounded-down total is topped up one
     ``unit`` at a time to the rounded total ``T`` (the largest multiple of ``unit``

@@ -1,4 +1,4 @@
-"""The surplus round (*ofördelade medel*, MODEL.md §6): redistribute().
+"""The surplus round (*ofördelade medel*, docs/surplus.md): redistribute().
 
 When the allocation leaves money over (or units hand funds back late),
 Försäkringskassan lets the units apply for more, each application matched 25/25
@@ -62,7 +62,7 @@ class SurplusClaims:
     turnover : numpy.ndarray
         Turnover T_i, kronor (NaN when not given).
     key : numpy.ndarray
-        The need key of MODEL.md §3 (NaN when no unit table was given).
+        The need key of docs/model.md (NaN when no unit table was given).
     available : float
         The amount to redistribute, L, kronor.
     kappa : float
@@ -171,7 +171,7 @@ SURPLUS_POLICIES: dict[str, tuple[SurplusRule, ...]] = {
         ),
     ),
 }
-"""The surplus policies of MODEL.md §6 by name; ``equity-first`` is the default."""
+"""The surplus policies of docs/surplus.md by name; ``equity-first`` is the default."""
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,7 @@ class Redistribution:
     available : float
         The amount redistributed, L, kronor (leftover plus funds handed back).
     unallocated : float
-        ``available`` minus the rounded total granted, kronor (MODEL.md §8: what
+        ``available`` minus the rounded total granted, kronor (docs/model.md: what
         the rounding unit and the applications leave unplaced stays here).
     balancing_scalar : float or None
         The solved phase's rate λ*: the fraction cut (damping phases) or the
@@ -302,7 +302,7 @@ def redistribute(
     decided: pd.Series | Mapping[object, float] | None = None,
     kappa: float = DEFAULT_KAPPA,
 ) -> Redistribution:
-    """Redistribute unallocated funds among the units that apply (MODEL.md §6).
+    """Redistribute unallocated funds among the units that apply (docs/surplus.md).
 
     Parameters
     ----------
@@ -335,7 +335,7 @@ def redistribute(
         contribute, kronor, indexed by unit id; absent or NaN means no limit. An
         application above 2 × min(municipal_extra, regional_extra) is an error.
     returned : pandas.Series or mapping, optional
-        Funds handed back late per unit, kronor (MODEL.md §6): each at most the
+        Funds handed back late per unit, kronor (docs/surplus.md): each at most the
         unit's decided amount, added to ``available``; a unit that hands money back
         cannot apply in the same round. A bare number is refused (no unit stands
         behind it).
@@ -582,7 +582,7 @@ def _returned_series(returned: object) -> pd.Series:
 def _returns(
     back: pd.Series, application: np.ndarray, ids: pd.Index, money: _Money, known_ids: bool
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """Funds handed back per unit, each within the unit's decided amount (MODEL.md §6)."""
+    """Funds handed back per unit, each within the unit's decided amount (docs/surplus.md)."""
     given = _amounts(back, ids, "returned", missing=0.0, known_ids=known_ids)
     decided = None if money.decided is None else money.decided.reindex(ids).fillna(0.0)
     if not (given > 0).any():
@@ -607,7 +607,7 @@ def _returns(
     if both.any():
         raise InputError(
             f"{describe_units(list(ids[both]))}: hands money back and applies for more in the "
-            "same round; a unit does one or the other (MODEL.md §6)",
+            "same round; a unit does one or the other (docs/surplus.md)",
             column="returned",
             units=list(ids[both]),
         )

@@ -72,7 +72,7 @@ def check_redistribution(
     phase: Phase | None,
     ids: pd.Index,
 ) -> None:
-    """Raise :class:`VerificationError` if a surplus round breaks MODEL.md §9 invariant 6.
+    """Raise :class:`VerificationError` if a surplus round breaks docs/model.md.
 
     ``0 ≤ y ≤ a``, ``Σ y ≤ L``; ``y = a`` when nothing was rationed; when a phase
     was solved, its bounds hold and it spends all it can (L, or less only when
@@ -127,7 +127,7 @@ def check_conservation(
     granted: np.ndarray,
     unallocated: float,
 ) -> None:
-    """Raise unless money is conserved to the krona (MODEL.md §6, §9 invariant 10):
+    """Raise unless money is conserved to the krona (docs/surplus.md):
     Σ decided − Σ returned + Σ granted + unallocated = budget, kronor."""
     total = math.fsum([decided_total, -math.fsum(returned), math.fsum(granted), unallocated])
     if abs(total - budget) > _CONSERVED:

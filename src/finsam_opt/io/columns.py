@@ -4,7 +4,7 @@ A header is matched case- and whitespace-insensitively, with en dashes read as
 hyphens, after an amount unit in brackets or after a comma has been split off:
 ``"Föregående års tilldelning (tkr)"`` is ``previous_allocation`` in thousands
 of kronor. A population header may name its age band (``"Invånare 16-65"``);
-the reader accepts it only when that band is the one declared (MODEL.md §10).
+the reader accepts it only when that band is the one declared (docs/model.md).
 """
 
 from __future__ import annotations

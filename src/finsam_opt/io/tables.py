@@ -5,7 +5,7 @@ DataFrame is built, and the first problem is raised as an :class:`InputError`
 naming the file, the sheet, the row as the user sees it (1-based, counting the
 header) and the column as written in the file. Nothing is returned half.
 
-What the gate refuses rather than guesses (MODEL.md §2, docs/data.md): a CSV
+What the gate refuses rather than guesses (docs/data.md, docs/data.md): a CSV
 row with more or fewer fields than its header; a formula saved without its
 computed value; a control or invisible character, or more than
 :data:`MAX_TEXT_CHARS` characters, in a text cell; an amount above
@@ -65,7 +65,7 @@ __all__ = [
 ]
 
 NO_LIMIT_WORDS: frozenset[str] = frozenset({"ingen gräns", "no limit", "inf"})
-"""How a file says "no limit" in a limit column (a blank cell is no answer, MODEL.md §4a)."""
+"""How a file says "no limit" in a limit column (a blank cell is no answer, docs/model.md)."""
 
 _LIMIT_COLUMNS = frozenset(
     {"requested", "municipal_match", "regional_match", "municipal_extra", "regional_extra"}
@@ -432,7 +432,7 @@ def _map_columns(
         if header.band is not None and header.band != age_band:
             raise InputError(
                 f"{cells.where}, row {row}, column '{header.text}': counts inhabitants aged "
-                f"{header.band}, but the age band declared is {age_band} (MODEL.md §10); "
+                f"{header.band}, but the age band declared is {age_band} (docs/model.md); "
                 f"declare it to use this column (age_band='{header.band}', "
                 f"--age-band {header.band}) or give the population aged {age_band}",
                 column=header.name,

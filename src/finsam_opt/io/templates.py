@@ -286,7 +286,7 @@ class MergedAnswers:
     def missing_matching(self) -> pd.DataFrame:
         """The contributions still blank after the merge: ``unit`` and ``party``.
 
-        A blank contribution is *no answer* (MODEL.md §4a): :func:`finsam_opt.allocate`
+        A blank contribution is *no answer* (docs/model.md): :func:`finsam_opt.allocate`
         refuses it unless ``Parameters.unanswered`` says what to assume.
         """
         rows = [

@@ -13,7 +13,7 @@ The rounds follow Försäkringskassan's process (seeds 000 and 002):
     As the second round with the budget bill's amount and late answers.
 ``surplus`` (spring)
     The call for *ofördelade medel*: the final round's leftover plus funds
-    handed back late, redistributed among the units that apply (MODEL.md §6).
+    handed back late, redistributed among the units that apply (docs/surplus.md).
 
 Every round knows its date and deadlines (:mod:`finsam_opt.year.calendar`,
 MODEL.md §12); a round run after its due date, and an answer dated after the

@@ -36,8 +36,8 @@ SolveFn = Callable[[Phase, float], PhaseSolution]
 
 
 def amount_scale(phase: Phase, available: float) -> float:
-    """Factor from kronor to the LPs' amount unit, ``available / n`` (STYLE.md, "Scale
-    before you solve"): the average unit's amount is 1, so every variable and bound is
+    """Factor from kronor to the LPs' amount unit, ``available / n`` (scale before you
+    solve): the average unit's amount is 1, so every variable and bound is
     of order 1 whatever n. Budget shares (``1 / available``) left each amount near
     ``1 / n``, below the solvers' absolute tolerances at national sizes."""
     return len(phase.hi) / max(available, 1.0)

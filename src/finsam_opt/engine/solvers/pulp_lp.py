@@ -7,7 +7,7 @@ significant digits and HiGHS's absolute tolerances suit values near 1::
 
     minimize λ  subject to  x_i + w_i·λ ≥ hi_i,  lo_i ≤ x_i ≤ hi_i,  Σ x_i ≤ A,  λ ≥ 0
 
-A fill phase (MODEL.md §6) is the smallest rate at which the rising units can
+A fill phase (docs/surplus.md) is the smallest rate at which the rising units can
 spend what is available (the largest rate that fits is the same number, and the
 spending constraint then pins every x_i to min(hi_i, lo_i + w_i·λ))::
 
