@@ -158,7 +158,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
         _csv("Förbund;Invånare 16-65;Försörjningsmått\nA;10;100\n"),
         "units",
         "column 'Invånare 16-65': counts inhabitants aged 16-65, but the age band declared is "
-        "16-64 (MODEL.md §10); declare it to use this column (age_band='16-65', --age-band 16-65)",
+        "16-64 (docs/model.md); declare it to use this column (age_band='16-65', --age-band 16-65)",
     ),
     # Not a file.
     "folder.csv": (_folder, "units", "folder.csv: is a folder, not a file"),
