@@ -26,7 +26,9 @@ def _options(command: str) -> set[str]:
     return {option for action in sub._actions for option in action.option_strings}
 
 
-@pytest.mark.parametrize("command", [*UNIT_COMMANDS, "example", "answers", "surplus", "synthetic"])
+@pytest.mark.parametrize(
+    "command", [*UNIT_COMMANDS, "example", "answers", "surplus", "synthetic", "forecast"]
+)
 def test_every_command_shares_the_vocabulary(command: str) -> None:
     options = _options(command)
     assert "--language" in options and "--lang" not in options

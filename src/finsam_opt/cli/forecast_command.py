@@ -18,6 +18,7 @@ from finsam_opt.cli.options import (
     load_units,
     parameters,
 )
+from finsam_opt.cli.outputs import check_optional
 from finsam_opt.io.growth import read_growth, read_history
 from finsam_opt.io.tables import read_plain_table
 from finsam_opt.language.numbers import format_kronor
@@ -76,6 +77,7 @@ def add_forecast_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run_forecast(args: argparse.Namespace) -> int:
     """Run ``finsam-opt forecast``; returns the exit code 0."""
+    output = check_optional(args.output, (".xlsx",))
     units = load_units(args)
     changes = changes_from_frame(read_plain_table(args.changes)) if args.changes else ()
     growth = read_growth(args.growth) if args.growth else None
@@ -127,8 +129,8 @@ def run_forecast(args: argparse.Namespace) -> int:
             f"sum of the medians in {result.year_labels[-1]}: {total}"
         )
     )
-    if args.output:
-        path = write_forecast(result, args.output, lang=args.language)
+    if output is not None:
+        path = write_forecast(result, output, lang=args.language)
         print(("skrev " if swedish else "wrote ") + str(path))
     if args.letters:
         paths = write_letters(result, args.letters, lang=args.language)
