@@ -52,6 +52,8 @@ def write_workbooks(folder: Path) -> list[Path]:
         ["simulate", str(units), "--years", "3", "--no-progress", "-o",
          str(folder / "simulering.xlsx"), "--summary", str(folder / "simulering_ar.xlsx")],
         ["synthetic", "80", "-o", str(folder / "syntetiska.xlsx")],
+        ["forecast", str(units), "--years", "3", "--futures", "50", "-o",
+         str(folder / "prognos.xlsx")],
     ]  # fmt: skip
     for argv in runs:
         if cli(argv) != 0:

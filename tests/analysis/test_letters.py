@@ -74,7 +74,7 @@ def test_letters_are_written_as_html_pages_with_a_fan_chart(forecast, tmp_path: 
 def test_the_forecast_workbook_has_the_bands_and_a_letter_sheet_each(forecast, tmp_path) -> None:
     path = fo.write_forecast(forecast, tmp_path / "prognos.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Prognos", "A", "B", "C", "D", "E"]
+    assert book.sheetnames == ["Prognos", "A", "B", "C", "D", "E", "Parametrar"]
     rows = list(book["Prognos"].iter_rows(values_only=True))
     header = rows[0]
     assert header[:5] == ("Förbund", "År", "Låg (10 %)", "Median", "Hög (90 %)")

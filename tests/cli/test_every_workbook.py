@@ -39,7 +39,7 @@ def test_every_command_wrote_its_workbook(workbooks: list[Path]) -> None:
     names = {p.name for p in workbooks}
     assert {"beslutsunderlag.xlsx", "forbund.xlsx", "preliminar.xlsx", "svar.xlsx",
             "ofordelade_medel.xlsx", "jamforelse.xlsx", "jamforelse_utfall.xlsx",
-            "simulering.xlsx", "simulering_ar.xlsx", "syntetiska.xlsx",
+            "simulering.xlsx", "simulering_ar.xlsx", "syntetiska.xlsx", "prognos.xlsx",
             "svarsmall_alla.xlsx"} <= names  # fmt: skip
 
 

@@ -25,7 +25,15 @@ def test_forecast_writes_the_workbook_and_a_letter_per_förbund(tmp_path: Path, 
     out = capsys.readouterr().out
     assert "5 förbund · 50 framtider · år 2027–2029 · princip höjd spärr" in out
     assert "raise-limit" not in out
-    assert openpyxl.load_workbook(workbook).sheetnames == ["Prognos", "A", "B", "C", "D", "E"]
+    assert openpyxl.load_workbook(workbook).sheetnames == [
+        "Prognos",
+        "A",
+        "B",
+        "C",
+        "D",
+        "E",
+        "Parametrar",
+    ]
     assert sorted(p.name for p in letters.iterdir()) == [f"{u}.html" for u in "ABCDE"]
     expected = fo.forecast(
         fo.example_units(), fo.Parameters(budget=20_000_000), 3, scenarios=50, first_year=2027,

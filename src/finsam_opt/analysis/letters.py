@@ -27,7 +27,7 @@ from finsam_opt.errors import InputError
 from finsam_opt.io.safe import atomic_outputs
 from finsam_opt.io.workbook import Column, Kind, Sheet, write_workbook
 from finsam_opt.language.numbers import format_mkr, format_percent
-from finsam_opt.language.words import check_language, label
+from finsam_opt.language.words import check_language, label, term
 
 __all__ = ["PlanningLetter", "planning_letter", "write_forecast", "write_letters"]
 
@@ -214,7 +214,7 @@ def write_forecast(forecast: Forecast, path: str | Path, lang: str = "sv") -> Pa
     ...                 scenarios=10)
     >>> path = fo.write_forecast(f, pathlib.Path(tempfile.mkdtemp()) / "prognos.xlsx")
     >>> openpyxl.load_workbook(path).sheetnames
-    ['Prognos', 'A', 'B', 'C', 'D', 'E']
+    ['Prognos', 'A', 'B', 'C', 'D', 'E', 'Parametrar']
     """
     check_language(lang)
     target = Path(path)
@@ -241,8 +241,20 @@ def write_forecast(forecast: Forecast, path: str | Path, lang: str = "sv") -> Pa
     for unit in forecast.outcomes[0].ids:
         letter = planning_letter(forecast, unit, lang)
         sheets.append(_letter_sheet(letter, _sheet_name(unit, names), words))
+    sv = lang == "sv"
+    policy = getattr(forecast.policy, "name", forecast.policy)
+    years = f"{forecast.year_labels[0]}–{forecast.year_labels[-1]}"
+    parameters = (
+        "Parametrar" if sv else "Parameters",
+        [
+            ("Antal framtider" if sv else "Futures", forecast.futures, Kind.COUNT),
+            ("Frö" if sv else "Seed", forecast.seed, Kind.COUNT),
+            ("Princip" if sv else "Policy", str(term(policy, lang)), Kind.TEXT),
+            ("År" if sv else "Years", years, Kind.TEXT),
+        ],
+    )
     with atomic_outputs([target]) as (temporary,):
-        write_workbook(temporary, sheets)
+        write_workbook(temporary, sheets, parameters)
     return target
 
 
