@@ -180,7 +180,7 @@ def read_answers(
         Answer files (.xlsx or .csv), or one folder.
     units : iterable, optional
         The known units; an answer for any other unit is an error. An answer
-        whose name differs only in case, spaces or Unicode form (MODEL.md §2)
+        whose name differs only in case, spaces or Unicode form (docs/data.md)
         is the unit's answer, indexed by the unit table's name.
 
     Returns

@@ -162,7 +162,7 @@ def _with_changes(table: pd.DataFrame, before: pd.Series) -> pd.DataFrame:
 
 
 def _with_entitled(table: pd.DataFrame, entitled: pd.Series, ideal: pd.Series) -> pd.DataFrame:
-    """June's amount next to this round's (MODEL.md §6b), and the part a changed budget made.
+    """June's amount next to this round's (docs/process.md), and the part a changed budget made.
 
     ``difference_from_entitled`` = amount − June's amount, of which
     ``difference_from_budget`` = this round's ideal − June's amount (0 when the budget
@@ -279,7 +279,7 @@ class AllocationYear:
 
     @property
     def entitled(self) -> pd.Series:
-        """What each unit was *berättigad till*: June's preliminary amounts (MODEL.md §6b).
+        """What each unit was *berättigad till*: June's preliminary amounts (docs/process.md).
 
         The preliminary round's amounts as they were sent (a record, never
         recomputed); before that round has run, the ideal of the year's units at
