@@ -89,7 +89,7 @@ class Merge:
     The merged unit's population and support measure are the members' sums, and
     so is its previous allocation (the members' allocations of the year before),
     so the decrease limit protects the merged unit as a whole. Requested amounts,
-    matching (the answers), equity and turnover are summed too (MODEL.md §11): a
+    matching (the answers), equity and turnover are summed too (docs/data.md): a
     member with no limit (``inf``) leaves the merged unit without one, a member
     that has not answered (NaN) leaves it unanswered. Columns outside the model (a
     name, say) take the first member's value.

@@ -206,7 +206,7 @@ def _read_unit_files(args: argparse.Namespace) -> pd.DataFrame:
             ) from error
         if len(aggregation.outside):
             progress(f"{len(aggregation.outside)} municipalities are in no förbund")
-        for note in aggregation.notes:  # moves carried, units dropped (MODEL.md §11)
+        for note in aggregation.notes:  # moves carried, units dropped (docs/data.md)
             progress(note)
         return aggregation.units
     raise InputError("no units: give a unit table, or --municipalities and --memberships")

@@ -74,7 +74,7 @@ class Aggregation:
 
 @dataclass(frozen=True)
 class CarriedPrevious:
-    """Last year's allocations carried to this year's units (MODEL.md §11).
+    """Last year's allocations carried to this year's units (docs/data.md).
 
     Attributes
     ----------
@@ -113,7 +113,7 @@ def carry_previous_allocations(
     weight_support: float = 0.75,
     weight_population: float = 0.25,
 ) -> CarriedPrevious:
-    """Carry last year's allocations with the municipalities that moved (MODEL.md §11).
+    """Carry last year's allocations with the municipalities that moved (docs/data.md).
 
     A municipality moving from X to Y takes X's previous allocation × its share of
     X's key (``weight_population`` × its share of X's population +
@@ -255,7 +255,7 @@ def aggregate_municipalities(
     carry_previous : bool
         With last year's memberships at hand (rows for ``year − 1``), carry each
         moving municipality's share of its old unit's previous allocation to its
-        new unit (MODEL.md §11, :func:`carry_previous_allocations`); False keeps
+        new unit (docs/data.md, :func:`carry_previous_allocations`); False keeps
         each unit's own previous allocation (and says so in ``notes``).
 
     Returns

@@ -1,4 +1,4 @@
-"""The calendar of an allocation year (MODEL.md §12): when each round runs, what it waits for.
+"""The calendar of an allocation year (docs/process.md): when each round runs, what it waits for.
 
 For allocation year Y (seeds ``000``, ``002`` and, for the spring, ``004``):
 

@@ -16,7 +16,7 @@ The rounds follow Försäkringskassan's process (seeds 000 and 002):
     handed back late, redistributed among the units that apply (docs/surplus.md).
 
 Every round knows its date and deadlines (:mod:`finsam_opt.year.calendar`,
-MODEL.md §12); a round run after its due date, and an answer dated after the
+docs/process.md); a round run after its due date, and an answer dated after the
 deadline it answers to (a column ``answered_on``), are reported in ``Round.late``.
 Other rounds can be added with :meth:`AllocationYear.with_round`; saving and
 loading are generic over round names. Each round's table shows the change
