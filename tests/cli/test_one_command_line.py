@@ -9,6 +9,7 @@ import pytest
 
 import finsam_opt as fo
 from finsam_opt.cli.app import build_parser, main
+from finsam_opt.cli.outputs import widest_budget
 
 UNIT_COMMANDS = ("ideal", "allocate", "template", "compare", "simulate", "report")
 
@@ -142,3 +143,12 @@ def test_a_report_plot_and_table_are_chosen_by_extension(units: Path, tmp_path: 
         assert main(["allocate", str(units), "--budget", "20 Mkr", "-o", str(out)]) == 0
     assert (tmp_path / "fordelning.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert (tmp_path / "fordelning.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_comparison_plot_shows_the_budget_where_policies_differ() -> None:
+    """The docs' compare --plot once drew the first budget, where every policy agreed."""
+    example = fo.national_example()
+    comparison = fo.compare(example.units, example.parameters, budgets=[339e6, 300e6])
+    assert widest_budget(comparison) == 300e6
+    agreeing = fo.compare(example.units, example.parameters, budgets=[339e6, 345e6])
+    assert widest_budget(agreeing) == 339e6  # no budget differs: the first one
