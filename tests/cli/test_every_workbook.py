@@ -73,3 +73,20 @@ def test_templates_are_protected_with_blank_answer_cells(workbooks: list[Path]) 
     assert templates
     for path in templates:
         check_template(openpyxl.load_workbook(path)["Svar"])
+
+
+def test_sheet_names_say_what_they_hold(workbooks: list[Path]) -> None:
+    expected = {
+        "beslutsunderlag.xlsx": "Beslutsunderlag",
+        "preliminar.xlsx": "Preliminär fördelning",
+        "svar.xlsx": "Förbund med svar",
+        "ofordelade_medel.xlsx": "Ofördelade medel",
+        "jamforelse.xlsx": "Jämförelse per förbund",
+        "jamforelse_utfall.xlsx": "Utfall per princip",
+        "simulering.xlsx": "Tilldelning per år",
+        "simulering_ar.xlsx": "År för år",
+        "syntetiska.xlsx": "Syntetiska förbund",
+    }
+    for path in workbooks:
+        if path.name in expected:
+            assert openpyxl.load_workbook(path).sheetnames[0] == expected[path.name], path.name

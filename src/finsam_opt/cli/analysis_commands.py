@@ -68,6 +68,14 @@ Subparsers = Any  # argparse's _SubParsersAction is private
 
 
 _ANALYSIS_OUTPUTS = (*TABLES, *REPORTS, *PLOTS)
+_SHEETS = {  # the sheet names of a result's table and of its summary
+    "Comparison": ({"sv": "Jämförelse per förbund", "en": "Comparison by unit"},
+                   {"sv": "Utfall per princip", "en": "Outcome by policy"}),
+    "Simulation": ({"sv": "Tilldelning per år", "en": "Allocation by year"},
+                   {"sv": "År för år", "en": "Year by year"}),
+    "Allocation": ({"sv": "Beslutsunderlag", "en": "Decision table"},
+                   {"sv": "Nyckeltal", "en": "Figures"}),
+}  # fmt: skip
 
 
 def _common(parser: argparse.ArgumentParser, example: str) -> None:
@@ -207,12 +215,16 @@ def _write_all(
 ) -> None:
     language = args.language
     written: list[Path] = []
+    table, outcome = _SHEETS[type(result).__name__]
     for key in ("output", "report", "plot"):
         target = outputs[key]
         if target is not None:
-            written += write_output(result, target, language, parameters=rows)
+            written += write_output(
+                result, target, language, parameters=rows, sheet=table[language]
+            )
     if outputs["summary"] is not None and summary is not None:
-        written += write_output(summary, outputs["summary"], language, parameters=rows, total=False)
+        written += write_output(summary, outputs["summary"], language, parameters=rows,
+                                sheet=outcome[language], total=False)  # fmt: skip
     if written:
         print(say("wrote", language, files=", ".join(str(f) for f in written)))
 
@@ -339,7 +351,9 @@ def _text(frame: pd.DataFrame, language: str) -> str:
         if column in shown.columns:
             shown[column] = shown[column].map(lambda v: term(v, language))
     for column in shown.columns:
-        if pd.api.types.is_float_dtype(shown[column]):
+        if pd.api.types.is_numeric_dtype(shown[column]) and not pd.api.types.is_bool_dtype(
+            shown[column]
+        ):
             shown[column] = shown[column].map(lambda v: _number(v, language))
     shown = shown.rename(columns={c: COLUMNS[c][LANGUAGES.index(language)] for c in shown.columns
                                   if c in COLUMNS})  # fmt: skip
@@ -353,4 +367,5 @@ def _number(value: float, language: str) -> str:
     """Kronor as whole kronor with digit grouping; rates and shares to four digits."""
     if pd.isna(value):
         return "–"
-    return format_number(value, language, 0 if abs(value) >= 1000 else 4)
+    whole = float(value).is_integer() or abs(value) >= 1000
+    return format_number(value, language, 0 if whole else 4)
