@@ -351,10 +351,16 @@ def _text(frame: pd.DataFrame, language: str) -> str:
         if column in shown.columns:
             shown[column] = shown[column].map(lambda v: term(v, language))
     for column in shown.columns:
-        if pd.api.types.is_numeric_dtype(shown[column]) and not pd.api.types.is_bool_dtype(
+        if column == "decrease_limit":
+            shown[column] = shown[column].map(
+                lambda v: "–" if pd.isna(v) else format_percent(v, language, 2)
+            )
+        elif pd.api.types.is_numeric_dtype(shown[column]) and not pd.api.types.is_bool_dtype(
             shown[column]
         ):
             shown[column] = shown[column].map(lambda v: _number(v, language))
+        elif column == "error":
+            shown[column] = shown[column].map(lambda v: "–" if v is None or v != v else v)
     shown = shown.rename(columns={c: COLUMNS[c][LANGUAGES.index(language)] for c in shown.columns
                                   if c in COLUMNS})  # fmt: skip
     if shown.index.name in COLUMNS:
