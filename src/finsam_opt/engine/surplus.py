@@ -322,7 +322,7 @@ def redistribute(
         ``'equity-first'``, ``'proportional'``, ``'equity-penalty'`` or ``'by-key'``
         (see :data:`SURPLUS_POLICIES`). The policies that use excess equity need
         ``params.staircase``: without it they are an error, never a silent
-        proportional split (MODEL.md §7). Default: ``'equity-first'`` with a
+        proportional split (docs/surplus.md). Default: ``'equity-first'`` with a
         staircase, ``'proportional'`` without.
     units : pandas.DataFrame, optional
         The unit table of :func:`~finsam_opt.allocate`; needed for ``by-key`` (the

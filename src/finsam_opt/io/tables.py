@@ -244,7 +244,7 @@ def read_applications(
     optional columns; a blank cell in them is refused (no answer; ``ingen
     gräns`` says no limit). With ``units`` (the unit table's ids), a förbund whose name
     differs only in case, spaces or Unicode form is named as in the unit
-    table (MODEL.md §2). See :func:`read_table`.
+    table (docs/data.md). See :func:`read_table`.
     """
     table = read_table(path, "applications", sheet)
     for name in ("municipal_extra", "regional_extra"):
