@@ -118,7 +118,7 @@ def test_forecast_applies_a_changes_table_in_every_future(tmp_path: Path, capsys
                  "--changes", str(changes), "-o", str(workbook)]  # fmt: skip
     assert main(arguments) == 0
     sheets = openpyxl.load_workbook(workbook).sheetnames
-    assert sheets == ["Prognos", "A", "B", "C", "D", "E"]  # letters for the first year's units
+    assert sheets == ["Prognos", "A", "B", "C", "D", "E", "Parametrar"]  # letters: first year
     rows = list(openpyxl.load_workbook(workbook)["Prognos"].iter_rows(values_only=True))[1:]
     merged = [r for r in rows if r[0] == "BE"]
     simulation = fo.simulate(

@@ -372,7 +372,7 @@ def _sum_merged(
     data: pd.DataFrame, last: pd.Series, membership: pd.Series, units: pd.Index
 ) -> tuple[pd.DataFrame, list[str]]:
     """A unit made of whole former units that has no data of its own gets their sums
-    of equity, turnover and answers (MODEL.md §11); a blank among them stays blank."""
+    of equity, turnover and answers (docs/data.md); a blank among them stays blank."""
     notes = []
     for unit in units:
         if unit in data.index and data.loc[[unit]].drop(
