@@ -147,7 +147,7 @@ class BatchAllocation:
     floor : numpy.ndarray
         The floor rounding keeps, kronor, shape (variants, units): the model's floor
         (after phase E) where the allocation keeps it, (1 − d − λ*)·prev where
-        ``raise-limit`` relaxed it (MODEL.md §8).
+        ``raise-limit`` relaxed it (docs/model.md).
 
     Examples
     --------

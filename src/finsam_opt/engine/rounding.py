@@ -36,7 +36,7 @@ _FLOOR_NOISE = 1e-9  # kronor, relative: an amount this close under its floor is
 
 
 def effective_floor(floor: np.ndarray, allocation: np.ndarray, line: np.ndarray) -> np.ndarray:
-    """The floor after any relaxation (MODEL.md §8), which rounding must not cross.
+    """The floor after any relaxation (docs/model.md), which rounding must not cross.
 
     A unit that kept its floor keeps it. A unit whose floor ``raise-limit`` relaxed
     has what the solved phase's line gives it, ``line`` = hi − λ*·w =
