@@ -1,4 +1,4 @@
-"""Amounts that look like the wrong unit, cell by cell (MODEL.md §2).
+"""Amounts that look like the wrong unit, cell by cell (docs/data.md).
 
 The median rule of :func:`finsam_opt.domain.units.validate_units` catches a
 whole column in tkr under a kronor header. A table read from a file is
@@ -50,7 +50,7 @@ def check_amounts(
     3. a positive amount below 1/100 of the base amount (one förbund in tkr);
     4. a request or contribution below 1/100 of the förbund's previous allocation;
     5. a previous allocation above :data:`OUTLIER_FACTOR` × the förbund's ideal
-       allocation (MODEL.md §3; with population and support measure in
+       allocation (docs/model.md; with population and support measure in
        ``table``): öre or a lost decimal comma.
 
     Parameters
@@ -122,7 +122,7 @@ def check_amounts(
 
 
 def _ideal(table: pd.DataFrame, params: Parameters) -> np.ndarray:
-    """Each förbund's ideal allocation (MODEL.md §3); NaN without the statistics."""
+    """Each förbund's ideal allocation (docs/model.md); NaN without the statistics."""
     n = len(table)
     if not {"population", "support_measure"} <= set(table.columns):
         return np.full(n, np.nan)
