@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from finsam_opt.errors import InputError
@@ -134,3 +135,49 @@ def test_a_blank_extra_contribution_is_no_answer(tmp_path: Path) -> None:
         read_applications(path)
     path.write_text(header + "Alfa;200 000;100 000;ingen gräns\n")
     assert read_applications(path).loc["Alfa", "regional_extra"] == float("inf")
+
+
+def _workbook(path: Path) -> openpyxl.Workbook:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Förbundstabell 2027"])
+    sheet.merge_cells("A1:E1")  # a merged title above the header is fine
+    for line in (_HEADER + _ROWS).splitlines():
+        sheet.append([int(c) if c.isdigit() else c for c in line.split(";")])
+    return book
+
+
+def test_a_merged_range_in_a_data_column_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "förbund.xlsx"
+    book = _workbook(path)
+    book.save(path)
+    assert read_units(path).loc["Samordningsförbundet Beta", "previous_allocation"] == 3851219
+    book.active["E4"] = None
+    book.active.merge_cells("E3:E4")
+    book.save(path)
+    with pytest.raises(
+        InputError, match=r"cells E3:E4, column 'Föregående års tilldelning'.*unmerge"
+    ):
+        read_units(path)
+
+
+def test_a_percent_formatted_amount_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "förbund.xlsx"
+    book = _workbook(path)
+    book.active["E3"] = 0.5
+    book.active["E3"].number_format = "0%"
+    book.save(path)
+    with pytest.raises(InputError, match=r"row 3, column 'Föregående års tilldelning'.*percentage"):
+        read_units(path)
+
+
+def test_a_file_in_two_encodings_is_refused_at_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "förbund.csv"
+    text = _HEADER + _ROWS
+    path.write_bytes(
+        text.encode("utf-8") + "Epsilön;Gotlands län;35903;710191000;1\n".encode("cp1252")
+    )
+    with pytest.raises(InputError, match=r"förbund\.csv, line 4: not UTF-8, while other lines are"):
+        read_units(path)
+    path.write_bytes((text + "Epsilön;Gotlands län;35903;710191000;2040655\n").encode("cp1252"))
+    assert "Epsilön" in read_units(path).index

@@ -69,6 +69,7 @@ Cell = str | int | float | Uncomputed | ErrorValue | None
 
 # A formula element, also with a namespace prefix (<x:f>) as some libraries write it.
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?ref=\"([A-Z]+\d+:[A-Z]+\d+)\"")
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ class Sheet:
     rows: tuple[tuple[Cell, ...], ...]
     first_row: int = 1
     lines: tuple[int, ...] | None = None
+    merged: tuple[str, ...] = ()  # merged ranges of an .xlsx sheet, e.g. ("E2:E3",)
+    percent: frozenset[tuple[int, int]] = frozenset()  # (row index, column) of "0%" cells
 
     def line(self, index: int) -> int:
         """The row or line number the user sees for ``rows[index]``."""
@@ -183,7 +186,28 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="strict")
 
 
+def _check_one_encoding(path: Path, data: bytes) -> None:
+    """Refuse a file whose lines are UTF-8 except some: two encodings pasted together."""
+    utf8 = bad = 0
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad = bad or number
+        else:
+            utf8 += 1
+        if utf8 and bad:
+            raise InputError(
+                f"{path.name}, line {bad}: not UTF-8, while other lines are: the file mixes "
+                "two encodings (rows pasted from another export) and its å, ä and ö would be "
+                "garbled; save the file again as 'CSV UTF-8' after correcting that line"
+            )
+
+
 def _read_csv(path: Path, data: bytes) -> Sheet:
+    _check_one_encoding(path, data)
     try:
         text = _decode(data)
     except UnicodeDecodeError as error:
@@ -257,6 +281,7 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Sheet:
             names = ", ".join(f"'{s}'" for s in book.sheetnames)
             raise InputError(f"{path.name}: no sheet '{sheet}' (the sheets are {names})")
         rows: list[tuple[Cell, ...]] = []
+        percent: set[tuple[int, int]] = set()
         written = iter(()) if formulas is None else formulas[chosen.title].iter_rows()
         for row in chosen.iter_rows():
             if len(rows) >= MAX_ROWS:
@@ -265,7 +290,15 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Sheet:
                 )
             source = {c.coordinate: c.value for c in next(written, ()) if hasattr(c, "coordinate")}
             rows.append(tuple(_cell(cell, source) for cell in row))
-        return Sheet(f"{path.name}, sheet '{chosen.title}'", tuple(rows))
+            percent.update(
+                (len(rows) - 1, position)
+                for position, cell in enumerate(row)
+                if isinstance(getattr(cell, "value", None), (int, float))
+                and "%" in str(getattr(cell, "number_format", ""))
+            )
+        merged = _merged_ranges(data, getattr(chosen, "_worksheet_path", ""))
+        where = f"{path.name}, sheet '{chosen.title}'"
+        return Sheet(where, tuple(rows), merged=merged, percent=frozenset(percent))
     except InputError:
         raise
     except Exception as error:
@@ -274,6 +307,14 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Sheet:
         book.close()
         if formulas is not None:
             formulas.close()
+
+
+def _merged_ranges(data: bytes, part: str) -> tuple[str, ...]:
+    """The merged ranges (``<mergeCell ref="E2:E3"/>``) of one sheet; read-only mode has none."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if part not in archive.namelist():
+            return ()
+        return tuple(r.decode() for r in _MERGE_CELL.findall(archive.read(part)))
 
 
 def _has_formulas(data: bytes) -> bool:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from finsam_opt.domain.parameters import MAX_AMOUNT
 from finsam_opt.domain.staircase import Staircase
@@ -207,6 +208,7 @@ def read_table(
     cells = read_cells(path, sheet)
     header_index, headers = _find_header(cells, schema)
     columns = _map_columns(cells, header_index, headers, schema, age_band)
+    _refuse_merged(cells, header_index, headers, columns)
     return _build(cells, header_index, headers, columns, schema)
 
 
@@ -470,6 +472,24 @@ def _refuse_unknown(cells: Sheet, row: int, text: str, missing: list[str]) -> No
     )
 
 
+def _refuse_merged(
+    cells: Sheet, header_index: int, headers: list[Header], columns: dict[str, int]
+) -> None:
+    # Excel keeps a merged range's value in its first cell only: the others read as blank.
+    used = set(columns.values())
+    for merged in cells.merged:
+        first, last = (coordinate_to_tuple(c) for c in merged.split(":"))
+        rows = range(first[0], last[0] + 1)
+        touched = [p for p in range(first[1] - 1, last[1]) if p in used]
+        if touched and rows[-1] > cells.line(header_index):
+            raise InputError(
+                f"{cells.where}, cells {merged}, column '{headers[touched[0]].text}': merged "
+                "cells hold their value in the first cell only, so the other rows would read "
+                "as blank; unmerge the cells and write the value in every row",
+                column=next(n for n, p in columns.items() if p == touched[0]),
+            )
+
+
 def _reject_near_miss(cells: Sheet, row: int, text: str) -> None:
     close = difflib.get_close_matches(
         normalize_header(text), known_headers(), n=1, cutoff=_NEAR_MISS_CUTOFF
@@ -512,6 +532,14 @@ def _build(
         for name, position in columns.items():
             value = row[position] if position < len(row) else None
             where = f"{cells.where}, row {number}, column '{headers[position].text}'"
+            if (offset, position) in cells.percent and name not in _TEXT_COLUMNS:
+                # Excel stores 50 % as 0.5: read as an amount it would be half a krona.
+                raise InputError(
+                    f"{where}: the cell is formatted as a percentage (it holds {value!r}), "
+                    "not an amount or a count; write the number in "
+                    "kronor (or persons) in a cell with a number format",
+                    column=name,
+                )
             data[name].append(_convert(value, name, headers[position], where))
         rows_seen.append(number)
     if not rows_seen:
