@@ -489,3 +489,19 @@ def test_every_solver_agrees_on_a_national_sized_round(policy):
         assert result.table["granted_rounded"].tolist() == (
             results["fast"].table["granted_rounded"].tolist()
         )
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc", "scipy"])
+@pytest.mark.parametrize("available", [0.06, 0.34, 3.4])
+def test_by_key_places_a_few_ore_on_every_lp(solver: str, available: float) -> None:
+    # Before: with under 1 kr to offer, the LPs counted λ in units of the largest
+    # breakpoint, far below their tolerances, and their point failed the re-check.
+    units = pd.DataFrame(
+        {"population": [40_000, 20_000, 30_000, 10_000], "support_measure": [4e8, 2e8, 3e8, 1e8]},
+        index=["Nord", "Syd", "Väst", "Mitt"],
+    )
+    applications = pd.Series({"Nord": 6e6, "Syd": 5e6, "Väst": 4e6, "Mitt": 3e6})
+    params = fo.Parameters(budget=339e6)
+    exact = fo.redistribute(applications, available, params, "by-key", units=units)
+    lp = fo.redistribute(applications, available, params, "by-key", units=units, solver=solver)
+    np.testing.assert_allclose(lp.table["granted"], exact.table["granted"], atol=1e-6)

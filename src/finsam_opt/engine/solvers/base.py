@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from finsam_opt.engine.damping import Phase
+from finsam_opt.engine.damping import Phase, largest_breakpoint
 
-__all__ = ["PhaseSolution", "SolveFn", "amount_scale"]
+__all__ = ["PhaseSolution", "SolveFn", "amount_scale", "fill_rate_unit"]
 
 
 @dataclass(frozen=True)
@@ -41,3 +41,31 @@ def amount_scale(phase: Phase, available: float) -> float:
     of order 1 whatever n. Budget shares (``1 / available``) left each amount near
     ``1 / n``, below the solvers' absolute tolerances at national sizes."""
     return len(phase.hi) / max(available, 1.0)
+
+
+def fill_rate_unit(phase: Phase, available: float) -> tuple[float, float]:
+    """A fill phase's unit of λ in the LPs, and λ's upper bound in that unit.
+
+    λ* lies in [0, top], the largest breakpoint. Counted in units of top, a fill that
+    places only a little (a few öre of ofördelade medel offered by key) has a λ* far
+    below the solvers' tolerances. So λ is counted in units of the rate that would
+    place the amount if no unit reached its bound, (A − Σ lo) / Σ w, which λ* is never
+    below, whenever that is the smaller unit.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from finsam_opt.engine.damping import Phase, PhaseKind
+    >>> phase = Phase(hi=np.array([6e6, 3e6]), lo=np.zeros(2), weight=np.array([0.6, 0.4]),
+    ...               kind=PhaseKind.FILL)
+    >>> fill_rate_unit(phase, 0.5)  # 0.5 kr to place: λ in units of 0.5 kr per unit weight
+    (0.5, 15000000.0)
+    """
+    top = largest_breakpoint(phase)
+    if top <= 0:
+        return 1.0, 0.0
+    weight = float(phase.weight[phase.movable].sum())
+    room = available - float(phase.lo.sum())
+    if weight > 0 and 0 < room / weight < top:
+        return room / weight, top / (room / weight)
+    return top, 1.0

@@ -15,7 +15,7 @@ import highspy
 import numpy as np
 
 from finsam_opt.engine.damping import Phase, PhaseKind, largest_breakpoint
-from finsam_opt.engine.solvers.base import PhaseSolution, amount_scale
+from finsam_opt.engine.solvers.base import PhaseSolution, amount_scale, fill_rate_unit
 from finsam_opt.errors import SolverError
 
 __all__ = ["ARRAYS_FROM", "IPM_FROM", "PDLP_FROM", "algorithm_for", "solve"]
@@ -47,11 +47,11 @@ def algorithm_for(n: int) -> str:
 def solve(phase: Phase, available: float) -> PhaseSolution:
     """Solve one damping or fill phase with highspy; variables are (x, λ)."""
     scale = amount_scale(phase, available)
+    fill = phase.kind is PhaseKind.FILL
     top = largest_breakpoint(phase)
-    unit = top if top > 0 else 1.0
+    unit, most = fill_rate_unit(phase, available) if fill else (top if top > 0 else 1.0, 1.0)
     hi, lo, w = phase.hi * scale, phase.lo * scale, phase.weight * scale * unit
     n = len(hi)
-    fill = phase.kind is PhaseKind.FILL
     rows = np.flatnonzero(phase.movable if fill else w > 0)
     k = len(rows)
     lp = highspy.HighsLp()
@@ -61,7 +61,7 @@ def solve(phase: Phase, available: float) -> PhaseSolution:
         # x_i − w_i·λ ≤ lo_i for units that rise; min(A, H) ≤ Σ x ≤ A.
         upper = np.where(phase.movable, hi, lo)
         lp.col_lower_ = np.append(lo, 0.0)
-        lp.col_upper_ = np.append(upper, 1.0 if top > 0 else 0.0)
+        lp.col_upper_ = np.append(upper, most)
         spend = min(available * scale, float(upper.sum()))
         lp.row_lower_ = np.append(np.full(k, -highspy.kHighsInf), spend)
         lp.row_upper_ = np.append(lo[rows], available * scale)
@@ -69,7 +69,7 @@ def solve(phase: Phase, available: float) -> PhaseSolution:
     else:
         # x_i + w_i·λ ≥ hi_i for units that can be cut; Σ x ≤ A.
         lp.col_lower_ = np.append(np.where(w > 0, lo, hi), 0.0)
-        lp.col_upper_ = np.append(hi, 1.0)
+        lp.col_upper_ = np.append(hi, most)
         lp.row_lower_ = np.append(hi[rows], -highspy.kHighsInf)
         lp.row_upper_ = np.append(np.full(k, highspy.kHighsInf), available * scale)
         sign = 1.0

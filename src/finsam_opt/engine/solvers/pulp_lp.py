@@ -26,7 +26,7 @@ import numpy as np
 import pulp
 
 from finsam_opt.engine.damping import Phase, PhaseKind, largest_breakpoint
-from finsam_opt.engine.solvers.base import PhaseSolution, SolveFn, amount_scale
+from finsam_opt.engine.solvers.base import PhaseSolution, SolveFn, amount_scale, fill_rate_unit
 from finsam_opt.errors import SolverError
 
 __all__ = ["build_fill_problem", "build_problem", "pulp_solver", "solver_for"]
@@ -77,15 +77,14 @@ def build_problem(
 def build_fill_problem(
     phase: Phase, available: float
 ) -> tuple[pulp.LpProblem, list, pulp.LpVariable, float]:
-    """A fill phase's LP in amounts of A/n: the problem, x, the rate as a fraction of
-    the largest breakpoint, and that breakpoint (kronor per unit of weight)."""
+    """A fill phase's LP in amounts of A/n: the problem, x, the rate in its unit, and that
+    unit (kronor per unit of weight; :func:`fill_rate_unit`)."""
     scale = amount_scale(phase, available)
-    top = largest_breakpoint(phase)
-    unit = top if top > 0 else 1.0
+    unit, most = fill_rate_unit(phase, available)
     hi, lo, w = phase.hi * scale, phase.lo * scale, phase.weight * scale * unit
     movable = phase.movable
     problem = pulp.LpProblem("fill_phase", pulp.LpMinimize)
-    rate = problem.add_variable("rate", lowBound=0, upBound=1.0 if top > 0 else 0.0)
+    rate = problem.add_variable("rate", lowBound=0, upBound=most)
     x = [
         problem.add_variable(f"x{i}", lowBound=float(lo[i]), upBound=float(hi[i]))
         for i in range(len(hi))

@@ -11,7 +11,7 @@ from scipy import sparse
 from scipy.optimize import linprog
 
 from finsam_opt.engine.damping import Phase, PhaseKind, largest_breakpoint
-from finsam_opt.engine.solvers.base import PhaseSolution, amount_scale
+from finsam_opt.engine.solvers.base import PhaseSolution, amount_scale, fill_rate_unit
 from finsam_opt.errors import SolverError
 
 __all__ = ["solve"]
@@ -60,10 +60,9 @@ def solve(phase: Phase, available: float) -> PhaseSolution:
 
 
 def _solve_fill(phase: Phase, available: float) -> PhaseSolution:
-    # x_i − w_i·Λ·λ' ≤ lo_i for rising units; min(A, H) ≤ Σ x ≤ A; minimize λ' ∈ [0, 1].
+    # x_i − w_i·Λ·λ' ≤ lo_i for rising units; min(A, H) ≤ Σ x ≤ A; minimize λ' ∈ [0, most].
     scale = amount_scale(phase, available)
-    top = largest_breakpoint(phase)
-    unit = top if top > 0 else 1.0
+    unit, most = fill_rate_unit(phase, available)
     hi, lo, w = phase.hi * scale, phase.lo * scale, phase.weight * scale * unit
     movable = phase.movable
     n = len(hi)
@@ -82,7 +81,7 @@ def _solve_fill(phase: Phase, available: float) -> PhaseSolution:
     a_ub = sparse.vstack((rise, spend), format="csr")
     b_ub = np.concatenate((lo[rows], [available * scale, -min(available * scale, highest)]))
     upper = np.where(movable, hi, lo)
-    bounds = np.column_stack((np.append(lo, 0.0), np.append(upper, 1.0 if top > 0 else 0.0)))
+    bounds = np.column_stack((np.append(lo, 0.0), np.append(upper, most)))
     cost = np.zeros(n + 1)
     cost[n] = 1.0
     result = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
