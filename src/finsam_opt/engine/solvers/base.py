@@ -59,7 +59,7 @@ def fill_rate_unit(phase: Phase, available: float) -> tuple[float, float]:
     >>> phase = Phase(hi=np.array([6e6, 3e6]), lo=np.zeros(2), weight=np.array([0.6, 0.4]),
     ...               kind=PhaseKind.FILL)
     >>> fill_rate_unit(phase, 0.5)  # 0.5 kr to place: λ in units of 0.5 kr per unit weight
-    (0.5, 15000000.0)
+    (0.5, 20000000.0)
     """
     top = largest_breakpoint(phase)
     if top <= 0:
