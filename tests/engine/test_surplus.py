@@ -505,3 +505,14 @@ def test_by_key_places_a_few_ore_on_every_lp(solver: str, available: float) -> N
     exact = fo.redistribute(applications, available, params, "by-key", units=units)
     lp = fo.redistribute(applications, available, params, "by-key", units=units, solver=solver)
     np.testing.assert_allclose(lp.table["granted"], exact.table["granted"], atol=1e-6)
+
+
+def test_the_allocation_and_the_units_must_be_the_same_year() -> None:
+    # Before: a unit table without E dropped E's decided 2.85 Mkr from the round without a
+    # word, and another year's budget surfaced as a VerificationError ("a bug").
+    units, params = fo.example_units(), fo.Parameters(budget=25_000_000)
+    year = fo.allocate(units, params)
+    with pytest.raises(fo.InputError, match="unit 'E' decided but not in units="):
+        fo.redistribute({"A": 1e6}, year, params, units=units.drop(index="E"))
+    with pytest.raises(fo.InputError, match=r"params.budget \(339,000,000 kr\) is not the budget"):
+        fo.redistribute({"A": 1e6}, year, fo.Parameters(budget=339e6), units=units)

@@ -497,6 +497,8 @@ def _validate(
     ids = apps.index.append(back.index.difference(apps.index, sort=False))
     if table is not None:
         ids = table.ids
+        if isinstance(available, Allocation):
+            _same_units(ids, available.ids)
     a = _amounts(apps, ids, "application", missing=0.0, known_ids=table is not None)
     given_back, decided_amounts = _returns(back, a, ids, money, table is not None)
     amount = money.leftover + float(given_back.sum())
@@ -548,6 +550,13 @@ def _money(available: object, decided: object, params: Parameters) -> _Money:
             raise InputError(
                 "decided is given twice: by the Allocation and as an argument", column="decided"
             )
+        if available.parameters.budget != params.budget:
+            raise InputError(
+                f"params.budget ({params.budget:,.0f} kr) is not the budget the Allocation was "
+                f"decided with ({available.parameters.budget:,.0f} kr): pass that year's "
+                "parameters",
+                column="budget",
+            )
         # ≥ 0: the rounded total never exceeds B.
         return _Money(float(available.unallocated), available.table["allocation_rounded"])
     leftover = _number(available, "available")
@@ -564,6 +573,23 @@ def _money(available: object, decided: object, params: Parameters) -> _Money:
             column="decided",
         )
     return _Money(leftover, pd.Series(values, index=amounts.index))
+
+
+def _same_units(ids: pd.Index, decided: pd.Index) -> None:
+    """units= must be the table the Allocation was decided for: a unit left out would take
+    its decided amount out of the year's money without a word."""
+    missing, extra = decided.difference(ids, sort=False), ids.difference(decided, sort=False)
+    if len(missing) or len(extra):
+        parts = [
+            f"{describe_units(list(missing))} decided but not in units=" if len(missing) else "",
+            f"{describe_units(list(extra))} in units= but not decided" if len(extra) else "",
+        ]
+        raise InputError(
+            "units= is not the unit table the Allocation was decided for: "
+            + "; ".join(p for p in parts if p),
+            column="units",
+            units=[*missing, *extra],
+        )
 
 
 def _returned_series(returned: object) -> pd.Series:
