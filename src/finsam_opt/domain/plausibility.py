@@ -21,10 +21,13 @@ from finsam_opt.domain.parameters import Parameters
 from finsam_opt.errors import InputError, describe_units
 from finsam_opt.language.words import SWEDISH_HEADERS
 
-__all__ = ["OUTLIER_FACTOR", "check_amounts"]
+__all__ = ["OUTLIER_FACTOR", "SUPPORT_FACTOR", "check_amounts"]
 
 OUTLIER_FACTOR = 10.0
 """A previous allocation above this many times the förbund's ideal allocation is refused."""
+
+SUPPORT_FACTOR = 100.0
+"""A support measure per inhabitant this many times above or below the median is refused."""
 
 _AMOUNT_COLUMNS = (
     "previous_allocation",
@@ -42,8 +45,11 @@ def check_amounts(
 ) -> None:
     """Refuse amounts in the wrong unit: a whole column, or one förbund's cell.
 
-    Rules, in this order, for each amount column of ``table`` (NaN and
-    ``inf``, "no limit", are skipped; 0 is a real answer):
+    With population and support measure in ``table``, a population of 0 and a
+    support measure per inhabitant :data:`SUPPORT_FACTOR` × or more away from
+    the median (one row in tkr) are refused first. Then, in this order, for
+    each amount column of ``table`` (NaN and ``inf``, "no limit", are
+    skipped; 0 is a real answer):
 
     1. the column's median below 1/100 of the base amount (tkr under a kronor header);
     2. an amount above the whole budget (kronor under a tkr header, or öre);
@@ -85,6 +91,7 @@ def check_amounts(
         if "previous_allocation" in table.columns
         else np.full(len(table), np.nan)
     )
+    _check_statistics(table)
     for name in names:
         values = pd.to_numeric(table[name], errors="coerce").to_numpy(float)
         given = np.isfinite(values) & (values > 0)
@@ -121,6 +128,27 @@ def check_amounts(
                     "decimal comma; give last year's decided amount in kronor")  # fmt: skip
 
 
+def _check_statistics(table: pd.DataFrame) -> None:
+    """No inhabitants, or a support measure per inhabitant ≥ 100 × off the median (tkr)."""
+    if not {"population", "support_measure"} <= set(table.columns):
+        return
+    population = pd.to_numeric(table["population"], errors="coerce").to_numpy(float)
+    support = pd.to_numeric(table["support_measure"], errors="coerce").to_numpy(float)
+    _refuse(table, "population", population == 0, population, "inhabitants: a förbund has "
+            "inhabitants aged 16–64 (a blank typed as 0?); give the number", "")  # fmt: skip
+    given = (population > 0) & (support > 0)
+    if not given.any():
+        return
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_person = support / population
+    median = float(np.median(per_person[given]))
+    off = given & ((per_person > SUPPORT_FACTOR * median) | (per_person * SUPPORT_FACTOR < median))
+    _refuse(table, "support_measure", off, support, f"is {SUPPORT_FACTOR:.0f} × or more away "
+            f"from the median per inhabitant ({median:,.0f} kr per person), so it looks like tkr "
+            "among kronor (or the reverse); give every row in kronor, or every row in tkr under "
+            "'Försörjningsmått (tkr)'")  # fmt: skip
+
+
 def _ideal(table: pd.DataFrame, params: Parameters) -> np.ndarray:
     """Each förbund's ideal allocation (docs/model.md); NaN without the statistics."""
     n = len(table)
@@ -137,7 +165,12 @@ def _ideal(table: pd.DataFrame, params: Parameters) -> np.ndarray:
 
 
 def _refuse(
-    table: pd.DataFrame, name: str, wrong: np.ndarray, values: np.ndarray, why: str
+    table: pd.DataFrame,
+    name: str,
+    wrong: np.ndarray,
+    values: np.ndarray,
+    why: str,
+    unit: str = " kr",
 ) -> None:
     if not wrong.any():
         return
@@ -146,7 +179,7 @@ def _refuse(
     source = f" (file {table['file'].iloc[first]})" if "file" in table.columns else ""
     raise InputError(
         f"{describe_units(ids)}{source}: {SWEDISH_HEADERS.get(name, name)} ({name}) "
-        f"{values[first]:,.0f} kr {why}",
+        f"{values[first]:,.0f}{unit} {why}",
         column=name,
         units=ids,
     )
