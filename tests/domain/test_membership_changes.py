@@ -147,3 +147,23 @@ def test_a_merger_of_whole_förbund_sums_their_equity_turnover_and_answers():
     assert np.isnan(yz["regional_match"])  # a member without an answer leaves it unanswered
     assert "unit 'YZ' merges 'Y', 'Z': their equity, turnover, requested" in " ".join(result.notes)
     assert result.units.loc["X", "equity"] == 1e6  # untouched
+
+
+def test_a_merger_whose_members_allocation_is_not_given_is_refused() -> None:
+    # Before: given only this year's units (as the docstring then said), X and Y merged into
+    # XY became a new unit without a floor: their 6 Mkr vanished without a note.
+    kommuner = pd.DataFrame(
+        {"region": ["R"] * 4, "population": [10_000, 8_000, 6_000, 5_000],
+         "support_measure": [3e8, 2e8, 1e8, 1e8]},
+        index=pd.Index(["0001", "0002", "0003", "0004"], name="municipality_code"),
+    )  # fmt: skip
+    memberships = pd.DataFrame(
+        {"municipality_code": ["0001", "0002", "0003", "0004"] * 2,
+         "unit": ["X", "X", "Y", "Z", "XY", "XY", "XY", "Z"], "year": [2026] * 4 + [2027] * 4}
+    )  # fmt: skip
+    previous = pd.DataFrame({"previous_allocation": [4e6, 2e6, 1.5e6]}, index=["X", "Y", "Z"])
+    with pytest.raises(fo.InputError, match=r"0001, 0002, 0003 left units 'X', 'Y'"):
+        fo.aggregate_municipalities(kommuner, memberships, year=2027, unit_data=previous.loc[["Z"]])
+    given = fo.aggregate_municipalities(kommuner, memberships, year=2027, unit_data=previous)
+    assert given.units["previous_allocation"].sum() == pytest.approx(7.5e6)
+    assert given.units.loc["XY", "previous_allocation"] == pytest.approx(6e6)

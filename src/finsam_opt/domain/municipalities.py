@@ -247,11 +247,12 @@ def aggregate_municipalities(
         The allocation year, when the memberships have years.
     unit_data : pandas.DataFrame, optional
         Indexed by unit: data that exists only per unit (``previous_allocation``,
-        ``requested``, ``municipal_match``, ``regional_match``, ...). Units in it
-        must have municipalities this year; units missing from it are new.
-        Its ``previous_allocation`` is last year's decided amount of the unit with
-        that id. When the memberships have rows for ``year − 1`` as well, a unit
-        whose municipalities have all left is dropped with a note.
+        ``requested``, ``municipal_match``, ``regional_match``, ...); units missing
+        from it are new. Its ``previous_allocation`` is last year's decided amount of
+        the unit with that id. When the memberships have rows for ``year − 1`` as
+        well, it also gives last year's units that lost municipalities (a unit whose
+        municipalities have all left is dropped with a note); a municipality that
+        moved from a unit without a previous allocation here is an error.
     carry_previous : bool
         With last year's memberships at hand (rows for ``year − 1``), carry each
         moving municipality's share of its old unit's previous allocation to its
@@ -339,6 +340,7 @@ def _carry(
     if "previous_allocation" in data.columns:
         moved = [code for code in last.index if membership.get(code) != last[code]]
         if carry:
+            _check_known_sources(moved, last, data["previous_allocation"])
             result = carry_previous_allocations(
                 municipalities, data["previous_allocation"], last, membership
             )
@@ -363,6 +365,24 @@ def _carry(
     for unit in gone:
         notes.append(f"unit '{unit}' is dropped: all its municipalities have left")
     return data.drop(index=[u for u in data.index if u not in units]), carried, notes
+
+
+def _check_known_sources(moved: list, last: pd.Series, previous: pd.Series) -> None:
+    """A municipality can carry its share of its old unit's allocation only when that
+    allocation is given: without it a merger would become a new unit with no floor."""
+    sources = list(dict.fromkeys(last[code] for code in moved))
+    unknown = [u for u in sources if u not in previous.index or pd.isna(previous.get(u))]
+    if unknown:
+        codes = [str(code) for code in moved if last[code] in unknown]
+        raise InputError(
+            f"municipalities {', '.join(codes[:10])} left {describe_units(unknown)} since last "
+            "year, but unit_data gives no previous_allocation for "
+            f"{'it' if len(unknown) == 1 else 'them'}: give last year's decided amount of every "
+            "förbund that lost municipalities (a förbund that no longer exists is dropped with a "
+            "note), or carry_previous=False",
+            column="previous_allocation",
+            units=unknown,
+        )
 
 
 _MERGED_SUMS = ("equity", "turnover", "requested", "municipal_match", "regional_match")
