@@ -100,6 +100,7 @@ def test_csv_follows_the_language_for_every_command(units: Path, tmp_path: Path,
         (["synthetic", "20", "-o", "s.ods"], "write .xlsx, .csv"),
         (["allocate", "{units}", "--year", "2027", "-o", "x.xlsx"], "a unit table has no years"),
         (["template", "{units}", "-d", "forbund.csv"], "is a file, not a folder"),
+        (["allocate", "{units}", "--budget", "0", "-o", "x.xlsx"], "parameter budget"),
     ],
 )  # fmt: skip
 def test_failures_are_one_line_exit_2_before_any_work(
@@ -110,8 +111,8 @@ def test_failures_are_one_line_exit_2_before_any_work(
     assert main([a.format(units=units) for a in argv]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""  # nothing computed, nothing printed
-    errors = [line for line in captured.err.splitlines() if line.startswith("finsam-opt")]
-    assert len(errors) == 1 and message in errors[0]
+    errors = captured.err.splitlines()  # the error alone: no "reading …" line before it
+    assert len(errors) == 1 and errors[0].startswith("finsam-opt") and message in errors[0]
     assert sorted(tmp_path.iterdir()) == before  # nothing written
 
 

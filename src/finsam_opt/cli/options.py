@@ -188,10 +188,8 @@ def _read_unit_files(args: argparse.Namespace) -> pd.DataFrame:
                 "--year selects memberships (--municipalities/--memberships); "
                 "a unit table has no years"
             )
-        progress(f"reading {args.units}")
         return read_units(args.units, args.sheet, age_band=args.age_band)
     if args.municipalities and args.memberships:
-        progress(f"reading {args.municipalities} and {args.memberships}")
         unit_data = read_table(args.unit_data, "unit_data") if args.unit_data else None
         municipalities = read_municipalities(args.municipalities, age_band=args.age_band)
         memberships = read_memberships(args.memberships)

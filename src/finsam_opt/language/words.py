@@ -532,7 +532,6 @@ def phase_text(description: str | None, language: str) -> str:
 
 
 CONSOLE: dict[str, tuple[str, str]] = {
-    "reading": ("läser {path}", "reading {path}"),
     "wrote": ("skrev {files}", "wrote {files}"),
     "summary": (
         "{units} förbund · {scenario} · princip {policy}\n"
