@@ -111,19 +111,25 @@ def test_an_answer_template_filled_in_tkr_is_refused(tmp_path: Path, capsys, com
     _refused(capsys, argv, out, "Samordningsförbundet Alfa", expected, "6 000 000, not 6 000")
 
 
-def test_one_support_measure_in_tkr_among_kronor_is_refused(tmp_path: Path, capsys) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (";2519255000;", ";2519255;", "Försörjningsmått (support_measure) 2,519,255 kr is 100 × "
+         "or more away from the median per inhabitant"),
+        (";91196;", ";0;", "Invånare 16-64 (population) 0 inhabitants"),
+    ],
+)  # fmt: skip
+def test_statistics_out_of_line_are_refused(tmp_path: Path, capsys, old, new, message) -> None:
     units = tmp_path / "base.csv"
-    units.write_text(_BASE.replace(";2519255000;", ";2519255;"), encoding="utf-8")
+    units.write_text(_BASE.replace(old, new), encoding="utf-8")
     out = tmp_path / "ut.xlsx"
     argv = ["allocate", str(units), "--budget", "15 Mkr", "-o", str(out)]
-    _refused(capsys, argv, out, "Samordningsförbundet Alfa", "Försörjningsmått (support_measure) "
-             "2,519,255 kr is 100 × or more away from the median per inhabitant")  # fmt: skip
+    _refused(capsys, argv, out, "Samordningsförbundet Alfa", message)
 
 
-def test_a_förbund_without_inhabitants_is_refused(tmp_path: Path, capsys) -> None:
+def test_a_base_amount_in_tkr_is_refused(tmp_path: Path, capsys) -> None:
     units = tmp_path / "base.csv"
-    units.write_text(_BASE.replace(";91196;", ";0;"), encoding="utf-8")
+    units.write_text(_BASE, encoding="utf-8")
     out = tmp_path / "ut.xlsx"
-    argv = ["allocate", str(units), "--budget", "15 Mkr", "-o", str(out)]
-    _refused(capsys, argv, out, "Samordningsförbundet Alfa", "Invånare 16-64 (population) 0 "
-             "inhabitants")  # fmt: skip
+    argv = ["allocate", str(units), "--budget", "15 Mkr", "--base-amount", "400", "-o", str(out)]
+    _refused(capsys, argv, out, "--base-amount 400 kr is below 1,000 kr", '"400 tkr"')

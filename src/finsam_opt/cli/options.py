@@ -154,9 +154,18 @@ def add_solver(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--solver", choices=list(SOLVERS), default="fast", help=SOLVER_HELP)
 
 
+_SMALLEST_BASE_AMOUNT = 1_000  # a base amount below it is one in tkr written as kronor
+
+
 def parameters(args: argparse.Namespace, **extra: object) -> Parameters:
     """The :class:`Parameters` of ``--budget`` (the first), ``--base-amount`` and so on."""
     budget = args.budget[0] if isinstance(args.budget, list) else args.budget
+    if 0 < args.base_amount < _SMALLEST_BASE_AMOUNT:
+        raise InputError(
+            f"--base-amount {args.base_amount:,.0f} kr is below {_SMALLEST_BASE_AMOUNT:,} kr, so "
+            f'it looks like tkr; write the unit: --base-amount "{args.base_amount:g} tkr"',
+            column="base_amount",
+        )
     return Parameters(
         budget=NATIONAL_BUDGET if budget is None else budget,
         base_amount=args.base_amount,
