@@ -36,7 +36,7 @@ def test_a_blank_contribution_is_refused_naming_every_unit_and_party():
         "2 unit(s) have not answered on matching (a blank contribution): 'B' (regional_match); "
         "'E' (municipal_match, regional_match). A blank is not 'no limit'"
     )
-    assert "unanswered='previous'" in message
+    assert "unanswered 'previous' or 'no-limit' (--unanswered on the command line" in message
     assert list(error.value.units) == ["B", "E"]
     assert error.value.column == "municipal_match"
 

@@ -241,7 +241,8 @@ def _unanswered_error(ids: pd.Index, missing: dict[str, np.ndarray]) -> InputErr
         f"{len(listed)} unit(s) have not answered on matching (a blank contribution): "
         + "; ".join(listed)
         + ". A blank is not 'no limit': fill in the amount, write inf (ingen gräns) for no "
-        "limit, or choose Parameters(unanswered='previous') or unanswered='no-limit'",
+        "limit, or choose unanswered 'previous' or 'no-limit' (--unanswered on the command "
+        "line, Parameters(unanswered=...) in Python)",
         column=next(c for c in MATCH_COLUMNS if missing[c].any()),
         units=list(ids[either]),
     )
