@@ -260,3 +260,25 @@ def test_surplus_bad_input_writes_nothing(tmp_path: Path, capsys, extra_argv, ma
     assert message in err
     assert "Traceback" not in err
     assert list(out.parent.iterdir()) == []
+
+
+def test_junes_amounts_add_up_to_the_budget(tmp_path: Path, capsys) -> None:
+    # Before: the preliminary sheet and the answer templates rounded each ideal on its own
+    # (290 000 002 kr sent for a 290 Mkr budget), and two rows' kr and tkr disagreed.
+    example = tmp_path / "ex.xlsx"
+    assert main(["example", "-o", str(example)]) == 0
+    assert main(["ideal", str(example), "--budget", "290 Mkr", "-o", str(tmp_path / "p.xlsx")]) == 0
+    rows = list(
+        openpyxl.load_workbook(tmp_path / "p.xlsx").worksheets[0].iter_rows(values_only=True)
+    )
+    header, body = rows[0], [r for r in rows[1:] if r[0] != "Totalt"]
+    kr, tkr = header.index("Idealfördelning (kr)"), header.index("Idealfördelning (tkr)")
+    assert sum(r[kr] for r in body) == 290_000_000
+    assert all(r[kr] == round(r[tkr] * 1000) for r in body)
+    folder = tmp_path / "mallar"
+    argv = ["template", str(example), "--budget", "290 Mkr", "-d", str(folder), "--combined"]
+    assert main(argv) == 0
+    combined = next(p for p in folder.iterdir() if "alla" in p.name)
+    rows = list(openpyxl.load_workbook(combined).worksheets[0].iter_rows(values_only=True))
+    column = rows[0].index("Preliminär tilldelning (kr)")
+    assert sum(r[column] for r in rows[1:] if isinstance(r[column], int)) == 290_000_000

@@ -217,6 +217,9 @@ def _cmd_ideal(args: argparse.Namespace) -> int:
     for column in ("previous_allocation", "region"):
         if column in units.columns:
             table.insert(0, column, units[column])
+    # What June sends: the ideal rounded by largest remainder, so kr, tkr and the total agree
+    # with the budget (rounded cell by cell the column could add up to more than it).
+    table["ideal"] = table["amount"]
     table["ideal_tkr"] = table["amount"] / 1000
     table = table.drop(columns=["amount"]).rename_axis("unit").reset_index()
     sheet = "Preliminär fördelning" if args.language == "sv" else "Preliminary allocation"
@@ -248,7 +251,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
         raise InputError(f"-d {args.directory}: is a file, not a folder")
     units = load_units(args)
     params = parameters(args)
-    preliminary = ideal_table(units, params)["ideal"]
+    preliminary = ideal_table(units, params)["amount"]  # June's amounts, adding up to B
     folder.mkdir(parents=True, exist_ok=True)
     files = write_templates(units, folder, preliminary=preliminary, combined=args.combined,
                             parameters=model_parameter_rows(params))  # fmt: skip
