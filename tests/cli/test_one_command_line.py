@@ -101,6 +101,8 @@ def test_csv_follows_the_language_for_every_command(units: Path, tmp_path: Path,
         (["allocate", "{units}", "--year", "2027", "-o", "x.xlsx"], "a unit table has no years"),
         (["template", "{units}", "-d", "forbund.csv"], "is a file, not a folder"),
         (["allocate", "{units}", "--budget", "0", "-o", "x.xlsx"], "parameter budget"),
+        (["allocate", "{units}", "-o", "{units}"], "is a file this command reads"),
+        (["compare", "{units}", "-o", "c.csv", "--summary", "{units}"], "--summary"),
     ],
 )  # fmt: skip
 def test_failures_are_one_line_exit_2_before_any_work(

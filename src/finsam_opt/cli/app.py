@@ -11,6 +11,7 @@ stderr, results to stdout, in the language of ``--language``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -542,6 +543,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
+        _refuse_writing_an_input(args)
         # All files of one command are replaced together, or none is.
         with atomic_outputs():
             return int(args.function(args))
@@ -552,6 +554,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"finsam-opt {args.command}: {error.strerror or error}: {error.filename}",
               file=sys.stderr)  # fmt: skip
         return 2
+
+
+_OUTPUTS = {"output": "-o", "summary": "--summary", "plot": "--plot", "figures": "--figures",
+            "figures_plot": "--figures-plot"}  # fmt: skip
+
+
+def _refuse_writing_an_input(args: argparse.Namespace) -> None:
+    """An output that names one of the command's own input files would replace it."""
+    inputs = [
+        Path(value)
+        for name, value in vars(args).items()
+        if name not in _OUTPUTS and isinstance(value, str) and Path(value).is_file()
+    ]
+    for name, option in _OUTPUTS.items():
+        value = getattr(args, name, None)
+        if isinstance(value, str) and Path(value).is_file():
+            if any(os.path.samefile(value, source) for source in inputs):
+                raise InputError(
+                    f"{option} {value}: is a file this command reads; write the result to "
+                    "another file"
+                )
 
 
 if __name__ == "__main__":
