@@ -52,3 +52,17 @@ def test_filled_in_cells_are_answers(written) -> None:
     assert answers.loc[units.index[0], "regional_match"] == float("inf")  # no limit, in words
     merged = merge_answers(units, answers)
     assert len(merged.answered) == 2 and len(merged.unanswered) == 10
+
+
+def test_new_templates_never_erase_returned_answers(written, tmp_path: Path) -> None:
+    # Before: re-running `template -d` into the folder the answers came back to replaced
+    # every filled-in template with an empty one, exit 0.
+    example, files = written
+    units = example.units.iloc[:12]
+    write_templates(units, tmp_path, preliminary=units["previous_allocation"])  # blank: fine
+    book = openpyxl.load_workbook(files[0])
+    book["Svar"]["E2"] = 3_000_000
+    book.save(files[0])
+    with pytest.raises(fo.InputError, match=rf"{files[0].name}: already holds answers"):
+        write_templates(units, tmp_path, preliminary=units["previous_allocation"])
+    assert read_answers(files[0]).loc[units.index[0], "requested"] == 3_000_000

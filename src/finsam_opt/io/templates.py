@@ -119,6 +119,7 @@ def write_templates(
         if len(set(paths)) != len(paths):
             raise InputError("two units give the same template file name; use combined=True")
     targets = [p for p, _ in groups]
+    _refuse_replacing_answers([p for p in targets if p.exists()])
 
     with atomic_outputs(targets) as temporaries:
         for temporary, (_, members) in zip(temporaries, groups, strict=True):
@@ -167,6 +168,20 @@ def _write_one(
         ("Parametrar", parameters) if parameters else None,
         instructions=("Instruktioner", _INSTRUCTIONS),
     )
+
+
+def _refuse_replacing_answers(existing: list[Path]) -> None:
+    """A template that came back filled in is an answer: a new template must not erase it."""
+    if not existing:
+        return
+    answered = read_answers(existing)
+    if len(answered):
+        files = sorted({Path(f).name for f in answered["file"]})
+        raise InputError(
+            f"{', '.join(files[:5])}{' …' if len(files) > 5 else ''}: already holds answers "
+            f"({len(answered)} förbund); write the new templates to another folder, or move "
+            "the answered files first (finsam-opt answers reads them)"
+        )
 
 
 def read_answers(
