@@ -239,3 +239,17 @@ def test_a_future_whose_budget_falls_too_low_is_named() -> None:
             scenarios=5,
             budget=fo.Drift(-0.5),
         )
+
+
+@pytest.mark.parametrize("drifting", ["budget", "population"])
+def test_drift_beyond_exact_sums_is_an_error(drifting: str) -> None:
+    # Before: a budget drifting by ×10⁶ a year wrapped int64 (−9.2e18 kr decided), with only
+    # numpy warnings.
+    with pytest.raises(fo.InputError, match=rf"drift takes {drifting} of future\(s\) \[0, 1\]"):
+        fo.forecast(
+            fo.example_units(),
+            fo.Parameters(budget=20e6),
+            years=4,
+            scenarios=2,
+            **{drifting: fo.Drift(1e6, 0.0)},
+        )

@@ -20,7 +20,7 @@ import pandas as pd
 
 from finsam_opt._compat import StrEnum
 from finsam_opt.analysis.changes import Change, Join, Leave, Merge, Update, check_changes
-from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.parameters import MAX_AMOUNT, Parameters
 from finsam_opt.domain.units import UnitTable, validate_units
 from finsam_opt.engine.batch import allocate_rows
 from finsam_opt.engine.policies import Policy, resolve_policy
@@ -535,6 +535,22 @@ def _apply(state: _State, change: Change, params: Parameters) -> _State:
     return _State([ids[i] for i in keep] + [change.into], merged)
 
 
+def _check_bounds(state: _State, budget: np.ndarray, year: int) -> None:
+    """Drift can carry a future's budget or a unit's amounts beyond where float sums are
+    exact to the öre (MAX_AMOUNT, docs/data.md): an error, never a wrapped integer."""
+    for name, values in (("budget", budget), *state.columns.items()):
+        array = np.asarray(values, dtype=float)
+        over = np.isfinite(array) & (array > MAX_AMOUNT)
+        if over.any():
+            futures = np.flatnonzero(over.any(axis=1) if array.ndim == 2 else over)
+            raise InputError(
+                f"year {year}: drift takes {name} of future(s) {futures[:5].tolist()} above "
+                f"{MAX_AMOUNT:,.0f} (got {array[over].max():,.0f}); choose a smaller drift "
+                "or fewer years",
+                column=name,
+            )
+
+
 def _allocate_year(
     state: _State, params: Parameters, budget: np.ndarray, policy: Policy, year: int
 ) -> YearOutcome:
@@ -547,6 +563,7 @@ def _allocate_year(
             f"({table.size} × {params.base_amount:,.0f} kr)",
             column="budget",
         )
+    _check_bounds(state, budget, year)
     batch, q = allocate_rows(table, params, budget, policy)
     exact = batch.allocation
     decided = round_rows(
