@@ -6,6 +6,7 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -49,3 +50,14 @@ def test_every_round_of_a_year_adds_up_to_its_budget(
     granted = spring.table["amount"].sum() - decided.sum() + sum(returned.values())
     assert spring.table["amount"].sum() + spring.summary["unallocated"] == final_budget
     assert 0 <= granted <= final.summary["unallocated"] + sum(returned.values())
+
+
+def test_a_return_in_ore_is_refused() -> None:
+    # Before: 500 000.4 kr handed back grew the pool by the öre but the whole-krona amounts
+    # did not fall by it: the spring round created 0.8 kr.
+    units, params = fo.example_units(), fo.Parameters(budget=25_000_000)
+    year = fo.AllocationYear(2027, units, params).final()
+    with pytest.raises(fo.InputError, match="unit 'E': a return must be whole kronor"):
+        year.surplus(pd.Series({"A": 3e5}), returned={"E": 500_000.4, "D": 0.0})
+    spring = year.surplus(pd.Series({"A": 3e5}), returned={"E": 500_000}).round("surplus")
+    assert spring.table["amount"].sum() + spring.summary["unallocated"] == 25_000_000

@@ -43,7 +43,7 @@ from finsam_opt.domain.staircase import STAIRCASE_COLUMNS, Staircase
 from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.result import Allocation
 from finsam_opt.engine.surplus import DEFAULT_KAPPA, Redistribution, redistribute
-from finsam_opt.errors import InputError
+from finsam_opt.errors import InputError, describe_units
 from finsam_opt.io.decision import write_table
 from finsam_opt.io.raw import read_bytes
 from finsam_opt.io.safe import atomic_outputs
@@ -403,8 +403,16 @@ class AllocationYear:
             kappa=kappa,
         )
         table = extra.table.drop(columns=["decided"])
+        fractional = table.index[table["returned"] % 1 != 0]
+        if len(fractional):
+            raise InputError(
+                f"{describe_units(list(fractional))}: a return must be whole kronor, as the "
+                "decided amounts are (an öre handed back would be lost from the year's total)",
+                column="returned",
+                units=list(fractional),
+            )
         amount = final.table["amount"] - table["returned"] + table["granted_rounded"]
-        table.insert(0, "amount", amount.round().astype("int64"))
+        table.insert(0, "amount", amount.astype("int64"))
         table = _with_entitled(
             _with_changes(table, self._before("surplus")),
             self.entitled,
