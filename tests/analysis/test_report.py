@@ -181,3 +181,13 @@ def test_no_table_overflows_a_1280_pixel_window(tmp_path: Path) -> None:
         overflow = re.search(r'data-overflow="(-?\d+)"', dom)
         assert overflow is not None, f"{name}: the page was not measured"
         assert int(overflow.group(1)) <= 0, f"{name}: {overflow.group(1)} px too wide at 1280"
+
+
+def test_the_report_names_the_units_whose_contribution_was_assumed() -> None:
+    # MODEL.md §9.11: every output names them; the report once said nothing.
+    units = fo.example_units()
+    units.loc["E", "regional_match"] = np.nan
+    result = fo.allocate(units, fo.Parameters(budget=20_000_000, unanswered="previous"))
+    swedish, english = fo.report_html(result, "sv"), fo.report_html(result, "en")
+    assert "antagen" in swedish and "för 1 förbund: E (regionens bidrag)" in swedish
+    assert "assumed" in english and "not answered" in english

@@ -30,6 +30,7 @@ from finsam_opt.analysis import plots
 from finsam_opt.analysis.compare import Comparison
 from finsam_opt.analysis.diagnostics import diagnose
 from finsam_opt.analysis.simulate import Simulation
+from finsam_opt.engine.explain import matching_line
 from finsam_opt.engine.result import Allocation
 from finsam_opt.errors import InputError
 from finsam_opt.io.safe import atomic_outputs
@@ -208,6 +209,7 @@ def _allocation_sections(result: Allocation, lang: str) -> list[_Section]:
         _Section(
             label("decision_table", lang),
             table=_table(_by_name(result.table[columns]), lang, index="unit", total=True),
+            notes=(matching_line(result, lang),),
         ),
     ]
 

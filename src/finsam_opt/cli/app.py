@@ -40,8 +40,8 @@ from finsam_opt.datasets.national import NATIONAL_BUDGET, national_example
 from finsam_opt.datasets.synthetic import SCENARIOS, synthetic_units
 from finsam_opt.domain.parameters import Parameters
 from finsam_opt.domain.plausibility import check_amounts
-from finsam_opt.domain.units import Matching
 from finsam_opt.engine.allocate import allocate
+from finsam_opt.engine.explain import assumed_parties, matching_line
 from finsam_opt.engine.result import Allocation
 from finsam_opt.engine.surplus import DEFAULT_KAPPA, SURPLUS_POLICIES, Redistribution, redistribute
 from finsam_opt.errors import FinsamError, InputError
@@ -134,29 +134,7 @@ def _summary(result: Allocation, language: str) -> str:
             cases=_counts(result.table["binding"], language),
         )
         + "\n"
-        + _matching_line(result, language)
-    )
-
-
-def _parties(assumed: pd.DataFrame, language: str) -> str:
-    parties = assumed.groupby("unit", sort=False)["party"].agg(
-        lambda p: ", ".join(str(term(x, language)) for x in p)
-    )
-    return "; ".join(f"{unit} ({party})" for unit, party in parties.items())
-
-
-def _matching_line(result: Allocation, language: str) -> str:
-    if result.matching is Matching.NOT_COLLECTED:
-        return say("not_collected", language)
-    assumed = result.assumed
-    if assumed.empty:
-        return say("collected", language)
-    return say(
-        "assumed",
-        language,
-        how=term(assumed["assumed_as"].iloc[0], language),
-        count=assumed["unit"].nunique(),
-        listed=_parties(assumed, language),
+        + matching_line(result, language)
     )
 
 
@@ -275,7 +253,7 @@ def _cmd_answers(args: argparse.Namespace) -> int:
     missing = merged.missing_matching
     if not missing.empty:
         print(say("missing", args.language, count=missing["unit"].nunique(),
-                  listed=_parties(missing, args.language)))  # fmt: skip
+                  listed=assumed_parties(missing, args.language)))  # fmt: skip
     if output is not None:
         frame = merged.units.rename_axis("unit").reset_index()
         sv = args.language == "sv"

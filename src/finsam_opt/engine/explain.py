@@ -11,17 +11,26 @@ import math
 from collections.abc import Hashable
 from typing import Any
 
+import pandas as pd
+
+from finsam_opt.domain.units import Matching
 from finsam_opt.engine.binding import BINDING_RULES
 from finsam_opt.errors import InputError
 from finsam_opt.language.numbers import format_kronor, format_number, format_percent
-from finsam_opt.language.words import MEANINGS, check_language, meaning, phase_text, term
+from finsam_opt.language.words import MEANINGS, check_language, meaning, phase_text, say, term
 
 # An Allocation and a Redistribution; typed Any because result.py and surplus.py import this
 # module (their explain() methods call it), and an import back would be a circle.
 Allocation = Any
 Redistribution = Any
 
-__all__ = ["explain_allocation", "explain_redistribution", "key_decimals"]
+__all__ = [
+    "assumed_parties",
+    "explain_allocation",
+    "explain_redistribution",
+    "key_decimals",
+    "matching_line",
+]
 
 
 def key_decimals(rest: float) -> int:
@@ -255,3 +264,37 @@ def explain_redistribution(extra: Redistribution, unit: Hashable, language: str 
     amount = kr(row["granted_rounded"])
     lines.append(f"  {'beviljat' if sv else 'granted'} {amount}: {outcome}")
     return "\n".join(lines)
+
+
+def assumed_parties(assumed: pd.DataFrame, language: str) -> str:
+    """``'X (regional contribution); Y (…)'``: each unit and the parties assumed for it."""
+    parties = assumed.groupby("unit", sort=False)["party"].agg(
+        lambda p: ", ".join(str(term(x, language)) for x in p)
+    )
+    return "; ".join(f"{unit} ({party})" for unit, party in parties.items())
+
+
+def matching_line(result: Any, language: str) -> str:
+    """One sentence on the matching behind an Allocation: not collected, collected, or
+    collected with the contributions assumed for units that did not answer, named
+    (MODEL.md §4a: every output names them).
+
+    Examples
+    --------
+    >>> import finsam_opt as fo
+    >>> result = fo.allocate(fo.example_units(), fo.Parameters(budget=20_000_000))
+    >>> matching_line(result, "en")
+    'matching: collected from every förbund'
+    """
+    if result.matching is Matching.NOT_COLLECTED:
+        return say("not_collected", language)
+    assumed = result.assumed
+    if assumed.empty:
+        return say("collected", language)
+    return say(
+        "assumed",
+        language,
+        how=term(assumed["assumed_as"].iloc[0], language),
+        count=assumed["unit"].nunique(),
+        listed=assumed_parties(assumed, language),
+    )
