@@ -191,3 +191,12 @@ def test_the_report_names_the_units_whose_contribution_was_assumed() -> None:
     swedish, english = fo.report_html(result, "sv"), fo.report_html(result, "en")
     assert "antagen" in swedish and "för 1 förbund: E (regionens bidrag)" in swedish
     assert "assumed" in english and "not answered" in english
+
+
+def test_a_report_on_the_national_example_says_its_figures_are_synthetic() -> None:
+    example = fo.national_example()
+    result = fo.allocate(example.units, example.parameters)
+    page = fo.report_html(result, "sv", units=example.units)
+    marked = int(example.units["synthetic"].notna().sum())
+    assert f"Exempeldata: {marked} av {len(example.units)} förbunds uppgifter är syntetiska" in page
+    assert "syntetiska" not in fo.report_html(result, "sv")  # nothing said without the table

@@ -39,6 +39,7 @@ from finsam_opt.language.words import (
     DECISION_HEADERS,
     check_language,
     label,
+    say,
     swedish_order,
     term,
 )
@@ -108,7 +109,12 @@ class _Section:
 
 
 def write_report(
-    obj: Reportable, path: str | Path, lang: str = "sv", title: str | None = None
+    obj: Reportable,
+    path: str | Path,
+    lang: str = "sv",
+    title: str | None = None,
+    *,
+    units: pd.DataFrame | None = None,
 ) -> Path:
     """Write a self-contained HTML report of ``obj`` to ``path``.
 
@@ -123,6 +129,9 @@ def write_report(
         Language of the headings, tables and plots.
     title : str, optional
         The page title; a default names what is reported.
+    units : pandas.DataFrame, optional
+        The unit table behind the report; when it has the national example's
+        ``synthetic`` column, the page says how many förbund's figures are synthetic.
 
     Notes
     -----
@@ -147,14 +156,20 @@ def write_report(
     ...     "<img" in page.read_text(encoding="utf-8")
     True
     """
-    page = report_html(obj, lang=lang, title=title)
+    page = report_html(obj, lang=lang, title=title, units=units)
     target = Path(path)
     with atomic_outputs([target]) as (temporary,):
         temporary.write_text(page, encoding="utf-8")
     return target
 
 
-def report_html(obj: Reportable, lang: str = "sv", title: str | None = None) -> str:
+def report_html(
+    obj: Reportable,
+    lang: str = "sv",
+    title: str | None = None,
+    *,
+    units: pd.DataFrame | None = None,
+) -> str:
     """The HTML report of ``obj`` as a string (see :func:`write_report`).
 
     Parameters
@@ -166,6 +181,8 @@ def report_html(obj: Reportable, lang: str = "sv", title: str | None = None) -> 
         Language of the headings, tables and plots.
     title : str, optional
         The page title; a default names what is reported.
+    units : pandas.DataFrame, optional
+        As for :func:`write_report`: marks synthetic figures.
 
     Returns
     -------
@@ -192,6 +209,9 @@ def report_html(obj: Reportable, lang: str = "sv", title: str | None = None) -> 
             f"a report needs an Allocation, Comparison or Simulation, got {type(obj).__name__}"
         )
     meta = f"{label('generated', lang)} {version('finsam_opt')}, {date.today().isoformat()}"
+    if units is not None and "synthetic" in units.columns and units["synthetic"].notna().any():
+        marked = int(units["synthetic"].notna().sum())
+        meta += ". " + say("synthetic_note", lang, n=marked, total=len(units))
     return _ENVIRONMENT.get_template("report.html.j2").render(
         lang=lang, title=title or label(key, lang), meta=meta, sections=sections
     )

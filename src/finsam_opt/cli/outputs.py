@@ -84,7 +84,7 @@ def write_output(
     if suffix in REPORTS:
         if not isinstance(result, (Allocation, Comparison, Simulation)):
             raise InputError(f"{path.name}: this result has no report; write .xlsx or .csv")
-        return [write_report(result, path, lang=language)]
+        return [write_report(result, path, lang=language, units=units)]
     if suffix in PLOTS:
         figure = _plot(result, language)
         with atomic_outputs([path]) as (temporary,):

@@ -23,7 +23,7 @@ from finsam_opt.io.numbers import parse_number
 from finsam_opt.io.raw import ErrorValue, Uncomputed, read_cells
 from finsam_opt.io.safe import atomic_outputs, restore
 from finsam_opt.io.workbook import Column, Kind, Sheet, write_csv, write_workbook
-from finsam_opt.language.words import DECISION_HEADERS, TERMS, swedish_order, term
+from finsam_opt.language.words import DECISION_HEADERS, TERMS, say, swedish_order, term
 
 __all__ = [
     "DECISION_HEADERS",
@@ -65,10 +65,6 @@ _NAMED = ("binding", "policy", "scenario", "synthetic")  # columns of codes, in 
 _CHANGE_NOTE = {
     "sv": "Förändringen: summan utan {n} nya förbund (utan föregående års tilldelning)",
     "en": "Change: the total leaves out {n} new units (no previous allocation)",
-}
-_SYNTHETIC_NOTE = {
-    "sv": "Exempeldata: {n} av {total} förbunds uppgifter är syntetiska, inte fakta",
-    "en": "Example data: {n} of {total} units' figures are synthetic, not facts",
 }
 _YES_NO = {"sv": ("ja", "nej"), "en": ("yes", "no")}
 _NO_LIMIT = {"sv": "ingen gräns", "en": "no limit"}
@@ -187,7 +183,7 @@ def write_decision_table(
     rows = parameter_rows(result, language)
     if "synthetic" in frame.columns and frame["synthetic"].notna().any():
         marked = int(frame["synthetic"].notna().sum())
-        note = _SYNTHETIC_NOTE[language].format(n=marked, total=len(frame))
+        note = say("synthetic_note", language, n=marked, total=len(frame))
         rows.append(("Syntetiska uppgifter" if language == "sv" else "Synthetic data", note,
                      Kind.TEXT))  # fmt: skip
     return write_table(frame, path, rows, language=language)
@@ -241,7 +237,7 @@ def table_sheet(frame: pd.DataFrame, language: str, title: str, total: bool = Tr
         notes = (("binding", _CHANGE_NOTE[language].format(n=new)),)  # beside the change
     marked = int(frame["synthetic"].notna().sum()) if "synthetic" in frame.columns else 0
     if marked:
-        text = _SYNTHETIC_NOTE[language].format(n=marked, total=len(frame))
+        text = say("synthetic_note", language, n=marked, total=len(frame))
         notes = (*notes, ("synthetic", text))
     named = {c: frame[c].map(lambda v: term(v, language)) for c in _NAMED if c in frame.columns}
     values = frame.assign(**named)

@@ -573,6 +573,8 @@ CONSOLE: dict[str, tuple[str, str]] = {
                       "matchningen",
                       "matching: not collected (no contribution columns): no matching cap "
                       "applied"),
+    "synthetic_note": ("Exempeldata: {n} av {total} förbunds uppgifter är syntetiska, inte fakta",
+                       "Example data: {n} of {total} units' figures are synthetic, not facts"),
     "collected": ("matchning: insamlad från alla förbund",
                   "matching: collected from every förbund"),
     "assumed": ("matchning: insamlad; antagen ({how}, ej besvarad) för {count} förbund: {listed}",
