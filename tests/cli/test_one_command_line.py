@@ -155,3 +155,15 @@ def test_the_comparison_plot_shows_the_budget_where_policies_differ() -> None:
     assert widest_budget(comparison) == 300e6
     agreeing = fo.compare(example.units, example.parameters, budgets=[339e6, 345e6])
     assert widest_budget(agreeing) == 339e6  # no budget differs: the first one
+
+
+@pytest.mark.parametrize("option", ["-o", "--summary", "--report"])
+def test_no_output_may_name_an_input(option: str, units: Path, tmp_path: Path, capsys) -> None:
+    # `allocate base.csv -o base.csv` once replaced the unit table with the decision table.
+    before = units.read_bytes()
+    argv = ["simulate", str(units), option, str(units)]
+    if option != "-o":
+        argv += ["-o", str(tmp_path / "t.csv")]
+    assert main(argv) == 2
+    assert f"{option} {units}: is a file this command reads" in capsys.readouterr().err
+    assert units.read_bytes() == before

@@ -534,8 +534,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-_OUTPUTS = {"output": "-o", "summary": "--summary", "plot": "--plot", "figures": "--figures",
-            "figures_plot": "--figures-plot"}  # fmt: skip
+_OUTPUTS = {"output": "-o", "summary": "--summary", "report": "--report", "plot": "--plot",
+            "figures": "--figures", "figures_plot": "--figures-plot"}  # fmt: skip
 
 
 def _refuse_writing_an_input(args: argparse.Namespace) -> None:
