@@ -14,6 +14,8 @@ ENGLISH_WORDS = (
     "rationed", "key-share", "raise-limit", "scale-gains", "proportional", "equity-first",
     "equity-penalty", "by-key", "fast", "highs", "cbc", "scipy", "surplus", "deficit",
     "balance", "ideal", "cap", "floor", "new", "scaled", "base", "full", "no limit", "Total",
+    # what a blank contribution is taken as (Parameters.unanswered) and the matching status
+    "unanswered", "previous", "no-limit", "error", "collected",
 )  # fmt: skip
 ANSWER_HEADERS = ("Ansökt belopp (kr)", "Kommunernas bidrag (kr)", "Regionens bidrag (kr)",
                   "Kommentar")  # fmt: skip

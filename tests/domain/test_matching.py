@@ -182,3 +182,18 @@ def test_a_unit_without_an_answer_never_goes_unnamed(case, unanswered) -> None:
         silent = blank.all(axis=1)
         previous = table["previous_allocation"].fillna(0.0)
         assert (table.loc[silent, "cap"] <= previous[silent] * (1 + 1e-12)).all()
+
+
+@pytest.mark.parametrize("rule", ["previous", "no-limit"])
+def test_the_swedish_explanation_names_the_rule_in_swedish(rule: str):
+    """Before, the Swedish line ended "(unanswered 'previous')": an English rule name."""
+    text = fo.allocate(_units(), fo.Parameters(budget=25e6, unanswered=rule)).explain("B")
+    assert "unanswered" not in text and rule not in text
+    expected = {
+        "previous": "regionens bidrag antaget, ej besvarat: 3 000 000 kr "
+        "(föregående års tilldelning / 2)",
+        "no-limit": "regionens bidrag antaget, ej besvarat: ingen gräns\n",
+    }[rule]
+    assert expected in text
+    english = fo.allocate(_units(), fo.Parameters(budget=25e6, unanswered=rule)).explain("B", "en")
+    assert f"(unanswered '{rule}')" in english

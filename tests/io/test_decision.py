@@ -205,3 +205,24 @@ def test_surplus_table_round_trip(national, tmp_path: Path, language: str, suffi
         assert "Policy,by-key" in files[1].read_text(encoding="utf-8-sig")
     else:
         assert openpyxl.load_workbook(files[0]).sheetnames == ["Ofördelade medel", "Parametrar"]
+
+
+@pytest.mark.parametrize(
+    ("rule", "swedish"),
+    [("error", "fel: beräknas inte"), ("previous", "föregående års tilldelning / 2"),
+     ("no-limit", "ingen gräns")],
+)  # fmt: skip
+def test_parameters_sheet_names_the_unanswered_rule_in_swedish(
+    tmp_path: Path, rule: str, swedish: str
+) -> None:
+    """The rule for a blank contribution (MODEL.md §4a) is recorded with the decision, in
+    Swedish words on a Swedish sheet and as its code on an English one."""
+    units = fo.example_units()
+    if rule != "error":
+        units.loc["B", "regional_match"] = np.nan  # B's region has not answered
+    result = fo.allocate(units, fo.Parameters(budget=20e6, unanswered=rule))
+    write_decision_table(result, tmp_path / "b.xlsx")
+    parameters = dict(openpyxl.load_workbook(tmp_path / "b.xlsx")["Parametrar"].values)
+    assert parameters["Obesvarat bidrag tas som"] == swedish
+    files = write_decision_table(result, tmp_path / "b.csv", language="en")
+    assert f"Unanswered contribution taken as,{rule}" in files[1].read_text(encoding="utf-8-sig")

@@ -134,9 +134,12 @@ def _assumed_lines(result: Allocation, row: Any, language: str) -> list[str]:
             taken = "ingen gräns" if sv else "no limit"
         else:
             taken = format_kronor(amount, language)
-        rule = result.parameters.unanswered
+        rule = str(result.parameters.unanswered)
+        # In Swedish the rule is named in words (the term table), never by its English code;
+        # "ingen gräns" needs no second word.
+        how = "" if rule == "no-limit" else f" ({term(rule, language)})"
         lines.append(
-            f"  {names[0]} antaget, ej besvarat: {taken} (unanswered '{rule}')"
+            f"  {names[0]} antaget, ej besvarat: {taken}{how}"
             if sv
             else f"  {names[1]} assumed, not answered: {taken} (unanswered '{rule}')"
         )

@@ -122,6 +122,8 @@ def model_parameter_rows(
          Kind.PERCENT),
         ("Avrundningsenhet (kr)" if sv else "Rounding unit (kr)", params.rounding_unit,
          Kind.KRONOR),
+        ("Obesvarat bidrag tas som" if sv else "Unanswered contribution taken as",
+         str(term(str(params.unanswered), language)), Kind.TEXT),
         ("Källa" if sv else "Source", _SOURCE[language], Kind.TEXT),
     ]  # fmt: skip
 

@@ -364,6 +364,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "regional_match": ("regionens bidrag", "regional_match"),
     "previous": ("föregående års tilldelning / 2", "previous"),
     "no-limit": ("ingen gräns", "no-limit"),
+    "error": ("fel: beräknas inte", "error"),
     # policies
     "raise-limit": ("höjd spärr", "raise-limit"),
     "scale-protection": ("skalat skydd", "scale-protection"),
