@@ -229,7 +229,7 @@ def check_budgets(params: Parameters, budgets: Iterable[float] | None) -> list[f
     """The budgets as distinct finite floats ≥ 0 (default: ``params.budget``)."""
     if budgets is None:
         return [float(params.budget)]
-    if isinstance(budgets, (int, float)):
+    if isinstance(budgets, (int, float, np.number)):  # one budget, also a numpy number
         budgets = [budgets]
     values = list(budgets)
     if not values:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from finsam_opt._compat import StrEnum
 from finsam_opt.domain.staircase import Staircase
 from finsam_opt.errors import InputError
@@ -122,9 +124,11 @@ class Parameters:
 
     def __post_init__(self) -> None:
         for name in ("budget", "base_amount", "weight_support", "weight_population"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise InputError(f"parameter {name} must be a number, got {value!r}", column=name)
+            value = _plain_number(self, name)
+            if value is None:
+                raise InputError(
+                    f"parameter {name} must be a number, got {getattr(self, name)!r}", column=name
+                )
             if not math.isfinite(value) or value < 0:
                 raise InputError(
                     f"parameter {name} must be finite and ≥ 0, got {value}", column=name
@@ -142,16 +146,17 @@ class Parameters:
                 f"got {self.weight_support} + {self.weight_population} = {total}",
                 column="weight_support",
             )
-        d = self.decrease_limit
-        if isinstance(d, bool) or not isinstance(d, (int, float)) or not 0 <= d < 1:
+        d = _plain_number(self, "decrease_limit")
+        if d is None or not 0 <= d < 1:
             raise InputError(
-                f"parameter decrease_limit must be in [0, 1), got {d!r}", column="decrease_limit"
+                f"parameter decrease_limit must be in [0, 1), got {self.decrease_limit!r}",
+                column="decrease_limit",
             )
-        unit = self.rounding_unit
-        if isinstance(unit, bool) or not isinstance(unit, int) or not 1 <= unit <= MAX_AMOUNT:
+        unit = _plain_number(self, "rounding_unit")
+        if not isinstance(unit, int) or not 1 <= unit <= MAX_AMOUNT:
             raise InputError(
                 "parameter rounding_unit must be a whole number of kronor from 1 to "
-                f"{MAX_AMOUNT:,.0f}, got {unit!r}",
+                f"{MAX_AMOUNT:,.0f}, got {self.rounding_unit!r}",
                 column="rounding_unit",
             )
         if self.staircase is not None and not isinstance(self.staircase, Staircase):
@@ -169,3 +174,22 @@ class Parameters:
                 raise InputError(
                     f"parameter {name} must be one of {known}, got {value!r}", column=name
                 ) from None
+
+
+def _plain_number(params: Parameters, name: str) -> int | float | None:
+    """The parameter as a Python int or float (stored so), or None if it is not a number.
+
+    A numpy number is a number (``df["budget"].sum()`` is an ``np.int64``); a bool,
+    also numpy's, is not.
+    """
+    value = getattr(params, name)
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (int, np.integer)):
+        plain: int | float = int(value)
+    elif isinstance(value, (float, np.floating)):
+        plain = float(value)
+    else:
+        return None
+    object.__setattr__(params, name, plain)
+    return plain
