@@ -229,9 +229,8 @@ def check_budgets(params: Parameters, budgets: Iterable[float] | None) -> list[f
     """The budgets as distinct finite floats ≥ 0 (default: ``params.budget``)."""
     if budgets is None:
         return [float(params.budget)]
-    if isinstance(budgets, (int, float, np.number)):  # one budget, also a numpy number
-        budgets = [budgets]
-    values = list(budgets)
+    one = isinstance(budgets, (int, float, np.number))  # one budget, also a numpy number
+    values: list[float] = [budgets] if one else list(budgets)  # type: ignore[list-item]
     if not values:
         raise InputError("budgets must hold at least one budget", column="budget")
     for value in values:

@@ -18,7 +18,7 @@ from finsam_opt.engine.damping import Phase, PhaseKind, largest_breakpoint
 from finsam_opt.engine.solvers.base import PhaseSolution, amount_scale, fill_rate_unit
 from finsam_opt.errors import SolverError
 
-__all__ = ["ARRAYS_FROM", "IPM_FROM", "PDLP_FROM", "algorithm_for", "solve"]
+__all__ = ["ARRAYS_FROM", "IPM_FROM", "PDLP_FROM", "QuietHighs", "algorithm_for", "solve"]
 
 ARRAYS_FROM = 1_000
 """Units from which ``solver="highs"`` builds the LP from arrays here instead of with
@@ -33,6 +33,21 @@ PDLP_FROM = 20_000
 replaces the interior-point method; its answer is polished like any backend's."""
 
 _PDLP_TOLERANCE = 1e-6  # relative: polish takes λ the rest of the way
+
+
+class QuietHighs(highspy.Highs):  # type: ignore[misc]
+    """A ``highspy.Highs`` that writes nothing to stdout, also not while it is made.
+
+    HiGHS prints its banner ("Running HiGHS 1.x …") at the first call of any of its
+    methods while ``output_flag`` is on, and the maintainers' advice is to turn it
+    off before that call (ERGO-Code/HiGHS#1702). highspy's own ``__init__`` makes
+    such a call (it registers its callback in ``enableCallbacks``) before a caller
+    can set an option, so the option is set there, first. stdout is for results.
+    """
+
+    def enableCallbacks(self) -> None:
+        self.setOptionValue("output_flag", False)
+        super().enableCallbacks()
 
 
 def algorithm_for(n: int) -> str:
@@ -82,8 +97,7 @@ def solve(phase: Phase, available: float) -> PhaseSolution:
     value = np.ones(2 * k + n)
     value[1 : 2 * k : 2] = sign * w[rows]
     matrix.index_, matrix.value_ = index, value
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = QuietHighs()
     algorithm = algorithm_for(n)
     h.setOptionValue("solver", algorithm)
     if algorithm == "pdlp":

@@ -27,6 +27,7 @@ import pulp
 
 from finsam_opt.engine.damping import Phase, PhaseKind, largest_breakpoint
 from finsam_opt.engine.solvers.base import PhaseSolution, SolveFn, amount_scale, fill_rate_unit
+from finsam_opt.engine.solvers.highs_lp import QuietHighs
 from finsam_opt.errors import SolverError
 
 __all__ = ["build_fill_problem", "build_problem", "pulp_solver", "solver_for"]
@@ -40,10 +41,22 @@ _STATUS = {
 }
 
 
+class _QuietHiGHS(pulp.HiGHS):  # type: ignore[misc]
+    """PuLP's HiGHS on a :class:`~finsam_opt.engine.solvers.highs_lp.QuietHighs`: PuLP
+    turns the output off only after making ``highspy.Highs()``, which prints HiGHS's
+    banner to stdout while it is made."""
+
+    def createAndConfigureSolver(self, lp: pulp.LpProblem) -> None:
+        # PuLP's own method with msg=False and no callbacks, gaps, threads or time limit.
+        lp.solverModel = QuietHighs()
+        for key, value in self.optionsDict.items():
+            lp.solverModel.setOptionValue(key, value)
+
+
 def pulp_solver(name: str) -> pulp.LpSolver:
     """PuLP's solver object for backend `'highs'` or `'cbc'` (benchmarks time it apart)."""
     if name == "highs":
-        return pulp.HiGHS(msg=False)
+        return _QuietHiGHS(msg=False)
     # PuLP 3 still bundles CBC but warns that PuLP 4 will not; pyproject pins pulp < 4.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
