@@ -310,3 +310,69 @@ def test_every_simulated_year_is_allocate_on_the_carried_data(
         if result.scenario is not fo.Scenario.DEFICIT:
             floor = np.minimum((1 - params.decrease_limit) * t["previous_allocation"], t["cap"])
             assert (t["allocation_rounded"] >= floor.fillna(0) - 1).all()
+
+
+def _unanswered() -> pd.DataFrame:
+    """The worked example; B's region and all of E's answers are missing (MODEL.md §4a)."""
+    units = fo.example_units()
+    units.loc["B", "regional_match"] = np.nan
+    units.loc["E", ["municipal_match", "regional_match"]] = np.nan
+    return units
+
+
+def test_trajectories_and_years_name_the_assumed_contributions_every_year() -> None:
+    """MODEL.md §9.11: every output names a unit whose contribution was assumed."""
+    params = fo.Parameters(budget=20_000_000, unanswered="previous")
+    sim = fo.simulate(_unanswered(), params, years=3, first_year=2026)
+    t = sim.trajectories.set_index(["year", "unit"])
+    assert t["regional_match_assumed"].xs("B", level="unit").tolist() == [True] * 3
+    assert t["municipal_match_assumed"].xs("B", level="unit").tolist() == [False] * 3
+    assert t.xs("E", level="unit")[["municipal_match_assumed", "regional_match_assumed"]].all(
+        axis=None
+    )
+    assert not t.xs("A", level="unit")[["municipal_match_assumed", "regional_match_assumed"]].any(
+        axis=None
+    )
+    # Re-assumed every year from that year's previous allocation (kronor), no limit as inf.
+    b = t.xs("B", level="unit")
+    assert b["regional_match"].tolist() == (b["previous_allocation"] / 2).tolist()
+    assert np.isinf(b["municipal_match"]).all()
+    assert sim.years["matching_status"].tolist() == ["collected"] * 3
+    assert sim.years["assumed_units"].tolist() == [2, 2, 2]
+    assert sim.matching == fo.Matching.COLLECTED
+    assert sim.assumed.groupby("year").size().tolist() == [3, 3, 3]  # B's region, E's two
+    for (year, unit), row in t.iterrows():
+        result = sim.results[year - 2026]
+        for party in ("municipal_match", "regional_match"):
+            flagged = bool(result.table.loc[unit].get(f"{party}_assumed", False))
+            assert row[f"{party}_assumed"] == flagged
+
+
+def test_a_joiner_is_assumed_from_its_year_and_an_answer_ends_the_assumption() -> None:
+    joiner = pd.DataFrame(
+        {"population": [30_000.0], "support_measure": [200_000.0],
+         "municipal_match": [np.nan], "regional_match": [np.nan]},
+        index=["F"],
+    )  # fmt: skip
+    answer = pd.DataFrame({"regional_match": [4e6]}, index=["B"])
+    units = fo.example_units()
+    units.loc["B", "regional_match"] = np.nan
+    sim = fo.simulate(
+        units, fo.Parameters(budget=20_000_000, unanswered="previous"), years=3,
+        changes=[fo.Join(2, joiner), fo.Update(3, answer)],
+    )  # fmt: skip
+    assert sim.years["assumed_units"].tolist() == [1, 2, 1]
+    flags = sim.by_year("regional_match_assumed")
+    assert flags.loc["B"].tolist() == [True, True, False]
+    assert flags.loc["F"].tolist()[1:] == [True, True]
+    assert sim.by_year("regional_match").loc["F"].tolist()[1:] == [0.0, 0.0]  # new: 0 assumed
+
+
+def test_without_contribution_columns_matching_is_not_collected_every_year() -> None:
+    units = fo.example_units().drop(columns=["municipal_match", "regional_match"])
+    sim = fo.simulate(units, PARAMS, years=2)
+    assert sim.matching == fo.Matching.NOT_COLLECTED
+    assert "regional_match_assumed" not in sim.trajectories.columns
+    assert sim.years["matching_status"].tolist() == ["not collected"] * 2
+    assert sim.years["assumed_units"].tolist() == [0, 0]
+    assert sim.assumed.empty

@@ -105,3 +105,44 @@ def test_amounts_accept_spaces_and_exponents() -> None:
     assert kronor("339 000 000") == kronor("339e6") == kronor("339 Mkr") == 339e6
     with pytest.raises(argparse.ArgumentTypeError, match="not an amount: 'x'"):
         kronor("x")
+
+
+def test_simulate_names_the_assumed_contributions_in_its_files_and_console(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """MODEL.md §9.11: the console, the trajectories, the years and the report name them."""
+    units = fo.example_units()
+    units.loc["B", "regional_match"] = float("nan")  # B's region never answers
+    path = tmp_path / "units.csv"
+    units.to_csv(path)
+    out = tmp_path / "sim"
+    code = _run(
+        "simulate", str(path), "--years", "3", "--first-year", "2026", "--budget", "20e6",
+        "--unanswered", "previous", "--no-progress", "--output", f"{out}.csv",
+        "--summary", f"{out}-years.csv", "--report", f"{out}.html",
+    )  # fmt: skip
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert (
+        "matchning: insamlad; antagen (föregående års tilldelning / 2, ej besvarad) för 1 "
+        "förbund: B (regionens bidrag: 2026–2028)" in printed
+    )
+    assert "Antaget bidrag" in printed
+    trajectories = pd.read_csv(f"{out}.csv", sep=";", decimal=",", dtype={"Förbund": str})
+    b = trajectories[trajectories["Förbund"] == "B"]
+    assert b["Regionens bidrag antaget, ej besvarat"].tolist() == ["ja"] * 3
+    assert b["Kommunernas bidrag antaget, ej besvarat"].tolist() == ["nej"] * 3
+    assert b["Kommunernas bidrag (kr)"].tolist() == ["ingen gräns"] * 3
+    years = pd.read_csv(f"{out}-years.csv", sep=";", decimal=",", index_col="År")
+    assert years["Förbund med antaget bidrag, ej besvarat"].tolist() == [1, 1, 1]
+    assert years["Matchning"].tolist() == ["insamlad"] * 3
+    page = Path(f"{out}.html").read_text(encoding="utf-8")
+    assert "B (regionens bidrag: 2026–2028)" in page
+    assert _run(
+        "simulate", str(path), "--years", "2", "--budget", "20e6", "--unanswered", "no-limit",
+        "--no-progress", "--language", "en",
+    ) == 0  # fmt: skip
+    assert (
+        "matching: collected; assumed (no-limit, not answered) for 1 förbund: "
+        "B (regional_match: 1–2)" in capsys.readouterr().out
+    )

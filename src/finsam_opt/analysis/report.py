@@ -30,6 +30,7 @@ from finsam_opt.analysis import plots
 from finsam_opt.analysis.compare import Comparison
 from finsam_opt.analysis.diagnostics import diagnose
 from finsam_opt.analysis.simulate import Simulation
+from finsam_opt.domain.units import Matching
 from finsam_opt.engine.explain import matching_line
 from finsam_opt.engine.result import Allocation
 from finsam_opt.errors import InputError
@@ -71,7 +72,7 @@ _COST = (
     "deviation_max_relative", "deviation_max_unit", "gini_per_inhabitant",
 )  # fmt: skip
 _COUNTS = {"new": "new_units", "protected": "protected_units"}  # summary counts, not flags
-_NAMED = ("policy", "scenario", "binding")  # codes shown by their name in the language
+_NAMED = ("policy", "scenario", "binding", "matching_status")  # codes shown in the language
 
 
 @dataclass(frozen=True)
@@ -303,6 +304,8 @@ def _simulation_sections(s: Simulation, lang: str) -> list[_Section]:
     shown = ["budget", "scenario", "units", "allocated_rounded", "unallocated",
              "balancing_scalar", "decrease_limit", "protected", "floor_cost", "floor_relaxed",
              "deviation_l1", "gini_per_inhabitant"]  # fmt: skip
+    if s.matching is Matching.COLLECTED:
+        shown.append("assumed_units")
     years = s.years[shown].rename(columns=_COUNTS).rename_axis("year").reset_index()
     never = label("never", lang)
 
@@ -313,7 +316,7 @@ def _simulation_sections(s: Simulation, lang: str) -> list[_Section]:
     reached_table = _table(reached, lang, index="unit", formats={"reached_ideal": year})
     trajectories = _by_name(s.by_year("allocation_rounded"))
     return [
-        _Section(label("years", lang), table=_table(years, lang)),
+        _Section(label("years", lang), table=_table(years, lang), notes=(matching_line(s, lang),)),
         _Section(
             label("title_glide", lang),
             images=_plot(lambda: plots.plot_glide_paths(s, lang=lang), lang),

@@ -13,7 +13,7 @@ from tqdm import tqdm
 from finsam_opt.analysis.changes import Change, apply_change, check_changes
 from finsam_opt.analysis.diagnostics import diagnose
 from finsam_opt.domain.parameters import Parameters
-from finsam_opt.domain.units import validate_units
+from finsam_opt.domain.units import MATCH_COLUMNS, Matching, validate_units
 from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.policies import Policy, resolve_policy
 from finsam_opt.engine.result import Allocation
@@ -59,12 +59,18 @@ class Simulation:
         ``budget`` and the decision table's ``population``, ``support_measure``,
         ``previous_allocation``, ``ideal``, ``cap``, ``floor``, ``capped``,
         ``target``, ``protected``, ``new``, ``allocation`` (exact kr),
-        ``allocation_rounded`` (kr), ``binding``.
+        ``allocation_rounded`` (kr), ``binding``; when matching was collected
+        (docs/model.md) also ``municipal_match`` and ``regional_match`` (kr: the
+        answer, or the contribution assumed for a party that did not answer; ``inf``
+        for no limit) and ``municipal_match_assumed`` and ``regional_match_assumed``
+        (True where the contribution was assumed that year).
     years : pandas.DataFrame
         One row per year (index ``year``): ``budget``, the fields of
         :class:`~finsam_opt.analysis.diagnostics.Diagnostics` (among them
-        ``floor_cost``, the year's total cost of the floor Σ (t − m)), and
-        ``allocated_rounded`` (Σ of the decided amounts, kr).
+        ``floor_cost``, the year's total cost of the floor Σ (t − m)),
+        ``allocated_rounded`` (Σ of the decided amounts, kr), ``matching_status``
+        (``'collected'`` or ``'not collected'``) and ``assumed_units`` (the number
+        of units with a contribution assumed that year, not answered).
     reached_ideal : pandas.Series
         Per unit ever in the model: the year from which its allocation stays
         at its ideal as far as its matching allows (within 1 kr of the capped
@@ -80,6 +86,8 @@ class Simulation:
         ``'rounded'`` or ``'exact'`` (see :func:`simulate`).
     policy : str
         The deficit policy used every year.
+    matching : Matching
+        ``'collected'`` when any year's unit table had contribution columns.
 
     Examples
     --------
@@ -99,10 +107,40 @@ class Simulation:
     year_labels: tuple[int, ...]
     carry: str
     policy: str
+    matching: Matching = Matching.NOT_COLLECTED
 
     def by_year(self, column: str = "allocation_rounded") -> pd.DataFrame:
         """One trajectory column as a wide table, unit × year (NaN where absent)."""
         return self.trajectories.pivot(index="unit", columns="year", values=column)
+
+    @property
+    def assumed(self) -> pd.DataFrame:
+        """The contributions assumed, year by year, for units that did not answer.
+
+        One row per year, unit and party: ``year`` and the columns of
+        :attr:`finsam_opt.Allocation.assumed` (``unit``, ``party``, ``assumed_as``,
+        ``amount`` in kronor). Under ``unanswered='previous'`` the amount is half of
+        that year's previous allocation, so it follows the unit's decided amounts.
+
+        Examples
+        --------
+        >>> import numpy as np, finsam_opt as fo
+        >>> units = fo.example_units()
+        >>> units.loc["B", "regional_match"] = np.nan  # B's region never answers
+        >>> sim = fo.simulate(units, fo.Parameters(budget=20e6, unanswered="previous"),
+        ...                   years=3, first_year=2026)
+        >>> sim.assumed["unit"].tolist(), sim.assumed["party"].unique().tolist()
+        (['B', 'B', 'B'], ['regional_match'])
+        >>> sim.assumed["amount"].tolist()  # half of each year's previous allocation, kronor
+        [3000000.0, 2259211.0, 2033290.0]
+        """
+        columns = ["year", "unit", "party", "assumed_as", "amount"]
+        frames = []
+        for year, result in zip(self.year_labels, self.results, strict=True):
+            assumed = result.assumed
+            if not assumed.empty:
+                frames.append(assumed.assign(year=year)[columns])
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 def simulate(
@@ -332,16 +370,25 @@ def _simulation(
 ) -> Simulation:
     frames, rows = [], []
     at_ideal_by_year: dict[Hashable, list[tuple[int, bool]]] = {}
+    collected = any(r.matching is Matching.COLLECTED for r in results)
     for year, result in zip(labels, results, strict=True):
         t = result.table
         frame = t[list(_TRAJECTORY_COLUMNS)].copy()
+        if collected:
+            for column in MATCH_COLUMNS:  # the table shows no limit as NaN; here it is inf
+                given = t[column] if result.matching is Matching.COLLECTED else np.nan
+                frame[column] = pd.Series(given, index=t.index, dtype=float).fillna(np.inf)
+            for column in (f"{c}_assumed" for c in MATCH_COLUMNS):
+                frame[column] = t[column] if column in t.columns else False
         frame.insert(0, "budget", result.parameters.budget)
         frame.insert(0, "unit", t.index)
         frame.insert(0, "year", year)
         frames.append(frame.reset_index(drop=True))
         figures = diagnose(result).to_dict()
         figures.pop("policy")
-        rows.append({"year": year, **figures})
+        assumed = result.assumed["unit"].nunique()
+        rows.append({"year": year, **figures, "matching_status": str(result.matching),
+                     "assumed_units": assumed})  # fmt: skip
         at_ideal = (t["allocation"] - t["capped"]).abs() <= _REACHED
         for unit, done in at_ideal.items():
             at_ideal_by_year.setdefault(unit, []).append((year, bool(done)))
@@ -354,4 +401,5 @@ def _simulation(
         year_labels=tuple(labels),
         carry=carry,
         policy=policy,
+        matching=Matching.COLLECTED if collected else Matching.NOT_COLLECTED,
     )

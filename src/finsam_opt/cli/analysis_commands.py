@@ -44,6 +44,7 @@ from finsam_opt.cli.outputs import (
 )
 from finsam_opt.datasets.national import NATIONAL_BUDGET
 from finsam_opt.engine.allocate import allocate
+from finsam_opt.engine.explain import matching_line
 from finsam_opt.engine.policies import DEFICIT_POLICIES
 from finsam_opt.errors import InputError
 from finsam_opt.io.decision import model_parameter_rows
@@ -316,10 +317,13 @@ def run_simulate(args: argparse.Namespace) -> int:
     )
     shown = ["budget", "scenario", "allocated_rounded", "unallocated", "decrease_limit",
              "protected", "floor_cost"]  # fmt: skip
+    if result.years["assumed_units"].any():
+        shown.append("assumed_units")
     print(_text(result.years[shown], args.language))
     reached = result.reached_ideal
     print(say("reached", args.language, year=result.year_labels[-1],
               count=int(reached.notna().sum()), units=len(reached)))  # fmt: skip
+    print(matching_line(result, args.language))
     years = _summary_frame(result.years.rename_axis("year").reset_index())
     _write_all(result, outputs, args, _analysis_rows(args, args.language), years)
     return 0

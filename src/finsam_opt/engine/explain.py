@@ -270,17 +270,45 @@ def explain_redistribution(extra: Redistribution, unit: Hashable, language: str 
 
 
 def assumed_parties(assumed: pd.DataFrame, language: str) -> str:
-    """``'X (regional contribution); Y (…)'``: each unit and the parties assumed for it."""
-    parties = assumed.groupby("unit", sort=False)["party"].agg(
-        lambda p: ", ".join(str(term(x, language)) for x in p)
-    )
-    return "; ".join(f"{unit} ({party})" for unit, party in parties.items())
+    """``'X (regional contribution); Y (…)'``: each unit and the parties assumed for it.
+
+    With a ``year`` column (a simulation or a forecast) each unit's years follow its
+    parties: ``'X (regionens bidrag: 2026–2028, 2030)'``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> assumed = pd.DataFrame({"year": [2026, 2027, 2027, 2029],
+    ...                         "unit": ["X", "X", "Y", "X"],
+    ...                         "party": ["regional_match"] * 3 + ["municipal_match"]})
+    >>> assumed_parties(assumed, "sv")
+    'X (regionens bidrag, kommunernas bidrag: 2026–2027, 2029); Y (regionens bidrag: 2027)'
+    """
+    listed = []
+    for unit, rows in assumed.groupby("unit", sort=False):
+        parties = ", ".join(str(term(p, language)) for p in dict.fromkeys(rows["party"]))
+        if "year" in rows.columns:
+            parties += ": " + _year_runs(rows["year"])
+        listed.append(f"{unit} ({parties})")
+    return "; ".join(listed)
+
+
+def _year_runs(years: pd.Series) -> str:
+    """``'2026–2028, 2030'``: the years, consecutive ones as a range."""
+    runs: list[list[int]] = []
+    for year in sorted({int(y) for y in years}):
+        if runs and year == runs[-1][1] + 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
 def matching_line(result: Any, language: str) -> str:
-    """One sentence on the matching behind an Allocation: not collected, collected, or
-    collected with the contributions assumed for units that did not answer, named
-    (MODEL.md §4a: every output names them).
+    """One sentence on the matching behind an Allocation, a Simulation or a Forecast: not
+    collected, collected, or collected with the contributions assumed for units that did
+    not answer, named (MODEL.md §4a: every output names them; for several years, with
+    the years in which each was assumed).
 
     Examples
     --------

@@ -60,7 +60,7 @@ _SOURCE = {
     "en": "Försäkringskassan's model for allocating state funds to the samordningsförbund "
     "(computed with finsam_opt)",
 }
-_NAMED = ("binding", "policy", "scenario", "synthetic")  # columns of codes, in words
+_NAMED = ("binding", "policy", "scenario", "synthetic", "matching_status")  # codes, in words
 
 _CHANGE_NOTE = {
     "sv": "Förändringen: summan utan {n} nya förbund (utan föregående års tilldelning)",

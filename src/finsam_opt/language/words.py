@@ -255,6 +255,13 @@ DECISION_HEADERS: dict[str, tuple[str, str, str]] = {
     "change": ("Förändring mot föregående år (kr)", "Change from last year (kr)", "kr"),
     "change_rate": ("Förändring mot föregående år (%)", "Change from last year (%)", "percent"),
     "binding": ("Avgörande regel", "Binding rule", "text"),
+    # A simulation's or forecast's matching, year by year (docs/model.md).
+    "matching_status": ("Matchning", "Matching", "text"),
+    "assumed_units": (
+        "Förbund med antaget bidrag, ej besvarat",
+        "Units with a contribution assumed, not answered",
+        "count",
+    ),
     # The surplus round (ofördelade medel).
     "decided": ("Beslutad tilldelning (kr)", "Decided allocation (kr)", "kr"),
     "returned": ("Återlämnade medel (kr)", "Funds handed back (kr)", "kr"),
@@ -365,6 +372,9 @@ TERMS: dict[str, tuple[str, str]] = {
     "previous": ("föregående års tilldelning / 2", "previous"),
     "no-limit": ("ingen gräns", "no-limit"),
     "error": ("fel: beräknas inte", "error"),
+    # whether the contributions were collected (Matching)
+    "collected": ("insamlad", "collected"),
+    "not collected": ("inte insamlad", "not collected"),
     # policies
     "raise-limit": ("höjd spärr", "raise-limit"),
     "scale-protection": ("skalat skydd", "scale-protection"),
@@ -605,6 +615,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "unallocated": ("Ofördelat", "Unallocated"),
     "protected": ("Skyddade", "Protected"),
     "year": ("År", "Year"),
+    "assumed_units": ("Antaget bidrag", "Assumed"),
 }
 """Headers of the tables the command line prints."""
 
