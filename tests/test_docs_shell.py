@@ -11,6 +11,8 @@ from pathlib import Path
 
 import openpyxl
 
+import finsam_opt
+
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "process.md"
 
 
@@ -35,3 +37,13 @@ def test_the_process_pages_commands_run(tmp_path: Path) -> None:
     header = [cell.value for cell in next(granted.iter_rows(max_row=1))]
     assert "Beviljat (kr)" in header
     assert (tmp_path / "slutlig.xlsx").is_file() and (tmp_path / "svarsmallar").is_dir()
+    # The year in a folder: every round, the late answer, and the spring adds up to the budget.
+    year = finsam_opt.AllocationYear.load(tmp_path / "ar2027")
+    assert [r.name for r in year.rounds] == list(finsam_opt.ROUNDS)
+    assert [late.unit for late in year.round("revised").late] == [
+        None,
+        "Samordningsförbundet Gotland",
+    ]
+    for item in year.rounds:
+        decided = int(item.table["amount"].sum())
+        assert decided + round(float(item.summary["unallocated"])) == 339_000_000, item.name

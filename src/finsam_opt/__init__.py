@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from finsam_opt.domain.municipalities import (
     Aggregation,
     CarriedPrevious,
+    MembershipNote,
     aggregate_municipalities,
     carry_previous_allocations,
     previous_allocations,
@@ -91,6 +92,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and the API reference
         write_synthetic,
     )
     from finsam_opt.year.calendar import (
+        Late,
         RoundDates,
         round_dates,
     )
@@ -147,6 +149,7 @@ _LAZY: dict[str, str] = {
     "AllocationYear": "finsam_opt.year.process",
     "Round": "finsam_opt.year.process",
     "RoundDates": "finsam_opt.year.calendar",
+    "Late": "finsam_opt.year.calendar",
     "round_dates": "finsam_opt.year.calendar",
 }
 
@@ -192,8 +195,10 @@ __all__ = [
     "Forecast",
     "InputError",
     "Join",
+    "Late",
     "Leave",
     "Matching",
+    "MembershipNote",
     "Merge",
     "NationalExample",
     "Parameters",

@@ -54,7 +54,7 @@ def test_a_moving_municipality_carries_its_share_of_the_previous_allocation():
         {"municipality_code": "0102", "from_unit": "X", "to_unit": "Y",
          "amount": pytest.approx(4 * MKR * share)}
     ]  # fmt: skip
-    assert "municipality 0102 moved from 'X' to 'Y', carrying 678,571 kr" in result.notes[0]
+    assert "municipality 0102 moved from 'X' to 'Y', carrying 678,571 kr" in str(result.notes[0])
 
 
 def test_carry_previous_false_keeps_the_old_behaviour_and_says_so():
@@ -63,7 +63,7 @@ def test_carry_previous_false_keeps_the_old_behaviour_and_says_so():
         _municipalities(), members, 2027, UNIT_DATA, carry_previous=False
     )
     assert result.units["previous_allocation"].to_dict() == {"X": 4 * MKR, "Y": 3 * MKR, "Z": MKR}
-    assert "not carried with them (carry_previous=False)" in result.notes[0]
+    assert "not carried with them (carry_previous=False)" in str(result.notes[0])
 
 
 def test_a_unit_whose_municipalities_all_left_is_dropped_with_a_note():
@@ -72,7 +72,10 @@ def test_a_unit_whose_municipalities_all_left_is_dropped_with_a_note():
     result = fo.aggregate_municipalities(_municipalities(), members, 2027, UNIT_DATA)
     assert list(result.units.index) == ["X", "Y"]
     assert result.units.loc["Y", "previous_allocation"] == pytest.approx(4 * MKR)
-    assert "unit 'Z' is dropped: all its municipalities have left" in result.notes
+    assert "unit 'Z' is dropped: all its municipalities have left" in map(str, result.notes)
+    assert "förbundet 'Z' tas bort: alla dess kommuner har lämnat" in [
+        note.text("sv") for note in result.notes
+    ]
 
 
 def test_a_merger_sums_previous_allocation_equity_turnover_and_answers():
@@ -145,7 +148,9 @@ def test_a_merger_of_whole_förbund_sums_their_equity_turnover_and_answers():
     assert (yz["previous_allocation"], yz["equity"], yz["turnover"]) == (4e6, 2.5e6, 8e6)
     assert yz["requested"] == 4e6 and np.isinf(yz["municipal_match"])
     assert np.isnan(yz["regional_match"])  # a member without an answer leaves it unanswered
-    assert "unit 'YZ' merges 'Y', 'Z': their equity, turnover, requested" in " ".join(result.notes)
+    assert "unit 'YZ' merges 'Y', 'Z': their equity, turnover, requested" in " ".join(
+        map(str, result.notes)
+    )
     assert result.units.loc["X", "equity"] == 1e6  # untouched
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 import finsam_opt as fo
+from finsam_opt.errors import InputError
 from finsam_opt.io import merge_answers, read_answers, write_templates
 from workbook_checks import check_template
 
@@ -66,3 +69,43 @@ def test_new_templates_never_erase_returned_answers(written, tmp_path: Path) -> 
     with pytest.raises(fo.InputError, match=rf"{files[0].name}: already holds answers"):
         write_templates(units, tmp_path, preliminary=units["previous_allocation"])
     assert read_answers(files[0]).loc[units.index[0], "requested"] == 3_000_000
+
+
+def test_an_answer_may_carry_its_date(tmp_path: Path) -> None:
+    (tmp_path / "svarsmall_a.csv").write_text(
+        "Förbund;Ansökt belopp;Svarsdatum\nA;1 000 000;2026-09-04\nB;2 000 000;\n",
+        encoding="utf-8",
+    )
+    answers = read_answers(tmp_path)
+    assert answers["answered_on"].tolist() == [dt.date(2026, 9, 4), None]
+
+
+@pytest.mark.parametrize(
+    ("cell", "fix"),
+    [("4/9", "write it as 2026-09-04 (år-månad-dag)"), ("2026-09-31", "(år-månad-dag)")],
+)
+def test_a_date_that_is_not_one_names_file_row_and_column(
+    tmp_path: Path, cell: str, fix: str
+) -> None:
+    (tmp_path / "svarsmall_a.csv").write_text(
+        f"Förbund;Ansökt belopp;Svarsdatum\nA;1 000 000;{cell}\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match=r"svarsmall_a.csv, row 2, column 'Svarsdatum': not a "
+                       rf"date: '{cell}'; .*{re.escape(fix)}"):  # fmt: skip
+        read_answers(tmp_path)
+
+
+def test_an_excel_date_cell_is_a_date_and_a_number_is_not(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Förbund", "Ansökt belopp", "Svarsdatum"])
+    sheet.append(["A", 1_000_000, dt.datetime(2026, 9, 4)])
+    book.save(tmp_path / "svarsmall_a.xlsx")
+    assert read_answers(tmp_path)["answered_on"].tolist() == [dt.date(2026, 9, 4)]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Förbund", "Ansökt belopp", "Svarsdatum"])
+    sheet.append(["A", 1_000_000, 46269])  # the same day as a serial number, no date format
+    book.save(tmp_path / "svarsmall_a.xlsx")
+    with pytest.raises(InputError, match="format the cell as a date in Excel"):
+        read_answers(tmp_path)

@@ -28,3 +28,34 @@ def test_a_saved_year_is_read_through_the_file_limits(tmp_path: Path) -> None:
     os.mkfifo(folder / "units.csv")  # pandas would wait on the pipe forever
     with pytest.raises(fo.InputError, match=r"units.csv: is not a regular file"):
         fo.AllocationYear.load(folder)
+
+
+def test_saving_after_a_round_is_run_again_removes_the_dropped_rounds_files(
+    tmp_path: Path,
+) -> None:
+    """Before, 2_second_preliminary.* and 3_final.* stayed in the folder after the year was
+    saved with only June's round, though process.json no longer listed them."""
+    example = fo.national_example()
+    year = fo.AllocationYear(2027, example.units, example.parameters).preliminary()
+    folder = year.second_preliminary().final().save(tmp_path / "2027")
+    (folder / "notes.txt").write_text("the analyst's own file", encoding="utf-8")
+    year.preliminary(date="2026-06-20").save(folder)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "1_preliminary.csv",
+        "1_preliminary.xlsx",
+        "1_preliminary_units.csv",
+        "notes.txt",
+        "process.json",
+        "units.csv",
+    ]
+
+
+def test_a_failed_save_removes_nothing(tmp_path: Path) -> None:
+    example = fo.national_example()
+    year = fo.AllocationYear(2027, example.units, example.parameters).preliminary()
+    folder = year.second_preliminary().save(tmp_path / "2027")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    (folder / "process.json").chmod(0o444)
+    with pytest.raises(fo.InputError, match=r"process.json: the file is read-only"):
+        year.save(folder)  # would drop the second round's files
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

@@ -21,7 +21,7 @@ from typing import NoReturn
 import pandas as pd
 
 from finsam_opt.cli.analysis_commands import add_analysis_commands
-from finsam_opt.cli.arguments import fraction, kronor, returned_funds
+from finsam_opt.cli.arguments import fraction, kronor, returned_funds, returned_table
 from finsam_opt.cli.options import (
     add_age_band,
     add_language,
@@ -36,6 +36,7 @@ from finsam_opt.cli.options import (
     progress,
 )
 from finsam_opt.cli.outputs import REPORTS, TABLES, check_optional, check_output, write_output
+from finsam_opt.cli.round_command import add_round_parser
 from finsam_opt.datasets.national import NATIONAL_BUDGET, national_example
 from finsam_opt.datasets.synthetic import SCENARIOS, synthetic_units
 from finsam_opt.domain.parameters import Parameters
@@ -47,7 +48,7 @@ from finsam_opt.engine.surplus import DEFAULT_KAPPA, SURPLUS_POLICIES, Redistrib
 from finsam_opt.errors import FinsamError, InputError
 from finsam_opt.io.decision import DECISION_HEADERS, model_parameter_rows
 from finsam_opt.io.safe import atomic_outputs
-from finsam_opt.io.tables import read_applications, read_plain_table, read_staircase, read_units
+from finsam_opt.io.tables import read_applications, read_staircase, read_units
 from finsam_opt.io.templates import merge_answers, read_answers, write_templates
 from finsam_opt.io.workbook import Kind
 from finsam_opt.language.numbers import format_kronor, format_number, format_percent
@@ -71,6 +72,7 @@ _EPILOG = """examples:
       --unit-data forbund.csv --year 2027 -o beslutsunderlag.csv
   finsam-opt surplus ansokningar.xlsx --units forbund_svar.xlsx \\
       --returned "Förbund X=0,5 Mkr" -o ofordelade_medel.xlsx  # spring: ofördelade medel
+  finsam-opt round revised ar2027/ --answers sena_svar/ --date 2026-10-28  # a year's round
   finsam-opt compare forbund.xlsx --budget "290 Mkr" -o jamforelse.xlsx --report j.html
   finsam-opt simulate forbund.xlsx --years 5 -o fem_ar.xlsx
   finsam-opt report forbund.xlsx -o rapport.html
@@ -292,7 +294,7 @@ def _cmd_surplus(args: argparse.Namespace) -> int:
         policy=args.policy,
         units=units,
         solver=args.solver,
-        returned=_returns(args.returned),
+        returned=returned_table(args.returned),
         kappa=args.kappa,
     )
     print(_surplus_summary(extra, args.language))
@@ -316,42 +318,6 @@ def _checked_available(
             column="available",
         )
     return float(args.available)
-
-
-def _returns(given: list[tuple[str, float] | str]) -> pd.Series | None:
-    """One table of the funds handed back from every --returned (a unit at most once)."""
-    if not given:
-        return None
-    parts = [
-        pd.Series({item[0]: item[1]}) if isinstance(item, tuple) else _returned_file(item)
-        for item in given
-    ]
-    returned = pd.concat(parts)
-    twice = returned.index[returned.index.duplicated()].unique()
-    if len(twice):
-        raise InputError(
-            f"--returned names {', '.join(map(str, twice))} more than once", column="returned"
-        )
-    return returned
-
-
-def _returned_file(path: str) -> pd.Series:
-    table = read_plain_table(path)
-    missing = [c for c in ("unit", "returned") if c not in table.columns]
-    if missing:
-        raise InputError(
-            f"{path}: a table of returned funds needs the columns unit and returned "
-            f"(kronor); {', '.join(missing)} missing",
-            column=missing[0],
-        )
-    try:
-        amounts = [
-            value if isinstance(value, (int, float)) else kronor(str(value))
-            for value in table["returned"]
-        ]
-    except argparse.ArgumentTypeError as error:
-        raise InputError(f"{path}: column returned: {error}", column="returned") from None
-    return pd.Series(amounts, index=table["unit"].astype(str), dtype=float)
 
 
 def _cmd_synthetic(args: argparse.Namespace) -> int:
@@ -513,6 +479,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_language(synthetic)
     add_output(synthetic, TABLES, what="the unit table")
 
+    add_round_parser(commands)  # one round of a year kept in a folder
     add_analysis_commands(commands)  # compare, simulate, report
     return parser
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import pandas as pd
+
 from finsam_opt.engine.policies import DEFICIT_POLICIES, Policy, policy_from_toml
 from finsam_opt.errors import InputError
 from finsam_opt.io.numbers import AMOUNT_UNITS, parse_number
 from finsam_opt.io.raw import read_bytes
+from finsam_opt.io.tables import read_plain_table
 
-__all__ = ["POLICY_HELP", "fraction", "kronor", "policy", "returned_funds"]
+__all__ = ["POLICY_HELP", "fraction", "kronor", "policy", "returned_funds", "returned_table"]
 
 POLICY_HELP = ", ".join(DEFICIT_POLICIES) + " or a policy declared in a .toml file"
 
@@ -66,3 +69,39 @@ def returned_funds(text: str) -> tuple[str, float] | str:
     if not unit.strip():
         raise argparse.ArgumentTypeError(f"not a return: {text!r} (write 'Förbund X=0,5 Mkr')")
     return " ".join(unit.split()), kronor(amount)
+
+
+def returned_table(given: list[tuple[str, float] | str]) -> pd.Series | None:
+    """One table of the funds handed back from every --returned (a unit at most once)."""
+    if not given:
+        return None
+    parts = [
+        pd.Series({item[0]: item[1]}) if isinstance(item, tuple) else _returned_file(item)
+        for item in given
+    ]
+    returned = pd.concat(parts)
+    twice = returned.index[returned.index.duplicated()].unique()
+    if len(twice):
+        raise InputError(
+            f"--returned names {', '.join(map(str, twice))} more than once", column="returned"
+        )
+    return returned
+
+
+def _returned_file(path: str) -> pd.Series:
+    table = read_plain_table(path)
+    missing = [c for c in ("unit", "returned") if c not in table.columns]
+    if missing:
+        raise InputError(
+            f"{path}: a table of returned funds needs the columns unit and returned "
+            f"(kronor); {', '.join(missing)} missing",
+            column=missing[0],
+        )
+    try:
+        amounts = [
+            value if isinstance(value, (int, float)) else kronor(str(value))
+            for value in table["returned"]
+        ]
+    except argparse.ArgumentTypeError as error:
+        raise InputError(f"{path}: column returned: {error}", column="returned") from None
+    return pd.Series(amounts, index=table["unit"].astype(str), dtype=float)

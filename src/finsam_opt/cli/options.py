@@ -27,7 +27,7 @@ from finsam_opt.engine.solvers import SOLVERS
 from finsam_opt.errors import InputError
 from finsam_opt.io.columns import AGE_BANDS
 from finsam_opt.io.tables import read_memberships, read_municipalities, read_table, read_units
-from finsam_opt.language.words import LANGUAGES
+from finsam_opt.language.words import LANGUAGES, say
 
 __all__ = [
     "SOLVER_HELP",
@@ -100,6 +100,14 @@ def add_units(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--memberships", help="kommun → förbund table (with --municipalities)")
     parser.add_argument("--unit-data", help="per-förbund amounts to join to municipality data")
     parser.add_argument("--year", type=int, help="year of the memberships to use")
+    parser.add_argument(
+        "--carry-previous",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="with --memberships rows for last year too: a municipality that changed förbund "
+        "carries its share of last year's allocation (default); --no-carry-previous keeps "
+        "each förbund's own",
+    )
     add_age_band(parser)
 
 
@@ -204,16 +212,21 @@ def _read_unit_files(args: argparse.Namespace) -> pd.DataFrame:
         memberships = read_memberships(args.memberships)
         try:
             aggregation = aggregate_municipalities(
-                municipalities, memberships, year=args.year, unit_data=unit_data
+                municipalities,
+                memberships,
+                year=args.year,
+                unit_data=unit_data,
+                carry_previous=args.carry_previous,
             )
         except InputError as error:
             files = [Path(p).name for p in (args.memberships, args.unit_data) if p]
             raise InputError(
                 f"{' + '.join(files)}: {error}", column=error.column, units=error.units
             ) from error
+        language = getattr(args, "language", "sv")
         if len(aggregation.outside):
-            progress(f"{len(aggregation.outside)} municipalities are in no förbund")
+            progress(say("outside", language, count=len(aggregation.outside)))
         for note in aggregation.notes:  # moves carried, units dropped (docs/data.md)
-            progress(note)
+            progress(note.text(language))
         return aggregation.units
     raise InputError("no units: give a unit table, or --municipalities and --memberships")

@@ -16,10 +16,13 @@ import numpy as np
 import pandas as pd
 
 from finsam_opt.errors import InputError, describe_units
+from finsam_opt.language.numbers import format_kronor
+from finsam_opt.language.words import SWEDISH_HEADERS, say
 
 __all__ = [
     "Aggregation",
     "CarriedPrevious",
+    "MembershipNote",
     "aggregate_municipalities",
     "carry_previous_allocations",
     "members_in_year",
@@ -43,10 +46,11 @@ class Aggregation:
         The unit of every member municipality, indexed by municipality code.
     outside : pandas.DataFrame
         The municipalities in no unit this year (allowed; they get nothing).
-    notes : tuple of str
+    notes : tuple of MembershipNote
         What the aggregation did that a reader should know: units dropped because
         all their municipalities left, previous allocations carried with moving
-        municipalities (or not, under ``carry_previous=False``).
+        municipalities (or not, under ``carry_previous=False``), mergers;
+        ``note.text(language)`` says it in Swedish or English.
     carried : pandas.DataFrame or None
         The previous allocation that moved with each municipality (see
         :func:`carry_previous_allocations`); None when nothing was carried.
@@ -68,8 +72,53 @@ class Aggregation:
     units: pd.DataFrame
     membership: pd.Series
     outside: pd.DataFrame
-    notes: tuple[str, ...] = ()
+    notes: tuple[MembershipNote, ...] = ()
     carried: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class MembershipNote:
+    """One thing :func:`aggregate_municipalities` did that a reader should know.
+
+    Attributes
+    ----------
+    kind : str
+        ``'moved'`` (a municipality carried part of its old unit's previous
+        allocation), ``'not_carried'``, ``'dropped'`` (a unit whose municipalities
+        all left) or ``'merged'``.
+    fields : Mapping
+        What the sentence names: units, municipality codes, kronor, columns.
+
+    Examples
+    --------
+    >>> note = MembershipNote("dropped", {"unit": "Z"})
+    >>> note.text("sv"), str(note)
+    ("förbundet 'Z' tas bort: alla dess kommuner har lämnat", "unit 'Z' is dropped: all its municipalities have left")
+    """  # noqa: E501
+
+    kind: str
+    fields: Mapping[str, object]
+
+    def text(self, language: str = "sv") -> str:
+        """The note as a sentence in ``language`` (``'sv'`` or ``'en'``)."""
+        values = dict(self.fields)
+        if "amount" in values:
+            values["amount"] = format_kronor(float(values["amount"]), language)  # type: ignore[arg-type]
+        if "target" in values:
+            target = values["target"]
+            values["target"] = say("no_unit", language) if target is None else f"'{target}'"
+        if "columns" in values:
+            names = [str(c) for c in values["columns"]]  # type: ignore[attr-defined]
+            shown = (
+                [SWEDISH_HEADERS.get(c, c).lower() for c in names] if language == "sv" else names
+            )
+            values["columns"] = ", ".join(shown)
+        if "merged" in values:
+            values["merged"] = ", ".join(f"'{u}'" for u in values["merged"])  # type: ignore[attr-defined]
+        return say(f"note_{self.kind}", language, **values)
+
+    def __str__(self) -> str:
+        return self.text("en")
 
 
 @dataclass(frozen=True)
@@ -300,7 +349,7 @@ def aggregate_municipalities(
         }
     )
     units = units.sort_values(["region"], kind="stable").rename_axis("unit")
-    notes: list[str] = []
+    notes: list[MembershipNote] = []
     carried = None
     last = _last_year_membership(memberships, year)
     if unit_data is not None and last is not None:
@@ -332,7 +381,7 @@ def _carry(
     membership: pd.Series,
     units: pd.Index,
     carry: bool,
-) -> tuple[pd.DataFrame, pd.DataFrame | None, list[str]]:
+) -> tuple[pd.DataFrame, pd.DataFrame | None, list[MembershipNote]]:
     notes = []
     gone = [u for u in unit_data.index if u not in units]
     carried = None
@@ -349,21 +398,19 @@ def _carry(
             data["previous_allocation"] = result.previous.reindex(data.index)
             for move in result.moves.to_dict("records"):
                 target = move["to_unit"]
-                to = "no förbund" if target is None or pd.isna(target) else f"'{target!s}'"
-                notes.append(
-                    f"municipality {move['municipality_code']!s} moved from "
-                    f"'{move['from_unit']!s}' to {to}, carrying {move['amount']:,.0f} kr of its "
-                    "previous allocation"
-                )
+                fields = {
+                    "code": str(move["municipality_code"]),
+                    "source": str(move["from_unit"]),
+                    "target": None if target is None or pd.isna(target) else str(target),
+                    "amount": float(move["amount"]),
+                }
+                notes.append(MembershipNote("moved", fields))
         elif moved:
-            notes.append(
-                f"{len(moved)} municipalities changed förbund; previous allocations were not "
-                "carried with them (carry_previous=False)"
-            )
+            notes.append(MembershipNote("not_carried", {"count": len(moved)}))
     data, merged = _sum_merged(data, last, membership, units)
     notes += merged
     for unit in gone:
-        notes.append(f"unit '{unit}' is dropped: all its municipalities have left")
+        notes.append(MembershipNote("dropped", {"unit": str(unit)}))
     return data.drop(index=[u for u in data.index if u not in units]), carried, notes
 
 
@@ -390,7 +437,7 @@ _MERGED_SUMS = ("equity", "turnover", "requested", "municipal_match", "regional_
 
 def _sum_merged(
     data: pd.DataFrame, last: pd.Series, membership: pd.Series, units: pd.Index
-) -> tuple[pd.DataFrame, list[str]]:
+) -> tuple[pd.DataFrame, list[MembershipNote]]:
     """A unit made of whole former units that has no data of its own gets their sums
     of equity, turnover and answers (docs/data.md); a blank among them stays blank."""
     notes = []
@@ -412,8 +459,8 @@ def _sum_merged(
         if unit not in data.index:
             data = data.reindex(data.index.append(pd.Index([unit])))
         data.loc[unit, columns] = sums
-        listed = ", ".join(f"'{f!s}'" for f in whole)
-        notes.append(f"unit '{unit!s}' merges {listed}: their {', '.join(columns)} are summed")
+        fields = {"unit": str(unit), "merged": tuple(str(f) for f in whole), "columns": columns}
+        notes.append(MembershipNote("merged", fields))
     return data, notes
 
 

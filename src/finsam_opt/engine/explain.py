@@ -30,6 +30,7 @@ __all__ = [
     "explain_redistribution",
     "key_decimals",
     "matching_line",
+    "matching_sentence",
 ]
 
 
@@ -317,9 +318,23 @@ def matching_line(result: Any, language: str) -> str:
     >>> matching_line(result, "en")
     'matching: collected from every förbund'
     """
-    if result.matching is Matching.NOT_COLLECTED:
+    return matching_sentence(result.matching, result.assumed, language)
+
+
+def matching_sentence(matching: object, assumed: pd.DataFrame, language: str) -> str:
+    """:func:`matching_line` from its parts: ``matching`` (a :class:`Matching` value) and
+    the ``assumed`` table (``unit``, ``party``, ``assumed_as``), as a saved round keeps them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> assumed = pd.DataFrame({"unit": ["B"], "party": ["regional_match"],
+    ...                         "assumed_as": ["previous"]})
+    >>> matching_sentence("collected", assumed, "en")
+    'matching: collected; assumed (previous, not answered) for 1 förbund: B (regional_match)'
+    """
+    if Matching(str(matching)) is Matching.NOT_COLLECTED:
         return say("not_collected", language)
-    assumed = result.assumed
     if assumed.empty:
         return say("collected", language)
     return say(

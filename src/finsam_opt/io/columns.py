@@ -45,6 +45,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "municipal_extra": ("kommunernas tilläggsbidrag", "extra bidrag från kommunerna"),
     "regional_extra": ("regionens tilläggsbidrag", "extra bidrag från regionen"),
     "comment": ("kommentarer", "anmärkning", "anmärkningar", "comments", "note", "notes"),
+    "answered_on": ("inkom", "inkom den", "inkommet", "ankomstdatum", "svarsdag", "date answered"),
 }
 
 AMOUNT_COLUMNS: frozenset[str] = frozenset(

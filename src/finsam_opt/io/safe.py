@@ -33,7 +33,7 @@ from typing import BinaryIO
 
 from finsam_opt.errors import InputError
 
-__all__ = ["FORMULA_PREFIXES", "atomic_outputs", "neutralise", "restore"]
+__all__ = ["FORMULA_PREFIXES", "atomic_outputs", "neutralise", "remove_with_outputs", "restore"]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """A text cell starting with one of these could run as a formula in a spreadsheet."""
@@ -185,9 +185,38 @@ class _Temporary:
             self.named = None
 
 
+def remove_with_outputs(paths: Iterable[Path]) -> None:
+    """Remove ``paths`` once the open set of outputs is in place (now when none is open).
+
+    A file an output set makes obsolete (a saved round that was dropped) goes
+    when the set is committed, never when the set fails.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from finsam_opt.io.safe import atomic_outputs, remove_with_outputs
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "old.csv").write_text("x")
+    >>> with atomic_outputs([folder / "new.csv"]) as (new,):
+    ...     _ = new.write_text("y")
+    ...     remove_with_outputs([folder / "old.csv"])
+    ...     (folder / "old.csv").exists()
+    True
+    >>> sorted(p.name for p in folder.iterdir())
+    ['new.csv']
+    """
+    outputs = _ACTIVE.get()
+    if outputs is None:
+        for path in paths:
+            path.unlink(missing_ok=True)
+    else:
+        outputs.removed.extend(Path(p).absolute() for p in paths)
+
+
 class _OutputSet:
     def __init__(self) -> None:
         self.staged: dict[Path, _Temporary] = {}
+        self.removed: list[Path] = []
 
     def stage(self, target: Path) -> Path:
         target = target.absolute()
@@ -222,7 +251,10 @@ class _OutputSet:
                 for handle in previous.values():
                     if handle is not None:
                         handle.close()
-            for folder in {target.parent for target in self.staged}:
+            for path in self.removed:
+                if path not in self.staged:
+                    path.unlink(missing_ok=True)
+            for folder in {target.parent for target in (*self.staged, *self.removed)}:
                 _sync_folder(folder)  # the renames themselves reach the disk
 
     def named(self, error: OSError) -> InputError:

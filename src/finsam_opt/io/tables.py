@@ -16,6 +16,7 @@ Names are stored in Unicode NFC with single spaces.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 import re
@@ -84,6 +85,7 @@ _NEAR_MISS_CUTOFF = 0.85
 _CODE = re.compile(r"^\d{4}$")
 _TEXT_COLUMNS = frozenset({"unit", "municipality_code", "municipality_name", "region", "comment"})
 _NAME_COLUMNS = frozenset({"unit", "municipality_name", "region"})
+_DATE_COLUMN = "answered_on"  # when an answer or application came in (docs/process.md)
 
 
 @dataclass(frozen=True)
@@ -137,13 +139,16 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "memberships": Schema("memberships", None, ("municipality_code", "unit"), ("year",)),
     "answers": Schema(
-        "answers", "unit", (), ("requested", "municipal_match", "regional_match", "comment")
+        "answers",
+        "unit",
+        (),
+        ("requested", "municipal_match", "regional_match", "comment", "answered_on"),
     ),
     "applications": Schema(
         "applications",
         "unit",
         ("application",),
-        ("municipal_extra", "regional_extra", "comment"),
+        ("municipal_extra", "regional_extra", "comment", "answered_on"),
     ),
 }
 """The table kinds :func:`read_table` knows."""
@@ -547,7 +552,7 @@ def _build(
     frame = pd.DataFrame(data)
     _check_ids(frame, schema, cells, headers, columns, rows_seen)
     for name in frame.columns:
-        if name not in _TEXT_COLUMNS and name != "year":
+        if name not in _TEXT_COLUMNS and name not in ("year", _DATE_COLUMN):
             frame[name] = frame[name].astype(float)
     if schema.id_column:
         frame = frame.set_index(schema.id_column)
@@ -581,6 +586,8 @@ def _convert(value: object, name: str, header: Header, where: str) -> object:
         )
     if name in _TEXT_COLUMNS:
         return _text(value, name, where)
+    if name == _DATE_COLUMN:
+        return _date(value, where)
     if name == "year":
         return _year(value, where)
     return _number(value, name, header, where)
@@ -597,6 +604,27 @@ def _text(value: object, name: str, where: str) -> str | None:
     _check_characters(text, name, where)
     # A name is an identifier: one space between words, as the duplicate check compares.
     return " ".join(text.split()) if name in _NAME_COLUMNS else text
+
+
+def _date(value: object, where: str) -> dt.date | None:
+    """A date cell: an Excel date, or a text written ``2026-09-04`` (the Swedish way)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    # An Excel date cell reaches here as its text, "2026-09-04 00:00:00".
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?", text):
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+    fix = (
+        "; format the cell as a date in Excel"
+        if isinstance(value, (int, float))
+        else " (år-månad-dag)"
+    )
+    raise InputError(
+        f"{where}: not a date: {value!r}; write it as 2026-09-04{fix}", column=_DATE_COLUMN
+    )
 
 
 def _check_characters(text: str, name: str, where: str) -> None:

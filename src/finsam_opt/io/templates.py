@@ -202,7 +202,8 @@ def read_answers(
     -------
     pandas.DataFrame
         Indexed by unit: ``requested``, ``municipal_match``, ``regional_match``
-        (kronor, NaN where left empty) and ``comment``, plus ``file``. A row
+        (kronor, NaN where left empty) and ``comment``, ``answered_on`` (a date)
+        when a file has the column *Svarsdatum*, plus ``file``. A row
         left entirely blank (a template sent back unchanged) is no answer and
         is left out.
 
@@ -238,7 +239,8 @@ def read_answers(
     for column in (*ANSWER_COLUMNS, "comment"):
         if column not in answers.columns:
             answers[column] = np.nan if column != "comment" else None
-    return answers[[*ANSWER_COLUMNS, "comment", "file"]]
+    dated = ["answered_on"] if "answered_on" in answers.columns else []
+    return answers[[*ANSWER_COLUMNS, "comment", *dated, "file"]]
 
 
 def _answered(table: pd.DataFrame) -> pd.DataFrame:

@@ -13,12 +13,14 @@ __all__ = [
     "LANGUAGES",
     "MEANINGS",
     "PHASES",
+    "ROUND_NAMES",
     "SWEDISH_HEADERS",
     "TERMS",
     "check_language",
     "label",
     "meaning",
     "phase_text",
+    "round_name",
     "say",
     "swedish_order",
     "term",
@@ -45,6 +47,7 @@ SWEDISH_HEADERS: dict[str, str] = {
     "municipal_extra": "Kommunernas extra bidrag",
     "regional_extra": "Regionens extra bidrag",
     "comment": "Kommentar",
+    "answered_on": "Svarsdatum",
 }
 """The Swedish header written for each canonical column."""
 
@@ -599,8 +602,81 @@ CONSOLE: dict[str, tuple[str, str]] = {
                 "units reaching their ideal by year {year}: {count} of {units}"),
     "report": ("{scenario}: effektiv spärr {limit}, spärrens kostnad {cost}",
                "{scenario}: effective decrease limit {limit}, floor cost {cost}"),
+    # what aggregating municipalities into förbund did (finsam_opt.Note)
+    "no_unit": ("inget förbund", "no förbund"),
+    "note_moved": ("kommun {code} bytte från '{source}' till {target} och tar med {amount} av "
+                   "den föregående tilldelningen",
+                   "municipality {code} moved from '{source}' to {target}, carrying {amount} of "
+                   "its previous allocation"),
+    "note_not_carried": ("{count} kommuner bytte förbund; de föregående tilldelningarna följde "
+                         "inte med (--no-carry-previous)",
+                         "{count} municipalities changed förbund; previous allocations were not "
+                         "carried with them (carry_previous=False)"),
+    "note_dropped": ("förbundet '{unit}' tas bort: alla dess kommuner har lämnat",
+                     "unit '{unit}' is dropped: all its municipalities have left"),
+    "note_merged": ("förbundet '{unit}' slår ihop {merged}: deras {columns} summeras",
+                    "unit '{unit}' merges {merged}: their {columns} are summed"),
+    "outside": ("{count} kommuner ingår inte i något förbund",
+                "{count} municipalities are in no förbund"),
+    # finsam-opt round: one round of an allocation year (docs/process.md)
+    "round_dates": ("År {year} · {round} · kördes {date} (sista dag {due})",
+                    "Year {year} · {round} · run on {date} (due {due})"),
+    "round_dates_input": ("År {year} · {round} · kördes {date} (sista dag {due}; underlag "
+                          "senast {input_due})",
+                          "Year {year} · {round} · run on {date} (due {due}; input due "
+                          "{input_due})"),
+    "round_surplus": (
+        "{applications} ansökningar · princip {policy}\n"
+        "att fördela {available} (varav återlämnat {returned}) · beviljat {granted} · kvar "
+        "ofördelat {unallocated}\navgörande regel: {cases}",
+        "{applications} applications · policy {policy}\n"
+        "available {available} (of which handed back {returned}) · granted {granted} · still "
+        "unallocated {unallocated}\nbinding rule: {cases}",
+    ),
+    "entitled": ("berättigade till (juni) {entitled} · skillnad mot berättigad {difference}, "
+                 "varav av ändrad budget {budget}",
+                 "entitled to (June) {entitled} · difference from entitled {difference}, "
+                 "of which from a changed budget {budget}"),
+    "late": ("försenat ({count}):", "late ({count}):"),
+    "saved_year": ("sparade året i {folder} (omgångar: {rounds})",
+                   "saved the year in {folder} (rounds: {rounds})"),
+    # what a round of the year got after its deadline (finsam_opt.Late)
+    "one_day": ("1 dag", "1 day"),
+    "days": ("{count} dagar", "{count} days"),
+    "late_round": ("{round} kördes {day}, {days} efter sista dag {deadline}",
+                   "{round} run on {day}, {days} after its due date {deadline}"),
+    "late_answer": ("{unit}: svaret är daterat {day}, {days} efter sista dag {deadline} "
+                    "({round})",
+                    "{unit}: answer dated {day}, {days} after the deadline {deadline} "
+                    "({round})"),
+    "late_application": ("{unit}: ansökan är daterad {day}, {days} efter sista dag "
+                         "{deadline} ({round})",
+                         "{unit}: application dated {day}, {days} after the deadline "
+                         "{deadline} ({round})"),
 }  # fmt: skip
 """What the command line prints, in Swedish and English (``str.format`` fields)."""
+
+ROUND_NAMES: dict[str, tuple[str, str]] = {
+    "preliminary": ("första preliminära fördelningen", "first preliminary allocation"),
+    "second_preliminary": ("andra preliminära fördelningen", "second preliminary allocation"),
+    "revised": ("reviderade fördelningen", "revised allocation"),
+    "final": ("slutliga fördelningen", "final allocation"),
+    "surplus": ("ofördelade medel", "ofördelade medel (spring round)"),
+}
+"""The rounds of an allocation year (docs/process.md) in Swedish and English."""
+
+
+def round_name(name: str, language: str) -> str:
+    """Round ``name`` of the allocation year in ``language`` (another round keeps its name).
+
+    Examples
+    --------
+    >>> round_name("second_preliminary", "sv"), round_name("revised", "en")
+    ('andra preliminära fördelningen', 'revised allocation')
+    """
+    names = ROUND_NAMES.get(name)
+    return name if names is None else names[LANGUAGES.index(language)]
+
 
 COLUMNS: dict[str, tuple[str, str]] = {
     "budget": ("Budget", "Budget"),

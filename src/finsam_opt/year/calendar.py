@@ -24,8 +24,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from finsam_opt.errors import InputError
+from finsam_opt.language.words import round_name, say
 
-__all__ = ["ROUND_CALENDAR", "RoundDates", "as_date", "round_dates", "week_42_friday"]
+__all__ = ["ROUND_CALENDAR", "Late", "RoundDates", "as_date", "round_dates", "week_42_friday"]
 
 
 @dataclass(frozen=True)
@@ -123,3 +124,86 @@ def as_date(value: object, what: str) -> dt.date:
         raise InputError(
             f"{what} must be a date (e.g. 2026-09-30), got {value!r}", column=what
         ) from None
+
+
+@dataclass(frozen=True)
+class Late:
+    """Something a round got after its deadline: the round itself, or one unit's answer.
+
+    Attributes
+    ----------
+    round : str
+        The round (one of :data:`ROUND_CALENDAR`).
+    day : datetime.date
+        The day the round was run, or the date of the answer or application.
+    deadline : datetime.date
+        The round's due date, or the deadline of what the unit sent.
+    unit : str or None
+        The unit whose answer (in the spring: application) was late; None when
+        the round itself was run after its due date.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import finsam_opt as fo
+    >>> late = fo.Late("second_preliminary", dt.date(2026, 9, 4), dt.date(2026, 8, 31), "Ale")
+    >>> late.days
+    4
+    >>> late.text("sv")
+    'Ale: svaret är daterat 2026-09-04, 4 dagar efter sista dag 2026-08-31 (andra preliminära fördelningen)'
+    >>> late.text("en")
+    'Ale: answer dated 2026-09-04, 4 days after the deadline 2026-08-31 (second preliminary allocation)'
+    """  # noqa: E501
+
+    round: str
+    day: dt.date
+    deadline: dt.date
+    unit: str | None = None
+
+    @property
+    def days(self) -> int:
+        """How many days after the deadline."""
+        return (self.day - self.deadline).days
+
+    def text(self, language: str = "sv") -> str:
+        """One sentence on what was late, in ``language`` (``'sv'`` or ``'en'``)."""
+        if self.unit is None:
+            key = "late_round"
+        else:
+            key = "late_application" if self.round == "surplus" else "late_answer"
+        return say(
+            key,
+            language,
+            round=round_name(self.round, language),
+            unit=self.unit,
+            day=self.day.isoformat(),
+            deadline=self.deadline.isoformat(),
+            days=say("one_day", language)
+            if self.days == 1
+            else say("days", language, count=self.days),
+        )
+
+    def to_json(self) -> dict[str, str | None]:
+        """The record as JSON-able values (dates as ISO texts), as a saved year keeps it."""
+        return {
+            "round": self.round,
+            "day": self.day.isoformat(),
+            "deadline": self.deadline.isoformat(),
+            "unit": self.unit,
+        }
+
+    @classmethod
+    def from_json(cls, entry: object) -> Late:
+        """The record :meth:`to_json` wrote; anything else is an error."""
+        if not isinstance(entry, dict) or not {"round", "day", "deadline"} <= entry.keys():
+            raise InputError(
+                f"a record of something late must name its round, day and deadline, got "
+                f"{entry!r} (a year saved by an earlier version: run the round again)"
+            )
+        unit = entry.get("unit")
+        return cls(
+            str(entry["round"]),
+            as_date(entry["day"], "day"),
+            as_date(entry["deadline"], "deadline"),
+            None if unit is None else str(unit),
+        )

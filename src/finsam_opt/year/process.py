@@ -46,9 +46,9 @@ from finsam_opt.engine.surplus import DEFAULT_KAPPA, Redistribution, redistribut
 from finsam_opt.errors import InputError, describe_units
 from finsam_opt.io.decision import write_table
 from finsam_opt.io.raw import read_bytes
-from finsam_opt.io.safe import atomic_outputs
+from finsam_opt.io.safe import atomic_outputs, remove_with_outputs
 from finsam_opt.io.templates import ANSWER_COLUMNS, merge_answers
-from finsam_opt.year.calendar import as_date, round_dates
+from finsam_opt.year.calendar import Late, as_date, round_dates
 
 __all__ = ["ROUNDS", "AllocationYear", "Round", "ideal_table"]
 
@@ -72,17 +72,21 @@ class Round:
         Indexed by unit: ``amount`` (kronor, whole), ``previous_round`` and
         ``change_from_previous_round``, then the round's model columns.
     summary : dict
-        ``scenario``, ``decrease_limit``, ``unallocated``, ``policy`` (JSON-able);
-        the surplus round has ``available`` and ``balancing_scalar`` instead of
-        ``scenario`` and ``decrease_limit``.
+        ``scenario``, ``decrease_limit``, ``unallocated``, ``policy``, ``allocated``,
+        ``matching`` and ``assumed`` (the contributions assumed for units that did
+        not answer: ``unit``, ``party``, ``assumed_as``, ``amount``; None for no
+        limit), all JSON-able; the surplus round has ``available``, ``returned``
+        and ``balancing_scalar`` instead of ``scenario``, ``decrease_limit``,
+        ``matching`` and ``assumed``.
     date : datetime.date or None
         The day the round was run (by default the day it is due).
     due, input_due : datetime.date or None
         When the round is due and the deadline of what the units sent into it
         (:func:`finsam_opt.round_dates`); None for a round outside the calendar.
-    late : tuple of str
+    late : tuple of Late
         The round run after its due date, and every answer dated after
-        ``input_due``, in words; empty when all was on time.
+        ``input_due`` (:class:`finsam_opt.Late`; ``text(language)`` says it in
+        Swedish or English); empty when all was on time.
 
     Examples
     --------
@@ -104,7 +108,7 @@ class Round:
     date: dt.date | None = None
     due: dt.date | None = None
     input_due: dt.date | None = None
-    late: tuple[str, ...] = ()
+    late: tuple[Late, ...] = ()
 
 
 _DATED = "answered_on"  # the column of answers and applications that dates them
@@ -118,18 +122,14 @@ def _dated(
     run = dates.due if date is None else as_date(date, "date")
     late = []
     if run > dates.due:
-        late.append(f"round '{name}' run on {run.isoformat()}, after its due date "
-                    f"{dates.due.isoformat()}")  # fmt: skip
+        late.append(Late(name, run, dates.due))
     if isinstance(sent, pd.DataFrame) and _DATED in sent.columns:
         for unit, when in sent[_DATED].items():
             if pd.isna(when):
                 continue
             day = as_date(when, _DATED)
             if dates.input_due is not None and day > dates.input_due:
-                late.append(
-                    f"unit '{unit}': answer dated {day.isoformat()}, after the deadline "
-                    f"{dates.input_due.isoformat()}"
-                )
+                late.append(Late(name, day, dates.input_due, str(unit)))
         sent = sent.drop(columns=[_DATED])
     fields = {"date": run, "due": dates.due, "input_due": dates.input_due, "late": tuple(late)}
     return fields, sent
@@ -188,12 +188,23 @@ def _entitled_summary(table: pd.DataFrame) -> dict[str, object]:
 
 
 def _summary(result: Allocation) -> dict[str, object]:
+    assumed = [
+        {
+            "unit": str(row["unit"]),
+            "party": str(row["party"]),
+            "assumed_as": str(row["assumed_as"]),
+            "amount": float(row["amount"]) if math.isfinite(row["amount"]) else None,
+        }
+        for row in result.assumed.to_dict("records")
+    ]
     return {
         "scenario": str(result.scenario),
         "decrease_limit": result.decrease_limit,
         "unallocated": result.unallocated,
         "policy": result.policy,
         "allocated": result.rounded_total,
+        "matching": str(result.matching),
+        "assumed": assumed,
     }
 
 
@@ -458,10 +469,13 @@ class AllocationYear:
         ``process.json`` holds the year, policy, parameters and the round list;
         ``units.csv`` the inputs; per round ``<n>_<round>.csv`` (the table, read
         back on load), ``<n>_<round>.xlsx`` (the same with Swedish headers, for
-        people) and ``<n>_<round>_units.csv`` (the inputs it used).
+        people) and ``<n>_<round>_units.csv`` (the inputs it used). Saving a year
+        whose rounds were run again removes the files of the rounds it no longer
+        has.
         """
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
+        before = _round_files(directory)
         state = {
             "year": self.year,
             "policy": self.policy,
@@ -493,6 +507,9 @@ class AllocationYear:
                 temporary.write_text(
                     json.dumps(state, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
                 )
+            # A round run again drops the rounds after it: their files go with the set,
+            # so the folder shows only what process.json lists.
+            remove_with_outputs(before - _round_files(directory, state))
         return directory
 
     @classmethod
@@ -527,6 +544,20 @@ class AllocationYear:
             raise InputError(f"{state_file}: a damaged saved year ({error})") from error
 
 
+def _round_files(directory: Path, state: dict[str, Any] | None = None) -> set[Path]:
+    """The files of the rounds ``state`` lists, by default the saved ``process.json``
+    (none if it is unreadable)."""
+    try:
+        if state is None:
+            state = json.loads((directory / _STATE_FILE).read_text(encoding="utf-8"))
+        rounds = state["rounds"]  # type: ignore[index]
+        names = [name for entry in rounds for name in (entry["file"], entry["units"])]
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+    files = {directory / Path(name).name for name in names}
+    return files | {f.with_suffix(".xlsx") for f in files if not f.stem.endswith("_units")}
+
+
 def _placeholder(name: str) -> Round:
     empty = pd.DataFrame()
     return Round(name, Parameters(budget=0.0), empty, empty, {})
@@ -536,7 +567,7 @@ def _dates_json(item: Round) -> dict[str, object]:
     """The round's dates as ISO texts (None where it has none) and what was late."""
     iso = {k: getattr(item, k) for k in ("date", "due", "input_due")}
     return {k: None if v is None else v.isoformat() for k, v in iso.items()} | {
-        "late": list(item.late)
+        "late": [late.to_json() for late in item.late]
     }
 
 
@@ -544,7 +575,7 @@ def _dates_from_json(entry: dict[str, Any]) -> dict[str, Any]:
     # A year saved before rounds had dates has none.
     dates = {k: entry.get(k) for k in ("date", "due", "input_due")}
     parsed = {k: None if v is None else as_date(v, k) for k, v in dates.items()}
-    return parsed | {"late": tuple(entry.get("late", ()))}
+    return parsed | {"late": tuple(Late.from_json(late) for late in entry.get("late", ()))}
 
 
 def _params_json(params: Parameters) -> dict[str, object]:

@@ -1,0 +1,361 @@
+"""``finsam-opt round``: one round of an allocation year, kept in a folder from June to spring.
+
+The first round starts the year (``--year`` and the units); every later round
+loads the folder, runs on what the year already holds plus what this call
+gives (answers, the budget bill's amount, applications, returns), and saves
+the folder again (:class:`~finsam_opt.year.process.AllocationYear`,
+docs/process.md). The console says the round's dates, what was late and how the
+amounts compare with June's.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, cast
+
+import pandas as pd
+
+from finsam_opt.cli.arguments import fraction, kronor, returned_funds, returned_table
+from finsam_opt.cli.options import add_language, add_units, load_units, parameters, progress
+from finsam_opt.datasets.national import NATIONAL_BUDGET
+from finsam_opt.domain.parameters import Unanswered
+from finsam_opt.domain.plausibility import check_amounts
+from finsam_opt.engine.explain import matching_sentence
+from finsam_opt.engine.policies import DEFICIT_POLICIES
+from finsam_opt.engine.surplus import DEFAULT_KAPPA, SURPLUS_POLICIES
+from finsam_opt.errors import InputError
+from finsam_opt.io.tables import read_applications, read_staircase
+from finsam_opt.io.templates import merge_answers, read_answers
+from finsam_opt.language.numbers import format_kronor, format_percent
+from finsam_opt.language.words import round_name, say, term
+from finsam_opt.year.calendar import as_date
+from finsam_opt.year.process import ROUNDS, AllocationYear, Round
+
+__all__ = ["add_round_parser", "run_round"]
+
+_STATE_FILE = "process.json"
+_CHOICES = {name.replace("_", "-"): name for name in ROUNDS}
+_ANSWERED = ("second_preliminary", "revised", "final")  # the rounds that take answers
+_STARTING = ("base_amount", "decrease_limit", "staircase", "policy")  # fixed for the year
+
+
+def add_round_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``round``: run one round of a year kept in a folder."""
+    parser = subparsers.add_parser(
+        "round",
+        help="run one round of an allocation year kept in a folder (June to spring)",
+        description="Run one round of an allocation year and save the year in a folder: "
+        "preliminary (June), second-preliminary (September, with the answers), revised "
+        "(after week 42), final (after the budget bill), surplus (spring: ofördelade medel). "
+        "The first round starts the year (--year and the units); later rounds read the "
+        "folder.\n\nexample:\n"
+        "  finsam-opt round preliminary ar2027/ forbund.xlsx --year 2027\n"
+        "  finsam-opt round second-preliminary ar2027/ --answers svarsmallar/\n"
+        "  finsam-opt round revised ar2027/ --answers sena_svar/ --answered-on 2026-10-20\n"
+        '  finsam-opt round final ar2027/ --budget "339 Mkr"\n'
+        "  finsam-opt round surplus ar2027/ --applications ansokningar.xlsx "
+        '--returned "Förbund X=0,5 Mkr"',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("round", choices=list(_CHOICES), help="the round to run")
+    parser.add_argument("folder", help="the year's folder (created by the first round)")
+    add_units(parser)  # only when the year starts
+    parser.set_defaults(year=None)
+    parser.add_argument(
+        "--date", help="the day the round is run, 2026-09-30 (default: the day it is due)"
+    )
+    parser.add_argument(
+        "--budget", type=kronor, help='kronor: the year\'s budget when it starts ("339 Mkr"), '
+        "the budget bill's amount in the final round",
+    )  # fmt: skip
+    parser.add_argument("--base-amount", type=kronor, help="kronor, when the year starts (400 tkr)")
+    parser.add_argument(
+        "--decrease-limit", type=fraction, help='when the year starts: "10 %%" (10 %%)'
+    )
+    parser.add_argument("--staircase", help="equity staircase CSV, when the year starts")
+    parser.add_argument(
+        "--unanswered",
+        choices=[str(u) for u in Unanswered],
+        help="a blank municipal or regional contribution: refuse (error, default), last "
+        "year's allocation / 2 (previous) or no limit (no-limit); kept for later rounds",
+    )
+    parser.add_argument(
+        "--policy",
+        help=f"deficit policy when the year starts ({', '.join(DEFICIT_POLICIES)}; default "
+        f"raise-limit); in the surplus round a surplus policy ({', '.join(SURPLUS_POLICIES)})",
+    )
+    parser.add_argument("--answers", nargs="+", help="answer files or a folder (answer rounds)")
+    parser.add_argument(
+        "--answered-on",
+        help="the date of the answers or applications that carry none (2026-09-04)",
+    )
+    parser.add_argument("--applications", help="surplus round: the applications (.xlsx/.csv)")
+    parser.add_argument(
+        "--returned", action="append", type=returned_funds, default=[],
+        help='surplus round: funds handed back, "Förbund X=0,5 Mkr" or a table; repeatable',
+    )  # fmt: skip
+    parser.add_argument(
+        "--kappa", type=fraction, default=DEFAULT_KAPPA, help="strength of equity-penalty"
+    )
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="run a round that has already been run (the rounds after it are dropped)",
+    )
+    add_language(parser)
+    parser.set_defaults(function=run_round)
+    return parser
+
+
+def run_round(args: argparse.Namespace) -> int:
+    """Run ``finsam-opt round``; returns the exit code 0."""
+    name = _CHOICES[args.round]
+    folder = Path(args.folder)
+    date = None if args.date is None else as_date(args.date, "--date")
+    year = _load(args, folder) if (folder / _STATE_FILE).is_file() else _start(args, folder)
+    _check_rerun(year, name, args)
+    _check_options(args, name)
+    if args.unanswered is not None:
+        year = replace(year, parameters=replace(year.parameters, unanswered=args.unanswered))
+    if name == "preliminary":
+        year = year.preliminary(date=date)
+    elif name == "surplus":
+        year = _surplus(args, year, date)
+    else:
+        answers = _answers(args, year)
+        if name == "final":
+            year = year.final(args.budget, answers, date=date)
+        else:
+            year = getattr(year, name)(answers, date=date)
+    year.save(folder)
+    for line in _report(year.year, year.round(name), args.language):
+        print(line)
+    done = ", ".join(round_name(r.name, args.language) for r in year.rounds)
+    print(say("saved_year", args.language, folder=folder, rounds=done))
+    return 0
+
+
+def _start(args: argparse.Namespace, folder: Path) -> AllocationYear:
+    """A new year in ``folder``, from ``--year`` and the units."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        what = (
+            "a file" if not folder.is_dir() else "a folder with other files and no " + (_STATE_FILE)
+        )
+        raise InputError(
+            f"{folder}: is {what}; a new year needs a new or empty folder (a saved year "
+            f"holds {_STATE_FILE})"
+        )
+    if args.year is None:
+        raise InputError(f"{folder}: no year there yet; start it with --year (e.g. --year 2027)")
+    # --year is the allocation year; with municipality data it also picks the memberships.
+    starting = _defaults(args)
+    units = load_units(
+        argparse.Namespace(**{**vars(starting), "year": None if args.units else args.year})
+    )
+    staircase = read_staircase(args.staircase) if args.staircase else None
+    params = parameters(starting, staircase=staircase)
+    policy = args.policy or "raise-limit"
+    if policy not in DEFICIT_POLICIES:
+        raise InputError(
+            f"--policy {policy}: not a deficit policy; choose {', '.join(DEFICIT_POLICIES)}",
+            column="policy",
+        )
+    return AllocationYear(args.year, units, params, policy)  # saved once its round has run
+
+
+def _defaults(args: argparse.Namespace) -> argparse.Namespace:
+    """``args`` with the parameters' defaults where a starting option was not given."""
+    given = {
+        "budget": NATIONAL_BUDGET if args.budget is None else args.budget,
+        "base_amount": 400_000.0 if args.base_amount is None else args.base_amount,
+        "decrease_limit": 0.10 if args.decrease_limit is None else args.decrease_limit,
+        "unanswered": args.unanswered or str(Unanswered.ERROR),
+    }
+    return argparse.Namespace(**{**vars(args), **given})
+
+
+def _load(args: argparse.Namespace, folder: Path) -> AllocationYear:
+    year = AllocationYear.load(folder)
+    given = [o for o in ("units", "municipalities", "memberships", "unit_data") if getattr(args, o)]
+    if given:
+        raise InputError(
+            f"{folder}: the year {year.year} already has its units; "
+            f"--{given[0].replace('_', '-')} is given only when a year starts (use a new folder "
+            "to start again; new figures come as --answers)"
+        )
+    if args.year is not None and args.year != year.year:
+        raise InputError(f"--year {args.year}: {folder} holds the year {year.year}")
+    surplus_policy = args.round == "surplus"  # --policy there is the surplus round's own
+    for option in _STARTING:
+        if getattr(args, option) is not None and not (option == "policy" and surplus_policy):
+            raise InputError(
+                f"--{option.replace('_', '-')}: fixed when the year {year.year} started; "
+                "start a new folder to change it",
+                column=option,
+            )
+    return year
+
+
+def _check_rerun(year: AllocationYear, name: str, args: argparse.Namespace) -> None:
+    done = [r.name for r in year.rounds]
+    if name not in done or args.again:
+        return
+    later = [n.replace("_", "-") for n in done[done.index(name) + 1 :]]
+    dropped = f"; the rounds after it ({', '.join(later)}) are dropped" if later else ""
+    raise InputError(
+        f"round {args.round} of {year.year} has already been run: give --again to run it "
+        f"again and replace it{dropped}"
+    )
+
+
+def _check_options(args: argparse.Namespace, name: str) -> None:
+    """An option the round does not use is a mistake, not something to ignore."""
+    unused = {
+        "--answers": args.answers and name not in _ANSWERED,
+        "--budget": args.budget is not None and name not in ("final",) and bool(_loaded(args)),
+        "--applications": args.applications and name != "surplus",
+        "--returned": args.returned and name != "surplus",
+        "--answered-on": args.answered_on and not (args.answers or args.applications),
+    }
+    for option, given in unused.items():
+        if given:
+            where = {
+                "--answers": "the rounds second-preliminary, revised and final",
+                "--budget": "the final round (and when a year starts)",
+                "--applications": "the surplus round",
+                "--returned": "the surplus round",
+                "--answered-on": "--answers or --applications",
+            }[option]
+            raise InputError(f"{option} belongs to {where}, not to round {args.round}")
+    if name == "surplus" and not args.applications:
+        raise InputError("the surplus round needs --applications (one row per förbund)")
+
+
+def _loaded(args: argparse.Namespace) -> bool:
+    return (Path(args.folder) / _STATE_FILE).is_file()
+
+
+def _answers(args: argparse.Namespace, year: AllocationYear) -> pd.DataFrame | None:
+    if not args.answers:
+        return None
+    answers = read_answers(args.answers, units=year.units.index)
+    answers = _dated(answers, args.answered_on).drop(columns=["comment", "file"])
+    merged = merge_answers(year.units, answers.drop(columns=["answered_on"], errors="ignore"))
+    check_amounts(merged.units, year.parameters)
+    progress(say("answers", args.language, answered=len(merged.answered), units=len(year.units)))
+    return answers
+
+
+def _surplus(args: argparse.Namespace, year: AllocationYear, date: Any) -> AllocationYear:
+    applications = read_applications(args.applications, units=year.units.index)
+    applications = _dated(applications, args.answered_on)
+    if "comment" in applications.columns:
+        applications = applications.drop(columns=["comment"])
+    final = year.round("final")
+    amounts = [c for c in ("application", "municipal_extra", "regional_extra") if c in applications]
+    check_amounts(applications, final.parameters, tuple(amounts))
+    policy = args.policy
+    if policy is not None and policy not in SURPLUS_POLICIES:
+        raise InputError(
+            f"--policy {policy}: not a surplus policy; choose {', '.join(SURPLUS_POLICIES)}",
+            column="policy",
+        )
+    return year.surplus(
+        applications,
+        returned=returned_table(args.returned),
+        policy=policy,
+        kappa=args.kappa,
+        date=date,
+    )
+
+
+def _dated(table: pd.DataFrame, answered_on: str | None) -> pd.DataFrame:
+    """``--answered-on`` fills the date of the rows that carry none."""
+    if answered_on is None:
+        return table
+    day = as_date(answered_on, "--answered-on")
+    dated = table.copy()
+    if "answered_on" not in dated.columns:
+        dated["answered_on"] = None
+    dated["answered_on"] = dated["answered_on"].where(dated["answered_on"].notna(), day)
+    return dated
+
+
+# ---------------------------------------------------------------- what the console says
+
+
+def _report(year: int, item: Round, language: str) -> list[str]:
+    lines = [_dates_line(year, item, language)]
+    summary, table = item.summary, item.table
+    cases = ", ".join(
+        f"{term(rule, language)} {count}" for rule, count in table["binding"].value_counts().items()
+    ) if "binding" in table.columns else ""  # fmt: skip
+    kr = lambda amount: format_kronor(float(amount), language)  # noqa: E731
+    if item.name == "preliminary":
+        lines.append(say("ideal", language, units=len(table), budget=kr(item.parameters.budget)))
+    elif item.name == "surplus":
+        lines.append(
+            say(
+                "round_surplus",
+                language,
+                applications=int((table["application"] > 0).sum()),
+                policy=term(summary["policy"], language),
+                available=kr(summary["available"]),
+                returned=kr(summary["returned"]),
+                granted=kr(table["granted_rounded"].sum()),
+                unallocated=kr(summary["unallocated"]),
+                cases=cases,
+            )
+        )
+    else:
+        limit = summary["decrease_limit"]
+        shown = "—" if limit is None else format_percent(float(limit), language, 2)  # type: ignore[arg-type]
+        lines.append(
+            say(
+                "summary",
+                language,
+                units=len(table),
+                scenario=term(summary["scenario"], language),
+                policy=term(summary["policy"], language),
+                budget=kr(item.parameters.budget),
+                allocated=kr(summary["allocated"]),
+                unallocated=kr(summary["unallocated"]),
+                limit=shown,
+                cases=cases,
+            )
+        )
+        if "matching" in summary:  # a round saved before rounds recorded it says nothing
+            records = cast(list[dict[str, object]], summary["assumed"])
+            assumed = pd.DataFrame(records, columns=["unit", "party", "assumed_as"])
+            lines.append(matching_sentence(summary["matching"], assumed, language))
+    if "entitled" in summary:
+        lines.append(
+            say(
+                "entitled",
+                language,
+                entitled=kr(summary["entitled"]),
+                difference=kr(summary["difference_from_entitled"]),
+                budget=kr(summary["difference_from_budget"]),
+            )
+        )
+    if item.late:
+        lines.append(say("late", language, count=len(item.late)))
+        lines.extend(f"  – {late.text(language)}" for late in item.late)
+    return lines
+
+
+def _dates_line(year: int, item: Round, language: str) -> str:
+    run = "—" if item.date is None else item.date.isoformat()
+    due = "—" if item.due is None else item.due.isoformat()
+    key = "round_dates" if item.input_due is None else "round_dates_input"
+    return say(
+        key,
+        language,
+        year=year,
+        round=round_name(item.name, language),
+        date=run,
+        due=due,
+        input_due=None if item.input_due is None else item.input_due.isoformat(),
+    )

@@ -1,0 +1,220 @@
+"""``finsam-opt round``: an allocation year run round by round on the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import finsam_opt as fo
+from finsam_opt.cli.app import main
+from finsam_opt.datasets.national import NATIONAL_BUDGET
+
+GOTLAND = "Samordningsförbundet Gotland"
+MALMO = "Samordningsförbundet Malmö"
+UPPSALA = "Samordningsförbundet Uppsala"
+VANSBRO = "Samordningsförbundet Vansbro m.fl."
+
+
+@pytest.fixture(scope="module")
+def units_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("units") / "forbund.csv"
+    fo.national_example().units.drop(columns=["synthetic"]).rename_axis("unit").to_csv(path)
+    return path
+
+
+def _run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _state(folder: Path) -> dict:
+    return json.loads((folder / "process.json").read_text(encoding="utf-8"))
+
+
+def _decided(folder: Path, number: int, name: str) -> int:
+    return int(pd.read_csv(folder / f"{number}_{name}.csv")["amount"].sum())
+
+
+def test_a_whole_year_round_by_round(units_file: Path, tmp_path: Path, capsys) -> None:
+    year = tmp_path / "ar2027"
+    code, out, _ = _run(
+        capsys, "round", "preliminary", str(year), str(units_file), "--year", "2027"
+    )
+    assert code == 0
+    assert "År 2027 · första preliminära fördelningen · kördes 2026-06-30" in out
+    assert "79 förbund · idealfördelning av 339 000 000 kr" in out
+    assert _decided(year, 1, "preliminary") == NATIONAL_BUDGET
+
+    code, out, _ = _run(capsys, "round", "second-preliminary", str(year))
+    assert code == 0
+    assert "(sista dag 2026-09-30; underlag senast 2026-08-31)" in out
+    assert "ofördelat 13 963 080 kr" in out
+    assert "berättigade till (juni) 339 000 000 kr" in out
+    assert "försenat" not in out
+
+    late_answer = tmp_path / "sena_svar.csv"
+    late_answer.write_text(
+        "Förbund;Ansökt belopp;Kommunernas bidrag;Regionens bidrag;Svarsdatum\n"
+        f"{GOTLAND};3 000 000;1 200 000;1 200 000;2026-10-19\n",
+        encoding="utf-8",
+    )
+    code, out, _ = _run(capsys, "round", "revised", str(year), "--answers", str(late_answer),
+                        "--date", "2026-11-02")  # fmt: skip
+    assert code == 0
+    assert "försenat (2):" in out
+    assert "reviderade fördelningen kördes 2026-11-02, 2 dagar efter sista dag 2026-10-31" in out
+    assert (
+        f"{GOTLAND}: svaret är daterat 2026-10-19, 3 dagar efter sista dag 2026-10-16 "
+        "(reviderade fördelningen)" in out
+    )
+    revised = _state(year)["rounds"][2]
+    assert revised["late"][1] == {"round": "revised", "day": "2026-10-19",
+                                  "deadline": "2026-10-16", "unit": GOTLAND}  # fmt: skip
+    table = pd.read_csv(year / "3_revised_units.csv", index_col="unit")
+    assert table.loc[GOTLAND, "municipal_match"] == 1_200_000
+
+    code, out, _ = _run(capsys, "round", "final", str(year), "--budget", "330 Mkr")
+    assert code == 0
+    assert "budget 330 000 000 kr" in out
+    assert "varav av ändrad budget -9 000 000 kr" in out
+    final = _state(year)["rounds"][3]["summary"]
+    assert _decided(year, 4, "final") + round(final["unallocated"]) == 330_000_000
+
+    applications = tmp_path / "ansokningar.csv"
+    applications.write_text(
+        "Förbund;Ansökan ofördelade medel (tkr);Kommunernas extra bidrag (tkr);"
+        "Regionens extra bidrag (tkr);Svarsdatum\n"
+        f"{UPPSALA};9 000;4 500;4 500;2027-05-20\n"
+        f"{MALMO};8 000;4 000;4 000;2027-06-03\n",
+        encoding="utf-8",
+    )
+    code, out, _ = _run(capsys, "round", "surplus", str(year), "--applications",
+                        str(applications), "--returned", f"{VANSBRO}=0,5 Mkr")  # fmt: skip
+    assert code == 0
+    assert "varav återlämnat 500 000 kr" in out
+    assert f"{MALMO}: ansökan är daterad 2027-06-03, 3 dagar efter sista dag 2027-05-31" in out
+    spring = _state(year)["rounds"][4]["summary"]
+    # Money is conserved through the year: the spring round ends at the final budget.
+    assert _decided(year, 5, "surplus") + round(spring["unallocated"]) == 330_000_000
+    assert [r["name"] for r in _state(year)["rounds"]] == list(fo.ROUNDS)
+    loaded = fo.AllocationYear.load(year)
+    assert loaded.round("surplus").late[0].unit == MALMO
+
+
+def test_english_on_request(units_file: Path, tmp_path: Path, capsys) -> None:
+    year = tmp_path / "y"
+    code, out, _ = _run(capsys, "round", "final", str(year), str(units_file), "--year", "2027",
+                        "--date", "2027-01-04", "--language", "en")  # fmt: skip
+    assert code == 0
+    assert "Year 2027 · final allocation · run on 2027-01-04 (due 2026-12-31" in out
+    assert "final allocation run on 2027-01-04, 4 days after its due date 2026-12-31" in out
+    assert "saved the year in" in out and "(rounds: final allocation)" in out
+
+
+def test_answers_without_their_own_date_take_answered_on(
+    units_file: Path, tmp_path: Path, capsys
+) -> None:
+    year = tmp_path / "y"
+    assert main(["round", "preliminary", str(year), str(units_file), "--year", "2027"]) == 0
+    answer = tmp_path / "svar.csv"
+    answer.write_text(f"Förbund;Ansökt belopp\n{GOTLAND};3 000 000\n", encoding="utf-8")
+    code, out, _ = _run(capsys, "round", "second-preliminary", str(year), "--answers",
+                        str(answer), "--answered-on", "2026-09-07")  # fmt: skip
+    assert code == 0
+    assert f"{GOTLAND}: svaret är daterat 2026-09-07, 7 dagar efter sista dag 2026-08-31" in out
+
+
+def test_a_round_run_again_needs_again_and_drops_the_later_rounds_files(
+    units_file: Path, tmp_path: Path, capsys
+) -> None:
+    year = tmp_path / "y"
+    for argv in (["preliminary", str(year), str(units_file), "--year", "2027"],
+                 ["second-preliminary", str(year)], ["final", str(year)]):  # fmt: skip
+        assert main(["round", *argv]) == 0
+    code, _, err = _run(capsys, "round", "second-preliminary", str(year))
+    assert code == 2
+    assert "give --again to run it again" in err and "(final) are dropped" in err
+    assert (year / "3_final.csv").exists()
+    assert main(["round", "second-preliminary", str(year), "--again"]) == 0
+    assert [r["name"] for r in _state(year)["rounds"]] == ["preliminary", "second_preliminary"]
+    assert not any(year.glob("3_final*"))
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["preliminary", "{year}", "{units}"], "start it with --year"),
+        (["preliminary", "{year}", "{units}", "--year", "2027", "--answers", "x.csv"],
+         "--answers belongs to the rounds second-preliminary, revised and final"),
+        (["surplus", "{year}", "{units}", "--year", "2027"], "needs --applications"),
+        (["final", "{year}", "{units}", "--year", "2027", "--policy", "proportional"],
+         "--policy proportional: not a deficit policy"),
+        (["revised", "{year}", "{units}", "--year", "2027", "--date", "31/10"],
+         "--date must be a date"),
+    ],
+)  # fmt: skip
+def test_mistakes_are_refused_and_nothing_is_written(
+    units_file: Path, tmp_path: Path, capsys, argv: list[str], message: str
+) -> None:
+    year = tmp_path / "y"
+    filled = [a.format(year=year, units=units_file) for a in argv]
+    code, _, err = _run(capsys, "round", *filled)
+    assert code == 2
+    assert message in err
+    assert not year.exists()
+
+
+def test_a_started_year_keeps_its_units_and_parameters(
+    units_file: Path, tmp_path: Path, capsys
+) -> None:
+    year = tmp_path / "y"
+    assert main(["round", "preliminary", str(year), str(units_file), "--year", "2027"]) == 0
+    before = (year / "process.json").read_bytes()
+    for argv, message in [
+        ([str(units_file)], "already has its units"),
+        (["--decrease-limit", "5 %"], "--decrease-limit: fixed when the year 2027 started"),
+        (["--year", "2028"], "holds the year 2027"),
+        (["--budget", "300 Mkr"], "--budget belongs to the final round"),
+    ]:
+        code, _, err = _run(capsys, "round", "second-preliminary", str(year), *argv)
+        assert code == 2, argv
+        assert message in err
+    assert (year / "process.json").read_bytes() == before
+
+
+def test_a_folder_with_other_files_is_not_taken_for_a_year(
+    units_file: Path, tmp_path: Path, capsys
+) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    code, _, err = _run(capsys, "round", "preliminary", str(tmp_path), str(units_file),
+                        "--year", "2027")  # fmt: skip
+    assert code == 2
+    assert "a new year needs a new or empty folder" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_an_unanswered_contribution_is_refused_until_the_rule_is_chosen(
+    units_file: Path, tmp_path: Path, capsys
+) -> None:
+    year = tmp_path / "y"
+    assert main(["round", "preliminary", str(year), str(units_file), "--year", "2027"]) == 0
+    blank = tmp_path / "svar.csv"
+    blank.write_text(f"Förbund;Regionens bidrag\n{GOTLAND};\n", encoding="utf-8")
+    units = pd.read_csv(units_file, index_col="unit")
+    units.loc[GOTLAND, "regional_match"] = float("nan")
+    holes = tmp_path / "forbund_hal.csv"
+    units.to_csv(holes)
+    year2 = tmp_path / "y2"
+    code, _, err = _run(capsys, "round", "second-preliminary", str(year2), str(holes),
+                        "--year", "2027")  # fmt: skip
+    assert code == 2 and "have not answered on matching" in err
+    assert not year2.exists()
+    code, out, _ = _run(capsys, "round", "second-preliminary", str(year2), str(holes),
+                        "--year", "2027", "--unanswered", "previous")  # fmt: skip
+    assert code == 0
+    assert f"antagen (föregående års tilldelning / 2, ej besvarad) för 1 förbund: {GOTLAND}" in out
+    assert _state(year2)["rounds"][0]["summary"]["assumed"][0]["unit"] == GOTLAND
