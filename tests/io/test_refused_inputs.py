@@ -181,3 +181,25 @@ def test_a_file_in_two_encodings_is_refused_at_the_line(tmp_path: Path) -> None:
         read_units(path)
     path.write_bytes((text + "Epsilön;Gotlands län;35903;710191000;2040655\n").encode("cp1252"))
     assert "Epsilön" in read_units(path).index
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("name", ["förbund.txt", "förbund.csv"])
+def test_a_utf16_file_is_refused_saying_how_to_save_it(
+    tmp_path: Path, encoding: str, name: str
+) -> None:
+    # Excel's "Unicode text" (Unicode-text, .txt): UTF-16 with a byte order mark, tabs.
+    path = tmp_path / name
+    path.write_bytes((_HEADER + _ROWS).replace(";", "\t").encode(encoding))
+    with pytest.raises(InputError) as info:
+        read_units(path)
+    message = str(info.value)
+    assert message.startswith(f"{name}: the file is UTF-16 (Excel's 'Unicode text')")
+    assert "save it as 'CSV UTF-8 (kommaavgränsad)' or as an Excel workbook (.xlsx)" in message
+
+
+def test_one_nul_byte_is_not_utf16(tmp_path: Path) -> None:
+    path = tmp_path / "förbund.csv"
+    path.write_bytes((_HEADER + _ROWS).replace("91196", "91\x00196").encode())
+    with pytest.raises(InputError, match=r"förbund\.csv: not a text file \(contains NUL bytes\)"):
+        read_units(path)

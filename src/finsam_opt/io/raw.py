@@ -9,6 +9,7 @@ editor (1-based). Only regular files are read, never more than
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -206,7 +207,22 @@ def _check_one_encoding(path: Path, data: bytes) -> None:
             )
 
 
+def _refuse_utf16(path: Path, data: bytes) -> None:
+    """Refuse UTF-16, what Excel's "Unicode text" (Unicode-text) saves: with a byte order
+    mark, or without one but with every other byte of its first characters NUL."""
+    sample = data[:512]
+    half = len(sample) // 2
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        half >= 2 and max(sample[0::2].count(0), sample[1::2].count(0)) > half // 2
+    ):
+        raise InputError(
+            f"{path.name}: the file is UTF-16 (Excel's 'Unicode text'), not a CSV file; "
+            "in Excel, save it as 'CSV UTF-8 (kommaavgränsad)' or as an Excel workbook (.xlsx)"
+        )
+
+
 def _read_csv(path: Path, data: bytes) -> Sheet:
+    _refuse_utf16(path, data)
     _check_one_encoding(path, data)
     try:
         text = _decode(data)
