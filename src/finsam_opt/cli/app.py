@@ -129,9 +129,9 @@ def _summary(result: Allocation, language: str) -> str:
             units=len(result.table),
             scenario=term(str(result.scenario), language),
             policy=term(result.policy, language),
-            budget=format_kronor(result.parameters.budget, language),
+            budget=format_kronor(result.parameters.budget, language, ore=True),
             allocated=format_kronor(result.rounded_total, language),
-            unallocated=format_kronor(result.unallocated, language),
+            unallocated=format_kronor(result.unallocated, language, ore=True),
             limit=limit,
             cases=_counts(result.table["binding"], language),
         )
@@ -207,7 +207,7 @@ def _cmd_ideal(args: argparse.Namespace) -> int:
     rows = model_parameter_rows(params, args.language)
     files = write_output(table, output, args.language, parameters=rows, sheet=sheet)
     print(say("ideal", args.language, units=len(table),
-              budget=format_kronor(args.budget, args.language)))  # fmt: skip
+              budget=format_kronor(args.budget, args.language, ore=True)))  # fmt: skip
     _wrote(files, args.language)
     return 0
 
@@ -282,7 +282,7 @@ def _cmd_surplus(args: argparse.Namespace) -> int:
     if args.available is not None:
         available: float | Allocation = _checked_available(args, units, params)
     elif units is not None:
-        budget = format_kronor(args.budget, args.language)
+        budget = format_kronor(args.budget, args.language, ore=True)
         progress(say("leftover", args.language, budget=budget))
         available = allocate(units, params, solver=args.solver)
     else:

@@ -21,7 +21,7 @@ def allocation_repr(result: Allocation) -> str:
     return (
         f"Allocation({len(result.table)} units, {result.scenario}, policy {result.policy!r}, "
         f"allocated {format_kronor(result.rounded_total, 'en')} of "
-        f"{format_kronor(result.parameters.budget, 'en')})"
+        f"{format_kronor(result.parameters.budget, 'en', ore=True)})"
     )
 
 
@@ -35,9 +35,12 @@ def allocation_html(result: Allocation, language: str = "sv") -> str:
         ("Förbund" if sv else "Units", str(len(result.table))),
         ("Scenario", str(term(str(result.scenario), language))),
         ("Princip" if sv else "Policy", str(term(result.policy, language))),
-        ("Budget", format_kronor(result.parameters.budget, language)),
+        ("Budget", format_kronor(result.parameters.budget, language, ore=True)),
         ("Fördelat" if sv else "Allocated", format_kronor(result.rounded_total, language)),
-        ("Ofördelat" if sv else "Unallocated", format_kronor(result.unallocated, language)),
+        (
+            "Ofördelat" if sv else "Unallocated",
+            format_kronor(result.unallocated, language, ore=True),
+        ),
         ("Effektiv spärr" if sv else "Effective decrease limit", limit),
     ]
     summary = "".join(

@@ -22,7 +22,7 @@ from finsam_opt.io.columns import normalize_header
 from finsam_opt.io.numbers import parse_number
 from finsam_opt.io.raw import ErrorValue, Uncomputed, read_cells
 from finsam_opt.io.safe import atomic_outputs, restore
-from finsam_opt.io.workbook import Column, Kind, Sheet, write_csv, write_workbook
+from finsam_opt.io.workbook import Column, Kind, Sheet, kronor_kind, write_csv, write_workbook
 from finsam_opt.language.words import DECISION_HEADERS, TERMS, say, swedish_order, term
 
 __all__ = [
@@ -112,8 +112,9 @@ def model_parameter_rows(
     """(label, value, kind) rows of the model's parameters, for a ``Parametrar`` sheet."""
     sv = language == "sv"
     return [
-        ("Budget (kr)", params.budget, Kind.KRONOR),
-        ("Grundtilldelning (kr)" if sv else "Base amount (kr)", params.base_amount, Kind.KRONOR),
+        ("Budget (kr)", params.budget, kronor_kind(params.budget)),
+        ("Grundtilldelning (kr)" if sv else "Base amount (kr)", params.base_amount,
+         kronor_kind(params.base_amount)),
         ("Vikt försörjningsmått" if sv else "Weight support measure", params.weight_support,
          Kind.PERCENT),
         ("Vikt invånare 16-64" if sv else "Weight population 16-64", params.weight_population,
@@ -139,7 +140,8 @@ def parameter_rows(result: Allocation, language: str = "sv") -> list[tuple[str, 
         ("Princip" if sv else "Policy", term(result.policy, language), Kind.TEXT),
         ("Lösare" if sv else "Solver", term(result.solver, language), Kind.TEXT),
         ("Fördelat (kr)" if sv else "Allocated (kr)", result.rounded_total, Kind.KRONOR),
-        ("Ofördelade medel (kr)" if sv else "Unallocated (kr)", result.unallocated, Kind.KRONOR),
+        ("Ofördelade medel (kr)" if sv else "Unallocated (kr)", result.unallocated,
+         kronor_kind(result.unallocated)),
         ("Antal förbund" if sv else "Units", len(result.table), Kind.COUNT),
     ]  # fmt: skip
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from finsam_opt.engine.surplus import Redistribution
 from finsam_opt.io.decision import sort_units, term, write_table
-from finsam_opt.io.workbook import Kind
+from finsam_opt.io.workbook import Kind, kronor_kind
 
 __all__ = ["redistribution_frame", "redistribution_parameter_rows", "write_redistribution"]
 
@@ -47,11 +47,12 @@ def redistribution_parameter_rows(
     rationed = "" if extra.phase_description is None else extra.phase_description
     applied = extra.table["application"].sum()
     return [
-        ("Att fördela (kr)" if sv else "Available (kr)", extra.available, Kind.KRONOR),
+        ("Att fördela (kr)" if sv else "Available (kr)", extra.available,
+         kronor_kind(extra.available)),
         ("Ansökt totalt (kr)" if sv else "Applied for (kr)", applied, Kind.KRONOR),
         ("Beviljat (kr)" if sv else "Granted (kr)", extra.rounded_total, Kind.KRONOR),
         ("Kvar ofördelat (kr)" if sv else "Still unallocated (kr)", extra.unallocated,
-         Kind.KRONOR),
+         kronor_kind(extra.unallocated)),
         ("Princip" if sv else "Policy", term(extra.policy, language), Kind.TEXT),
         ("Ransonering" if sv else "Rationing", rationed, Kind.TEXT),
         ("Balanstal (λ)" if sv else "Balancing scalar (λ)", extra.balancing_scalar, Kind.NUMBER),

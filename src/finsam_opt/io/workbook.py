@@ -30,8 +30,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from finsam_opt._compat import StrEnum
 from finsam_opt.io.safe import FORMULA_PREFIXES, neutralise
+from finsam_opt.language.numbers import has_ore
 
-__all__ = ["Column", "Kind", "Sheet", "write_csv", "write_workbook"]
+__all__ = ["Column", "Kind", "Sheet", "kronor_kind", "write_csv", "write_workbook"]
 
 
 class Kind(StrEnum):
@@ -46,6 +47,12 @@ class Kind(StrEnum):
     PERCENT = "percent"
     BOOL = "bool"
     NUMBER = "number"
+
+
+def kronor_kind(amount: float) -> Kind:
+    """``KRONOR``, or ``EXACT`` (öre shown) for an amount with öre: a budget or base amount
+    as given, and what is left of it (``format_kronor(..., ore=True)``'s rule)."""
+    return Kind.EXACT if has_ore(float(amount)) else Kind.KRONOR
 
 
 # kind → (decimals kept in the cell, Excel number format)

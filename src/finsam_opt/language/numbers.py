@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["format_kronor", "format_mkr", "format_number", "format_percent"]
+__all__ = ["format_kronor", "format_mkr", "format_number", "format_percent", "has_ore"]
 
 
 def _rounded(value: float, decimals: int) -> Decimal:
@@ -43,15 +43,33 @@ def format_number(value: float, language: str = "sv", decimals: int = 0) -> str:
     return text
 
 
-def format_kronor(amount: float, language: str = "sv") -> str:
+def has_ore(amount: float) -> bool:
+    """Whether ``amount`` rounded to the öre is not whole kronor.
+
+    Examples
+    --------
+    >>> has_ore(15_000_000.6), has_ore(15_000_000.0), has_ore(250_235.59999999963)
+    (True, False, True)
+    """
+    return math.isfinite(amount) and _rounded(amount, 2) % 1 != 0
+
+
+def format_kronor(amount: float, language: str = "sv", *, ore: bool = False) -> str:
     """``1234567.4`` → ``'1 234 567 kr'``: whole kronor (``'1,234,567 kr'`` in English).
+
+    With ``ore=True`` an amount that has öre shows them, two decimals, and a whole
+    amount none: the rule for the amounts a user gives (a budget, a base amount)
+    and what is left of them, so that they are never shown as more or less than
+    given (docs/data.md).
 
     Examples
     --------
     >>> format_kronor(1234567.4), format_kronor(1234567.5, "en"), format_kronor(-0.3)
     ('1 234 567 kr', '1,234,568 kr', '0 kr')
+    >>> format_kronor(15_000_000.5, ore=True), format_kronor(15_000_000.0, "en", ore=True)
+    ('15 000 000,50 kr', '15,000,000 kr')
     """
-    return f"{format_number(amount, language)} kr"
+    return f"{format_number(amount, language, 2 if ore and has_ore(amount) else 0)} kr"
 
 
 def format_mkr(amount: float, language: str = "sv", decimals: int = 1) -> str:
