@@ -203,3 +203,59 @@ def test_one_nul_byte_is_not_utf16(tmp_path: Path) -> None:
     path.write_bytes((_HEADER + _ROWS).replace("91196", "91\x00196").encode())
     with pytest.raises(InputError, match=r"förbund\.csv: not a text file \(contains NUL bytes\)"):
         read_units(path)
+
+
+def test_hidden_rows_with_data_are_refused_naming_them(tmp_path: Path) -> None:
+    # A row hidden by hand or by a filter is most often one meant to be left out: never guess.
+    path = tmp_path / "förbund.xlsx"
+    book = _workbook(path)  # title row 1, header row 2, Alfa row 3, Beta row 4
+    book.active.append(["Samordningsförbundet Gamma", "Dalarnas län", 33709, 852229000, 2124842])
+    book.active.row_dimensions[3].hidden = True
+    book.active.row_dimensions[5].hidden = True
+    book.active.row_dimensions[9].hidden = True  # hidden and empty: nothing to misread
+    book.save(path)
+    with pytest.raises(InputError) as info:
+        read_units(path)
+    message = str(info.value)
+    assert message.startswith("förbund.xlsx, sheet 'Sheet': rows 3 and 5 are hidden")
+    assert "unhide them" in message and "delete the rows" in message
+
+
+def test_a_hidden_title_row_above_the_header_is_no_data(tmp_path: Path) -> None:
+    path = tmp_path / "förbund.xlsx"
+    book = _workbook(path)
+    book.active.row_dimensions[1].hidden = True
+    book.save(path)
+    assert len(read_units(path)) == 2
+
+
+def test_a_hidden_data_column_is_refused_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "förbund.xlsx"
+    book = _workbook(path)
+    book.active.column_dimensions["E"].hidden = True  # the previous allocations: the floors
+    book.active["F2"] = "Kommentar"
+    book.active["F3"] = "hidden note"
+    book.active.column_dimensions["F"].hidden = True  # not read: no harm
+    book.save(path)
+    with pytest.raises(InputError) as info:
+        read_units(path)
+    message = str(info.value)
+    assert message.startswith(
+        "förbund.xlsx, sheet 'Sheet': column E ('Föregående års tilldelning') is hidden"
+    )
+    assert "unhide it" in message
+
+
+def test_a_hidden_first_sheet_is_not_read_unless_named(tmp_path: Path) -> None:
+    path = tmp_path / "förbund.xlsx"
+    book = _workbook(path)
+    book.active.title = "Gammal"
+    book.active.sheet_state = "hidden"
+    shown = book.create_sheet("Förbund")
+    for line in (_HEADER + _ROWS).splitlines():
+        shown.append(line.split(";"))
+    book.save(path)
+    with pytest.raises(InputError, match=r"the first sheet, 'Gammal', is hidden.*--sheet"):
+        read_units(path)
+    assert len(read_units(path, sheet="Förbund")) == 2
+    assert len(read_units(path, sheet="Gammal")) == 2  # named: read as asked

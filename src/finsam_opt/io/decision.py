@@ -20,7 +20,7 @@ from finsam_opt.engine.result import Allocation
 from finsam_opt.errors import InputError
 from finsam_opt.io.columns import normalize_header
 from finsam_opt.io.numbers import parse_number
-from finsam_opt.io.raw import ErrorValue, Uncomputed, read_cells
+from finsam_opt.io.raw import ErrorValue, Uncomputed, read_cells, refuse_hidden
 from finsam_opt.io.safe import atomic_outputs, restore
 from finsam_opt.io.workbook import Column, Kind, Sheet, kronor_kind, write_csv, write_workbook
 from finsam_opt.language.words import DECISION_HEADERS, TERMS, say, swedish_order, term
@@ -276,6 +276,7 @@ def read_decision_table(path: str | Path) -> pd.DataFrame:
     cells = read_cells(path)
     if not cells.rows:
         raise InputError(f"{cells.where}: empty file")
+    refuse_hidden(cells, 0)
     lookup = {}
     for column, (swedish, english, kind) in DECISION_HEADERS.items():
         lookup[normalize_header(swedish)] = (column, kind)

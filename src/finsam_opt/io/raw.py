@@ -16,12 +16,14 @@ import os
 import re
 import stat
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import defusedxml
 import openpyxl
 import openpyxl.xml
+from openpyxl.utils import get_column_letter
 
 from finsam_opt.errors import InputError
 
@@ -34,6 +36,7 @@ __all__ = [
     "Uncomputed",
     "read_bytes",
     "read_cells",
+    "refuse_hidden",
 ]
 
 MAX_FILE_BYTES = 20_000_000
@@ -71,6 +74,10 @@ Cell = str | int | float | Uncomputed | ErrorValue | None
 # A formula element, also with a namespace prefix (<x:f>) as some libraries write it.
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 _MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?ref=\"([A-Z]+\d+:[A-Z]+\d+)\"")
+# <row r="5" hidden="1"> and <col min="5" max="6" hidden="1"/>: what read-only mode drops.
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s([^>]*)>")
+_COL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?col\s([^>]*)>")
+_HIDDEN = re.compile(rb'(?:^|\s)hidden="(?:1|true)"')
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,8 @@ class Sheet:
     lines: tuple[int, ...] | None = None
     merged: tuple[str, ...] = ()  # merged ranges of an .xlsx sheet, e.g. ("E2:E3",)
     percent: frozenset[tuple[int, int]] = frozenset()  # (row index, column) of "0%" cells
+    hidden_rows: frozenset[int] = frozenset()  # row numbers (as in Excel) hidden in an .xlsx
+    hidden_columns: frozenset[int] = frozenset()  # column positions (0 is A) hidden in an .xlsx
 
     def line(self, index: int) -> int:
         """The row or line number the user sees for ``rows[index]``."""
@@ -291,6 +300,12 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Sheet:
     try:
         if sheet is None:
             chosen = book.worksheets[0]
+            if getattr(chosen, "sheet_state", "visible") != "visible":
+                raise InputError(
+                    f"{path.name}: the first sheet, '{chosen.title}', is hidden, and it is the "
+                    "one read when no sheet is named; unhide it in Excel, or name the sheet to "
+                    "read (--sheet on the command line, sheet= in Python)"
+                )
         elif sheet in book.sheetnames:
             chosen = book[sheet]
         else:
@@ -312,9 +327,17 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Sheet:
                 if isinstance(getattr(cell, "value", None), (int, float))
                 and "%" in str(getattr(cell, "number_format", ""))
             )
-        merged = _merged_ranges(data, getattr(chosen, "_worksheet_path", ""))
+        part = getattr(chosen, "_worksheet_path", "")
         where = f"{path.name}, sheet '{chosen.title}'"
-        return Sheet(where, tuple(rows), merged=merged, percent=frozenset(percent))
+        hidden_rows, hidden_columns = _hidden(data, part)
+        return Sheet(
+            where,
+            tuple(rows),
+            merged=_merged_ranges(data, part),
+            percent=frozenset(percent),
+            hidden_rows=hidden_rows,
+            hidden_columns=hidden_columns,
+        )
     except InputError:
         raise
     except Exception as error:
@@ -331,6 +354,72 @@ def _merged_ranges(data: bytes, part: str) -> tuple[str, ...]:
         if part not in archive.namelist():
             return ()
         return tuple(r.decode() for r in _MERGE_CELL.findall(archive.read(part)))
+
+
+def _hidden(data: bytes, part: str) -> tuple[frozenset[int], frozenset[int]]:
+    """The hidden rows (Excel's numbers) and columns (positions, 0 is A) of one sheet, from
+    its XML: read-only mode has no row or column dimensions."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if part not in archive.namelist():
+            return frozenset(), frozenset()
+        xml = archive.read(part)
+    rows: set[int] = set()
+    number = 0
+    for match in _ROW_TAG.finditer(xml):
+        attributes = match.group(1)
+        given = re.search(rb'(?:^|\s)r="(\d+)"', attributes)
+        number = int(given.group(1)) if given else number + 1  # r may be left out
+        if _HIDDEN.search(attributes):
+            rows.add(number)
+    columns: set[int] = set()
+    for match in _COL_TAG.finditer(xml):
+        attributes = match.group(1)
+        low = re.search(rb'(?:^|\s)min="(\d+)"', attributes)
+        high = re.search(rb'(?:^|\s)max="(\d+)"', attributes)
+        if _HIDDEN.search(attributes) and low and high:
+            # A <col> range may run to column XFD; only columns that can hold cells count.
+            columns.update(range(int(low.group(1)) - 1, min(int(high.group(1)), 16_384)))
+    return frozenset(rows), frozenset(columns)
+
+
+def refuse_hidden(sheet: Sheet, header_index: int, used: Iterable[int] | None = None) -> None:
+    """Refuse hidden rows that hold data (from the header down) and hidden columns that the
+    reader uses (``used`` positions; None: every column with data).
+
+    A hidden row or column is data all the same, so it would be read; but what the
+    user sees on screen is not what would be allocated, and a hidden row is most
+    often one meant to be left out. Never guess: unhide, or delete.
+    """
+    filled = [
+        sheet.line(k)
+        for k in range(header_index, len(sheet.rows))
+        if sheet.line(k) in sheet.hidden_rows and any(c is not None for c in sheet.rows[k])
+    ]
+    if filled:
+        shown = _listed([str(r) for r in filled[:10]]) + (" …" if len(filled) > 10 else "")
+        noun, verb = ("rows", "are") if len(filled) > 1 else ("row", "is")
+        raise InputError(
+            f"{sheet.where}: {noun} {shown} {verb} hidden; a hidden row would be read like "
+            "any other, though it is not on the screen: unhide them (or clear the filter) "
+            "and delete the rows that should be left out"
+        )
+    header = sheet.rows[header_index] if sheet.rows else ()
+    width = max((len(row) for row in sheet.rows), default=0)
+    candidates = range(width) if used is None else used
+    for position in sorted(p for p in candidates if p in sheet.hidden_columns):
+        column = [row[position] for row in sheet.rows[header_index:] if position < len(row)]
+        if any(c is not None for c in column):
+            name = header[position] if position < len(header) else None
+            label = f" ('{name}')" if name is not None else ""
+            raise InputError(
+                f"{sheet.where}: column {get_column_letter(position + 1)}{label} is hidden; it "
+                "would be read, though it is not on the screen: unhide it, or delete it if it "
+                "should not be read"
+            )
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _has_formulas(data: bytes) -> bool:

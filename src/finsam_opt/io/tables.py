@@ -47,7 +47,7 @@ from finsam_opt.io.columns import (
     parse_header,
 )
 from finsam_opt.io.numbers import AMOUNT_UNITS, parse_number
-from finsam_opt.io.raw import ErrorValue, Sheet, Uncomputed, read_cells
+from finsam_opt.io.raw import ErrorValue, Sheet, Uncomputed, read_cells, refuse_hidden
 from finsam_opt.io.safe import restore
 
 __all__ = [
@@ -214,6 +214,7 @@ def read_table(
     header_index, headers = _find_header(cells, schema)
     columns = _map_columns(cells, header_index, headers, schema, age_band)
     _refuse_merged(cells, header_index, headers, columns)
+    refuse_hidden(cells, header_index, columns.values())
     return _build(cells, header_index, headers, columns, schema)
 
 
@@ -334,6 +335,7 @@ def read_plain_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame
     if not filled:
         raise InputError(f"{cells.where}: the file is empty")
     header_index = filled[0]
+    refuse_hidden(cells, header_index)
     names = [str(c).strip() if c is not None else "" for c in cells.rows[header_index]]
     width = len(names)
     records: list[list[object]] = []
