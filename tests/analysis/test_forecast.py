@@ -253,3 +253,109 @@ def test_drift_beyond_exact_sums_is_an_error(drifting: str) -> None:
             scenarios=2,
             **{drifting: fo.Drift(1e6, 0.0)},
         )
+
+
+def _silent() -> pd.DataFrame:
+    """The worked example; B's region and all of D's answers (D is new) are missing."""
+    units = fo.example_units()
+    units.loc["B", "regional_match"] = np.nan
+    units.loc["D", ["municipal_match", "regional_match"]] = np.nan
+    return units
+
+
+def _same_as_simulate(f: fo.Forecast, sim: fo.Simulation) -> None:
+    expected = sim.by_year()
+    for outcome in f.outcomes:
+        decided = pd.DataFrame(outcome.decided, columns=outcome.ids)
+        for future in decided.index:
+            row = decided.loc[future]
+            assert row.tolist() == expected.loc[row.index, outcome.year].tolist(), outcome.year
+
+
+def test_an_assumed_contribution_follows_each_years_previous_allocation() -> None:
+    """MODEL.md §4a: under unanswered='previous' a missing contribution is half of *that
+    year's* previous allocation. Before, forecast fixed it at year 1's (B's region at 3 Mkr
+    for good) and drifted it, so from the budget rise in year 3 B got 5 271 345 kr where
+    simulate gives 4 860 000 kr (its cap, last year's amount)."""
+    params = fo.Parameters(budget=20e6, unanswered="previous")
+    path = [20e6, 24e6, 30e6, 30e6]
+    sim = fo.simulate(_silent(), params, years=4, budget_path=path)
+    f = fo.forecast(_silent(), params, years=4, scenarios=1, budget=path)
+    assert f.amounts(3).loc[0, "B"] == 4_860_000
+    _same_as_simulate(f, sim)
+    assert f.assumed["amount"].tolist() == sim.assumed["amount"].tolist()
+
+
+def test_joiners_answers_and_mergers_change_what_is_assumed_as_in_the_simulation() -> None:
+    joiner = pd.DataFrame(
+        {"population": [40_000.0], "support_measure": [250_000.0]}, index=["F"]
+    )  # no contribution columns: F has not answered (the others have them)
+    answer = pd.DataFrame({"regional_match": [2e6]}, index=["B"])
+    changes = [fo.Join(2, joiner), fo.Update(3, answer), fo.Merge(4, "DE", ("D", "E"))]
+    for rule in ("previous", "no-limit"):
+        params = fo.Parameters(budget=20e6, unanswered=rule)
+        path = [20e6, 23e6, 26e6, 30e6, 30e6]
+        sim = fo.simulate(_silent(), params, years=5, budget_path=path, changes=changes)
+        f = fo.forecast(_silent(), params, years=5, scenarios=2, budget=path, changes=changes)
+        _same_as_simulate(f, sim)
+        pd.testing.assert_frame_equal(f.assumed.drop(columns="amount"),
+                                      sim.assumed.drop(columns="amount"))  # fmt: skip
+    bands = f.bands.set_index(["year", "unit"])
+    assert bands["regional_match_assumed"].xs("B", level="unit").tolist() == [
+        True, True, False, False, False]  # fmt: skip
+    assert bands.loc[(5, "DE"), "municipal_match_assumed"]  # D had not answered
+    assert bands.loc[(2, "F"), ["municipal_match_assumed", "regional_match_assumed"]].all()
+    assert not bands.loc[(1, "A"), ["municipal_match_assumed", "regional_match_assumed"]].any()
+    assert f.matching == fo.Matching.COLLECTED
+
+
+def test_a_joiner_with_answers_where_none_were_collected_is_as_in_the_simulation() -> None:
+    units = fo.example_units().drop(columns=["municipal_match", "regional_match"])
+    joiner = pd.DataFrame(
+        {"population": [40_000.0], "support_measure": [250_000.0],
+         "municipal_match": [1e6], "regional_match": [1e6]},
+        index=["F"],
+    )  # fmt: skip
+    changes = [fo.Join(2, joiner)]
+    with pytest.raises(fo.InputError, match="year 2: the change brings matching answers"):
+        fo.forecast(units, fo.Parameters(budget=20e6), years=2, scenarios=1, changes=changes)
+    params = fo.Parameters(budget=20e6, unanswered="previous")
+    sim = fo.simulate(units, params, years=3, changes=changes)
+    f = fo.forecast(units, params, years=3, scenarios=1, changes=changes)
+    _same_as_simulate(f, sim)
+    assert f.assumed.groupby("year").size().to_dict() == {2: 10, 3: 10}  # A–E, both parties
+    assert "municipal_match_assumed" in f.bands.columns
+    without = fo.forecast(units, params, years=1, scenarios=1)
+    assert without.matching == fo.Matching.NOT_COLLECTED
+    assert "municipal_match_assumed" not in without.bands.columns and without.assumed.empty
+
+
+@settings(max_examples=25)
+@given(
+    instances(max_units=20),
+    st.sampled_from(["previous", "no-limit"]),
+    st.sampled_from(["rounded", "exact"]),
+    st.floats(0.0, 0.1),  # a budget that grows: no future falls below N × base
+    st.integers(0, 2**32 - 1),
+)
+def test_a_forecast_with_unanswered_units_is_the_simulation(
+    case: Instance, rule: str, carry: str, budget: float, seed: int
+) -> None:
+    """Property: with blank contributions and zero spread every future equals simulate()
+    to the krona, and both name the same assumed contributions (MODEL.md §9.11)."""
+    units, params = case
+    rng = np.random.default_rng(seed)
+    blank = rng.random((len(units), 2)) < 0.3
+    for j, party in enumerate(("municipal_match", "regional_match")):
+        units.loc[blank[:, j], party] = np.nan
+    params = fo.Parameters(budget=params.budget, base_amount=params.base_amount,
+                           unanswered=rule)  # fmt: skip
+    path = [params.budget * (1 + budget) ** k for k in range(4)]
+    f = fo.forecast(units, params, years=4, scenarios=2, budget=path, carry=carry,
+                    matching=fo.Drift(0.02))  # fmt: skip
+    sim = fo.simulate(units, params, years=4, budget_path=path, carry=carry,
+                      matching_growth=0.02)  # fmt: skip
+    _same_as_simulate(f, sim)
+    pd.testing.assert_frame_equal(f.assumed, sim.assumed, check_dtype=False)
+    flags = ["municipal_match_assumed", "regional_match_assumed"]
+    assert f.bands[flags].to_numpy().tolist() == sim.trajectories[flags].to_numpy().tolist()

@@ -146,3 +146,37 @@ def test_forecast_fits_a_drift_to_a_history_file(tmp_path: Path) -> None:
     )  # fmt: skip
     rows = list(openpyxl.load_workbook(workbook)["Prognos"].iter_rows(values_only=True))[1:16]
     assert [r[3] for r in rows] == [round(m) for m in expected.bands["median"]]
+
+
+def test_forecast_names_the_assumed_contributions_in_console_workbook_and_letters(
+    tmp_path: Path, capsys
+) -> None:
+    """MODEL.md §9.11: a förbund whose region has not answered is named everywhere."""
+    table = fo.example_units()
+    table.loc["B", "regional_match"] = float("nan")
+    units = tmp_path / "units.csv"
+    table.to_csv(units)
+    workbook, letters = tmp_path / "prognos.xlsx", tmp_path / "brev"
+    arguments = [
+        "forecast", str(units), "--budget", "20 Mkr", "--years", "3", "--first-year", "2027",
+        "--futures", "20", "--unanswered", "previous", "-o", str(workbook),
+        "--letters", str(letters),
+    ]  # fmt: skip
+    assert main(arguments) == 0
+    assert (
+        "matchning: insamlad; antagen (föregående års tilldelning / 2, ej besvarad) för 1 "
+        "förbund: B (regionens bidrag: 2027–2029)" in capsys.readouterr().out
+    )
+    book = openpyxl.load_workbook(workbook)
+    rows = list(book["Prognos"].iter_rows(values_only=True))
+    header = rows[0]
+    flag = header.index("Regionens bidrag antaget, ej besvarat")
+    assert [r[flag] for r in rows[1:] if r[0] == "B"] == ["ja"] * 3
+    assert [r[flag] for r in rows[1:] if r[0] == "A"] == ["nej"] * 3
+    parameters = dict(book["Parametrar"].values)
+    assert parameters["Obesvarat bidrag tas som"] == "föregående års tilldelning / 2"
+    letter = (letters / "B.html").read_text(encoding="utf-8")
+    assert "B har inte svarat om matchningen (regionens bidrag: 2027–2029)" in letter
+    assert "har inte svarat" not in (letters / "A.html").read_text(encoding="utf-8")
+    assert main([*arguments[:-4], "--language", "en"]) == 0
+    assert "B (regional_match: 2027–2029)" in capsys.readouterr().out

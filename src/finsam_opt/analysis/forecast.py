@@ -21,7 +21,7 @@ import pandas as pd
 from finsam_opt._compat import StrEnum
 from finsam_opt.analysis.changes import Change, Join, Leave, Merge, Update, check_changes
 from finsam_opt.domain.parameters import MAX_AMOUNT, Parameters
-from finsam_opt.domain.units import UnitTable, validate_units
+from finsam_opt.domain.units import MATCH_COLUMNS, Matching, UnitTable, validate_units
 from finsam_opt.engine.batch import allocate_rows
 from finsam_opt.engine.policies import Policy, resolve_policy
 from finsam_opt.engine.rounding import id_ranks, round_rows
@@ -32,6 +32,8 @@ __all__ = ["Drift", "Forecast", "Reason", "YearOutcome", "forecast"]
 #: An allocation within this many kronor of the capped ideal has reached it (as in simulate).
 _REACHED = 1.0
 _CARRY = ("rounded", "exact")
+#: The columns of Forecast.assumed (those of Allocation.assumed, after the year).
+_ASSUMED: list[str] = ["year", "unit", "party", "assumed_as", "amount"]
 _DRIFTING = {
     "population": ("population",),
     "support": ("support_measure",),
@@ -152,6 +154,11 @@ class YearOutcome:
         The balancing scalar λ* of each future (0 outside a deficit).
     exact : numpy.ndarray
         The exact allocations, kronor.
+    municipal_match_assumed, regional_match_assumed : numpy.ndarray
+        Boolean, shape (units,): the contribution was assumed, not answered (the
+        same in every future; docs/model.md).
+    matching : Matching
+        Whether the contributions were collected that year.
 
     Examples
     --------
@@ -177,6 +184,9 @@ class YearOutcome:
     decrease_limit: np.ndarray
     rate: np.ndarray
     exact: np.ndarray
+    municipal_match_assumed: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    regional_match_assumed: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    matching: Matching = Matching.NOT_COLLECTED
 
 
 @dataclass(frozen=True)
@@ -192,7 +202,9 @@ class Forecast:
         ``at_cap`` (the probability that matching holds it down), ``reason`` (the
         most likely :class:`Reason`), ``previous_median``, ``ideal_median`` and
         ``capped_median`` (the medians of last year's allocation, of the ideal I and
-        of the capped ideal min(I, u), kronor).
+        of the capped ideal min(I, u), kronor); when matching was collected also
+        ``municipal_match_assumed`` and ``regional_match_assumed`` (True where that
+        party has not answered and its contribution was assumed, docs/model.md).
     reached_ideal : pandas.DataFrame
         Per unit ever in the model: ``expected_year`` (the mean, over the futures in
         which it does, of the year from which it stays at its capped ideal to the
@@ -204,6 +216,15 @@ class Forecast:
     seed : int or None
     policy : str
     carry : str
+    year_labels : tuple of int
+    assumed : pandas.DataFrame
+        The contributions assumed for units that did not answer, one row per year,
+        unit and party: ``year``, ``unit``, ``party``, ``assumed_as``
+        (``Parameters.unanswered``) and ``amount`` (kronor, the median over the
+        futures; ``inf`` for no limit). Under ``unanswered='previous'`` it is half of
+        each future's previous allocation that year, as in :func:`finsam_opt.simulate`.
+    matching : Matching
+        ``'collected'`` when any year's units had contribution columns.
 
     Examples
     --------
@@ -223,6 +244,8 @@ class Forecast:
     policy: str
     carry: str
     year_labels: tuple[int, ...] = field(default=())
+    assumed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_ASSUMED))
+    matching: Matching = Matching.NOT_COLLECTED
 
     def amounts(self, year: int) -> pd.DataFrame:
         """The decided amounts of ``year``: one row per future, one column per unit (kronor)."""
@@ -238,10 +261,17 @@ class Forecast:
 
 @dataclass
 class _State:
-    """The unit data of every future in one year: ids and arrays of shape (futures, units)."""
+    """The unit data of every future in one year: ids and arrays of shape (futures, units).
+
+    ``assumed`` marks, per party, the units whose contribution is assumed (shape
+    (units,)): their value is set again every year from that year's previous
+    allocation (:func:`_assume`), as :func:`finsam_opt.simulate` does.
+    """
 
     ids: list[Hashable]
     columns: dict[str, np.ndarray]
+    assumed: dict[str, np.ndarray]
+    matching: Matching = Matching.NOT_COLLECTED
 
     def table(self) -> UnitTable:
         c = self.columns
@@ -368,16 +398,22 @@ def forecast(
     state = _State(
         list(table.ids),
         {c: np.broadcast_to(getattr(table, c), (futures, table.size)) for c in _COLUMNS},
+        _flags(table),
+        table.matching,
     )
     outcomes: list[YearOutcome] = []
+    assumed: list[pd.DataFrame] = []
     for number, year in enumerate(labels):
         if outcomes:
             state = _next_year(state, outcomes[-1], carry, drifts, year, rng)
         for change in (c for c in changes if c.year == year):
             state = _apply(state, change, params)
+        state = _assume(state, params)
+        assumed.append(_assumed_rows(state, params, year))
         outcomes.append(_allocate_year(state, params, budgets[:, number], chosen, year))
+    collected = any(o.matching is Matching.COLLECTED for o in outcomes)
     return Forecast(
-        bands=_bands(outcomes),
+        bands=_bands(outcomes, collected),
         reached_ideal=_reached(outcomes),
         outcomes=tuple(outcomes),
         futures=futures,
@@ -385,7 +421,51 @@ def forecast(
         policy=chosen.name,
         carry=carry,
         year_labels=tuple(labels),
+        assumed=pd.concat(assumed, ignore_index=True),
+        matching=Matching.COLLECTED if collected else Matching.NOT_COLLECTED,
     )
+
+
+def _flags(table: UnitTable) -> dict[str, np.ndarray]:
+    """Per party, the units of a validated table whose contribution was assumed."""
+    flags = (table.assumed_municipal, table.assumed_regional)
+    return {
+        party: np.zeros(table.size, bool) if flag is None else np.asarray(flag, bool)
+        for party, flag in zip(MATCH_COLUMNS, flags, strict=True)
+    }
+
+
+def _assume(state: _State, params: Parameters) -> _State:
+    """Every assumed contribution set from this year's previous allocation (MODEL.md §4a):
+    prev / 2 under ``unanswered='previous'`` (0 for a new unit), no limit otherwise."""
+    columns = dict(state.columns)
+    for party, flag in state.assumed.items():
+        if not flag.any():
+            continue
+        column = np.array(columns[party], dtype=float)  # a writable copy
+        if params.unanswered == "previous":
+            previous = columns["previous_allocation"][:, flag]
+            column[:, flag] = np.nan_to_num(previous, nan=0.0) / 2.0
+        else:
+            column[:, flag] = np.inf
+        columns[party] = column
+    return replace(state, columns=columns)
+
+
+def _assumed_rows(state: _State, params: Parameters, year: int) -> pd.DataFrame:
+    rows = [
+        {
+            "year": year,
+            "unit": unit,
+            "party": party,
+            "assumed_as": str(params.unanswered),
+            "amount": float(np.median(state.columns[party][:, i])),
+        }
+        for i, unit in enumerate(state.ids)
+        for party in MATCH_COLUMNS
+        if state.assumed[party][i]
+    ]
+    return pd.DataFrame(rows, columns=_ASSUMED)
 
 
 def _labels(years: object, first_year: object) -> list[int]:
@@ -496,22 +576,39 @@ def _next_year(
         factor = np.maximum(1.0 + _rates(drifts[name], state.ids, year, shape, rng), 0.01)
         for column in names:
             columns[column] = columns[column] * factor
-    return _State(list(state.ids), columns)
+    return replace(state, ids=list(state.ids), columns=columns)
 
 
 def _apply(state: _State, change: Change, params: Parameters) -> _State:
     ids, columns = list(state.ids), dict(state.columns)
+    flags = {party: flag.copy() for party, flag in state.assumed.items()}
     if isinstance(change, Join):
-        joining = validate_units(change.units, replace(params, base_amount=0.0))
+        units = change.units
+        if state.matching is Matching.COLLECTED:  # a joiner without the columns has not answered
+            units = units.reindex(columns=[*units.columns, *(
+                c for c in MATCH_COLUMNS if c not in units.columns)])  # fmt: skip
+        joining = validate_units(units, replace(params, base_amount=0.0))
+        state = _collected(state, joining.matching, change, params)
         futures = columns["population"].shape[0]
         for c in _COLUMNS:
             added = np.broadcast_to(getattr(joining, c), (futures, joining.size))
-            columns[c] = np.hstack([columns[c], added])
-        return _State(ids + list(joining.ids), columns)
+            columns[c] = np.hstack([state.columns[c], added])
+        joined = _flags(joining)
+        flags = {p: np.concatenate([state.assumed[p], joined[p]]) for p in MATCH_COLUMNS}
+        return _State(ids + list(joining.ids), columns, flags, state.matching)
     if isinstance(change, Leave):
         keep = [i for i, unit in enumerate(ids) if unit != change.unit]
-        return _State([ids[i] for i in keep], {c: v[:, keep] for c, v in columns.items()})
+        return _State(
+            [ids[i] for i in keep],
+            {c: v[:, keep] for c, v in columns.items()},
+            {p: f[keep] for p, f in flags.items()},
+            state.matching,
+        )
     if isinstance(change, Update):
+        answers = [c for c in MATCH_COLUMNS if c in change.units.columns]
+        if answers and change.units[answers].notna().any(axis=None):
+            state = _collected(state, Matching.COLLECTED, change, params)
+            columns, flags = dict(state.columns), dict(state.assumed)
         for c in change.units.columns:
             if c not in _COLUMNS:
                 continue
@@ -520,7 +617,10 @@ def _apply(state: _State, change: Change, params: Parameters) -> _State:
                 column = columns[c].copy()
                 column[:, ids.index(unit)] = float(value)
                 columns[c] = column
-        return _State(ids, columns)
+                if c in flags:  # an answer, at last
+                    flags[c] = flags[c].copy()
+                    flags[c][ids.index(unit)] = False
+        return _State(ids, columns, flags, state.matching)
     assert isinstance(change, Merge)
     members = [ids.index(m) for m in change.members]
     keep = [i for i in range(len(ids)) if i not in members]
@@ -532,7 +632,26 @@ def _apply(state: _State, change: Change, params: Parameters) -> _State:
         else:
             total = part.sum(axis=1)
         merged[c] = np.hstack([values[:, keep], total[:, None]])
-    return _State([ids[i] for i in keep] + [change.into], merged)
+    # A member that has not answered leaves the merged unit unanswered (as simulate's sum).
+    merged_flags = {p: np.append(f[keep], f[members].any()) for p, f in flags.items()}
+    return _State([ids[i] for i in keep] + [change.into], merged, merged_flags, state.matching)
+
+
+def _collected(state: _State, matching: Matching, change: Change, params: Parameters) -> _State:
+    """``state`` once a change brings contribution columns to units that had none: as in
+    :func:`finsam_opt.simulate`, every unit already there has not answered."""
+    if state.matching is Matching.COLLECTED or matching is Matching.NOT_COLLECTED:
+        return state
+    if params.unanswered == "error":
+        raise InputError(
+            f"year {change.year}: the change brings matching answers, and "
+            f"{describe_units(state.ids)} have none (a blank contribution is no answer); "
+            "give every unit its contributions, or choose unanswered 'previous' or 'no-limit'",
+            column=MATCH_COLUMNS[0],
+            units=list(state.ids),
+        )
+    flags = {p: np.ones(len(state.ids), bool) for p in MATCH_COLUMNS}
+    return _State(list(state.ids), dict(state.columns), flags, Matching.COLLECTED)
 
 
 def _check_bounds(state: _State, budget: np.ndarray, year: int) -> None:
@@ -589,6 +708,9 @@ def _allocate_year(
         decrease_limit=batch.decrease_limit,
         rate=batch.rate,
         exact=exact,
+        municipal_match_assumed=state.assumed["municipal_match"].copy(),
+        regional_match_assumed=state.assumed["regional_match"].copy(),
+        matching=state.matching,
     )
 
 
@@ -607,12 +729,20 @@ def _reason_codes(
     return codes.astype(np.int8)
 
 
-def _bands(outcomes: list[YearOutcome]) -> pd.DataFrame:
+def _bands(outcomes: list[YearOutcome], collected: bool) -> pd.DataFrame:
     frames = []
     floor_code, cap_code = _REASONS.index(Reason.FLOOR), _REASONS.index(Reason.MATCHING)
     for o in outcomes:
         p10, median, p90 = np.percentile(o.decided, [10, 50, 90], axis=0)
         counts = np.stack([(o.reason == k).mean(axis=0) for k in range(len(_REASONS))])
+        flags = (
+            {
+                "municipal_match_assumed": o.municipal_match_assumed,
+                "regional_match_assumed": o.regional_match_assumed,
+            }
+            if collected
+            else {}
+        )
         frames.append(
             pd.DataFrame(
                 {
@@ -628,6 +758,7 @@ def _bands(outcomes: list[YearOutcome]) -> pd.DataFrame:
                     "previous_median": np.median(o.previous, axis=0),
                     "ideal_median": np.median(o.ideal, axis=0),
                     "capped_median": np.median(o.capped, axis=0),
+                    **flags,
                 }
             )
         )

@@ -23,11 +23,12 @@ import numpy as np
 import pandas as pd
 
 from finsam_opt.analysis.forecast import Forecast, Reason
+from finsam_opt.engine.explain import assumed_parties
 from finsam_opt.errors import InputError
 from finsam_opt.io.safe import atomic_outputs
 from finsam_opt.io.workbook import Column, Kind, Sheet, write_workbook
 from finsam_opt.language.numbers import format_mkr, format_percent
-from finsam_opt.language.words import check_language, label, term
+from finsam_opt.language.words import DECISION_HEADERS, check_language, label, term
 
 __all__ = ["PlanningLetter", "planning_letter", "write_forecast", "write_letters"]
 
@@ -133,6 +134,11 @@ def planning_letter(forecast: Forecast, unit: Hashable, lang: str = "sv") -> Pla
     if reason is Reason.FLOOR:
         paragraphs.append(words["reach"].format(**numbers))
     paragraphs.append(words["range"].format(**numbers))
+    assumed = forecast.assumed[forecast.assumed["unit"] == unit]
+    if not assumed.empty:  # MODEL.md §4a: every output names a unit that has not answered
+        how = str(term(assumed["assumed_as"].iloc[0], lang))
+        parties = assumed_parties(assumed, lang).removeprefix(f"{unit} (").removesuffix(")")
+        paragraphs.append(words["unanswered"].format(how=how, parties=parties, **numbers))
     paragraphs.append(words["assumptions"].format(**numbers))
     table = pd.DataFrame(
         {
@@ -235,6 +241,11 @@ def write_forecast(forecast: Forecast, path: str | Path, lang: str = "sv") -> Pa
         Column("on_floor", words["on_floor"], Kind.PERCENT),
         Column("at_cap", words["at_cap"], Kind.PERCENT),
         Column("reason", words["reason"], Kind.TEXT),
+        *(
+            Column(flag, DECISION_HEADERS[flag][0 if lang == "sv" else 1], Kind.BOOL)
+            for flag in ("municipal_match_assumed", "regional_match_assumed")
+            if flag in bands.columns
+        ),
     )
     sheets = [Sheet(words["sheet"], bands, columns)]
     names: set[str] = {words["sheet"]}
@@ -251,10 +262,16 @@ def write_forecast(forecast: Forecast, path: str | Path, lang: str = "sv") -> Pa
             ("Frö" if sv else "Seed", forecast.seed, Kind.COUNT),
             ("Princip" if sv else "Policy", str(term(policy, lang)), Kind.TEXT),
             ("År" if sv else "Years", years, Kind.TEXT),
+            *(
+                [("Obesvarat bidrag tas som" if sv else "Unanswered contribution taken as",
+                  str(term(forecast.assumed["assumed_as"].iloc[0], lang)), Kind.TEXT)]
+                if not forecast.assumed.empty
+                else []
+            ),
         ],
-    )
+    )  # fmt: skip
     with atomic_outputs([target]) as (temporary,):
-        write_workbook(temporary, sheets, parameters)
+        write_workbook(temporary, sheets, parameters, yes_no=("ja", "nej") if sv else ("yes", "no"))
     return target
 
 
@@ -414,6 +431,10 @@ _WORDS: dict[str, dict[str, str]] = {
             "enligt sina antaganden. Förändringar i invånarantal, försörjningsmått och antal "
             "kommuner och regioner som deltar påverkar också fördelningen från år till år."
         ),
+        "unanswered": (
+            "{unit} har inte svarat om matchningen ({parties}). Prognosen antar det som "
+            "saknas: {how} (antaget, ej besvarat); med ett svar kan beloppet bli ett annat."
+        ),
         "reason_floor": "golvet (10 procents spärren)",
         "reason_matching": "matchningen",
         "reason_cut": "nedskalad i underskott",
@@ -465,6 +486,10 @@ _WORDS: dict[str, dict[str, str]] = {
             "as set in its assumptions. Changes in population, support measure and the number "
             "of municipalities and regions taking part also change the allocation from year "
             "to year."
+        ),
+        "unanswered": (
+            "{unit} has not answered on matching ({parties}). The forecast assumes what is "
+            "missing: {how} (assumed, not answered); with an answer the amount may differ."
         ),
         "reason_floor": "the floor (10 % limit)",
         "reason_matching": "matching",

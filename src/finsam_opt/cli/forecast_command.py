@@ -19,6 +19,7 @@ from finsam_opt.cli.options import (
     parameters,
 )
 from finsam_opt.cli.outputs import check_optional
+from finsam_opt.engine.explain import matching_line
 from finsam_opt.io.growth import read_growth, read_history
 from finsam_opt.io.tables import read_plain_table
 from finsam_opt.language.numbers import format_kronor
@@ -129,6 +130,7 @@ def run_forecast(args: argparse.Namespace) -> int:
             f"sum of the medians in {result.year_labels[-1]}: {total}"
         )
     )
+    print(matching_line(result, args.language))
     if output is not None:
         path = write_forecast(result, output, lang=args.language)
         print(("skrev " if swedish else "wrote ") + str(path))
