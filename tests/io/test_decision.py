@@ -226,3 +226,40 @@ def test_parameters_sheet_names_the_unanswered_rule_in_swedish(
     assert parameters["Obesvarat bidrag tas som"] == swedish
     files = write_decision_table(result, tmp_path / "b.csv", language="en")
     assert f"Unanswered contribution taken as,{rule}" in files[1].read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_decision_table_reads_back_with_the_same_answers(
+    tmp_path: Path, language: str, suffix: str
+) -> None:
+    """MODEL.md §4a: a blank is no answer. Before, a contribution without a limit was
+    written as a blank cell, so the decision table read back as units that had not
+    answered: allocate refused it (or, with unanswered='previous', capped them)."""
+    units = fo.example_units()  # A, B, D and E answered "no limit"
+    units.loc["B", "regional_match"] = np.nan  # B's region has not answered
+    params = fo.Parameters(budget=20e6, unanswered="previous")
+    result = fo.allocate(units, params)
+    path = tmp_path / f"b{suffix}"
+    write_decision_table(result, path, language=language)
+    back = read_units(path)
+    for party in ("municipal_match", "regional_match"):
+        pd.testing.assert_series_equal(
+            back[party].astype(float), units[party].astype(float), check_names=False
+        )
+    again = fo.allocate(back, params)
+    assert again.rounded.tolist() == result.rounded.tolist()
+    assert again.assumed["unit"].tolist() == ["B"]
+
+
+def test_a_decision_table_without_collected_matching_has_no_contribution_columns(
+    tmp_path: Path,
+) -> None:
+    units = fo.example_units().drop(columns=["municipal_match", "regional_match"])
+    result = fo.allocate(units, fo.Parameters(budget=20e6))
+    write_decision_table(result, tmp_path / "b.csv")
+    header = (tmp_path / "b.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert "bidrag" not in header
+    assert fo.allocate(read_units(tmp_path / "b.csv"), fo.Parameters(budget=20e6)).matching == (
+        fo.Matching.NOT_COLLECTED
+    )

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from finsam_opt.domain.parameters import Parameters
+from finsam_opt.domain.units import MATCH_COLUMNS, Matching
 from finsam_opt.engine.result import Allocation
 from finsam_opt.errors import InputError
 from finsam_opt.io.columns import normalize_header
@@ -81,8 +82,21 @@ def decision_frame(result: Allocation, units: pd.DataFrame | None = None) -> pd.
 
     ``units`` may add ``region`` and ``municipalities`` from the input table.
     Rows are sorted as Försäkringskassan lists the förbund: by region, then name.
+
+    The contributions are the answers as given (docs/model.md), so that the table
+    reads back as the same units: ``inf`` for no limit (written *ingen gräns*), blank
+    where the party has not answered (the assumed amount is in ``explain()`` and
+    ``Allocation.assumed``; the ``*_assumed`` columns say which), and no contribution
+    columns at all when matching was not collected.
     """
     table = result.table.copy()
+    for party in MATCH_COLUMNS:
+        if result.matching is Matching.NOT_COLLECTED:
+            table = table.drop(columns=[party])
+            continue
+        answered = table[party].fillna(np.inf)  # the table shows no limit as NaN
+        assumed = table.get(f"{party}_assumed", pd.Series(False, index=table.index))
+        table[party] = answered.mask(assumed.astype(bool))
     table.insert(
         table.columns.get_loc("allocation_rounded") + 1,
         "allocation_tkr",
