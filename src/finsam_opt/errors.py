@@ -17,7 +17,9 @@ _MAX_NAMED = 5
 class FinsamError(Exception):
     """Base class of every error raised by finsam_opt.
 
-    Catch it to handle any of the library's own errors in one place.
+    Catch it to handle any of the library's own errors in one place. ``str(error)``
+    is the English message; :meth:`text` gives it in Swedish where the error
+    has a Swedish message (the command line prints that with ``--language sv``).
 
     Examples
     --------
@@ -29,6 +31,23 @@ class FinsamError(Exception):
     InputError parameter budget must be finite and ≥ 0, got -1
     """
 
+    def __init__(self, message: str = "", *, sv: str | None = None) -> None:
+        super().__init__(message)
+        self.swedish = sv
+
+    def text(self, language: str = "en") -> str:
+        """The message in ``language``: Swedish where the error has it, else English.
+
+        Examples
+        --------
+        >>> error = InputError("--date: not a date", sv="--date: inget datum")
+        >>> error.text("sv"), error.text("en")
+        ('--date: inget datum', '--date: not a date')
+        """
+        if language == "sv" and self.swedish is not None:
+            return self.swedish
+        return str(self)
+
 
 class InputError(FinsamError, ValueError):
     """The user's input breaks a rule; nothing was computed or written.
@@ -39,6 +58,9 @@ class InputError(FinsamError, ValueError):
         The column (or parameter) the rule concerns.
     units : tuple
         The unit ids that break it (empty when the rule concerns the whole table).
+    swedish : str or None
+        The message in Swedish (``sv=``), printed by the command line with
+        ``--language sv``; :meth:`text` chooses.
 
     Examples
     --------
@@ -53,11 +75,33 @@ class InputError(FinsamError, ValueError):
     """
 
     def __init__(
-        self, message: str, *, column: str | None = None, units: Sequence[object] = ()
+        self,
+        message: str,
+        *,
+        sv: str | None = None,
+        column: str | None = None,
+        units: Sequence[object] = (),
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, sv=sv)
         self.column = column
         self.units = tuple(units)
+
+    def within(self, where: str) -> InputError:
+        """The same error with ``where`` (a file, an option) in front, in both languages.
+
+        Examples
+        --------
+        >>> error = InputError("no rows", sv="inga rader", column="unit")
+        >>> wrapped = error.within("forbund.csv")
+        >>> wrapped.text("en"), wrapped.text("sv"), wrapped.column
+        ('forbund.csv: no rows', 'forbund.csv: inga rader', 'unit')
+        """
+        return InputError(
+            f"{where}: {self}",
+            sv=None if self.swedish is None else f"{where}: {self.swedish}",
+            column=self.column,
+            units=self.units,
+        )
 
 
 class SolverError(FinsamError, RuntimeError):
@@ -99,10 +143,13 @@ class VerificationError(FinsamError, RuntimeError):
     """
 
 
-def describe_units(units: Sequence[object]) -> str:
-    """Name up to five units for a message: ``unit 'A'`` or ``units 'A', 'B' and 3 more``."""
+def describe_units(units: Sequence[object], language: str = "en") -> str:
+    """Name up to five units for a message: ``unit 'A'`` or ``units 'A', 'B' and 3 more``
+    (``language="sv"``: ``förbundet 'A'``, ``förbunden 'A', 'B' och 3 till``)."""
     names = ", ".join(f"'{u}'" for u in units[:_MAX_NAMED])
+    sv = language == "sv"
     if len(units) == 1:
-        return f"unit {names}"
+        return f"{'förbundet' if sv else 'unit'} {names}"
     more = len(units) - _MAX_NAMED
-    return f"units {names}" + (f" and {more} more" if more > 0 else "")
+    rest = (f" och {more} till" if sv else f" and {more} more") if more > 0 else ""
+    return f"{'förbunden' if sv else 'units'} {names}{rest}"

@@ -77,7 +77,7 @@ def test_english_and_csv(tmp_path: Path) -> None:
     ("argv", "message"),
     [
         (["example", "--budget", "tre"], "argument --budget: not an amount: 'tre'"),
-        (["allocate", "-o", "x.xlsx"], "no units: give a unit table"),
+        (["allocate", "-o", "x.xlsx"], "inga förbund: ange en förbundstabell"),
         (["allocate", "BAD/units_negative_previous.csv", "-o", "OUT.xlsx"],
          "units_negative_previous.csv, row 3, column 'Föregående års tilldelning'"),
         (["ideal", "BAD/units_zip_bomb.xlsx", "-o", "OUT.xlsx"], "unpacks to"),

@@ -137,7 +137,7 @@ def test_a_round_run_again_needs_again_and_drops_the_later_rounds_files(
         assert main(["round", *argv]) == 0
     code, _, err = _run(capsys, "round", "second-preliminary", str(year))
     assert code == 2
-    assert "give --again to run it again" in err and "(final) are dropped" in err
+    assert "ange --again för att köra om den" in err and "(final) tas bort" in err
     assert (year / "3_final.csv").exists()
     assert main(["round", "second-preliminary", str(year), "--again"]) == 0
     assert [r["name"] for r in _state(year)["rounds"]] == ["preliminary", "second_preliminary"]
@@ -147,14 +147,14 @@ def test_a_round_run_again_needs_again_and_drops_the_later_rounds_files(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["preliminary", "{year}", "{units}"], "start it with --year"),
+        (["preliminary", "{year}", "{units}"], "starta det med --year"),
         (["preliminary", "{year}", "{units}", "--year", "2027", "--answers", "x.csv"],
-         "--answers belongs to the rounds second-preliminary, revised and final"),
-        (["surplus", "{year}", "{units}", "--year", "2027"], "needs --applications"),
+         "--answers hör till omgångarna second-preliminary, revised och final"),
+        (["surplus", "{year}", "{units}", "--year", "2027"], "behöver --applications"),
         (["final", "{year}", "{units}", "--year", "2027", "--policy", "proportional"],
-         "--policy proportional: not a deficit policy"),
+         "--policy proportional: ingen princip för underskott"),
         (["revised", "{year}", "{units}", "--year", "2027", "--date", "31/10"],
-         "--date must be a date"),
+         "--date måste vara ett datum"),
     ],
 )  # fmt: skip
 def test_mistakes_are_refused_and_nothing_is_written(
@@ -175,10 +175,10 @@ def test_a_started_year_keeps_its_units_and_parameters(
     assert main(["round", "preliminary", str(year), str(units_file), "--year", "2027"]) == 0
     before = (year / "process.json").read_bytes()
     for argv, message in [
-        ([str(units_file)], "already has its units"),
-        (["--decrease-limit", "5 %"], "--decrease-limit: fixed when the year 2027 started"),
-        (["--year", "2028"], "holds the year 2027"),
-        (["--budget", "300 Mkr"], "--budget belongs to the final round"),
+        ([str(units_file)], "har redan sina förbund"),
+        (["--decrease-limit", "5 %"], "--decrease-limit: bestämdes när året 2027 startade"),
+        (["--year", "2028"], "innehåller året 2027"),
+        (["--budget", "300 Mkr"], "--budget hör till omgången final"),
     ]:
         code, _, err = _run(capsys, "round", "second-preliminary", str(year), *argv)
         assert code == 2, argv
@@ -193,7 +193,7 @@ def test_a_folder_with_other_files_is_not_taken_for_a_year(
     code, _, err = _run(capsys, "round", "preliminary", str(tmp_path), str(units_file),
                         "--year", "2027")  # fmt: skip
     assert code == 2
-    assert "a new year needs a new or empty folder" in err
+    assert "ett nytt år behöver en ny eller tom mapp" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 

@@ -132,4 +132,4 @@ def test_a_base_amount_in_tkr_is_refused(tmp_path: Path, capsys) -> None:
     units.write_text(_BASE, encoding="utf-8")
     out = tmp_path / "ut.xlsx"
     argv = ["allocate", str(units), "--budget", "15 Mkr", "--base-amount", "400", "-o", str(out)]
-    _refused(capsys, argv, out, "--base-amount 400 kr is below 1,000 kr", '"400 tkr"')
+    _refused(capsys, argv, out, "--base-amount 400 kr är under 1 000 kr", '"400 tkr"')

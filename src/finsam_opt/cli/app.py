@@ -493,7 +493,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with atomic_outputs():
             return int(args.function(args))
     except FinsamError as error:
-        print(f"finsam-opt {args.command}: {error}", file=sys.stderr)
+        language = getattr(args, "language", "sv")
+        print(f"finsam-opt {args.command}: {error.text(language)}", file=sys.stderr)
         return 2
     except OSError as error:
         print(f"finsam-opt {args.command}: {error.strerror or error}: {error.filename}",

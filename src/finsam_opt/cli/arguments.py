@@ -51,7 +51,10 @@ def policy(text: str) -> str | Policy:
         try:
             declaration = data.decode("utf-8")
         except UnicodeDecodeError:
-            raise InputError(f"{text}: cannot read the policy file: not UTF-8 text") from None
+            raise InputError(
+                f"{text}: cannot read the policy file: not UTF-8 text",
+                sv=f"{text}: principfilen kan inte läsas: inte UTF-8-text",
+            ) from None
         return policy_from_toml(declaration, name=Path(text).stem, source=text)
     except InputError as error:  # argparse shows an ArgumentTypeError's own message
         raise argparse.ArgumentTypeError(str(error)) from None
@@ -83,7 +86,9 @@ def returned_table(given: list[tuple[str, float] | str]) -> pd.Series | None:
     twice = returned.index[returned.index.duplicated()].unique()
     if len(twice):
         raise InputError(
-            f"--returned names {', '.join(map(str, twice))} more than once", column="returned"
+            f"--returned names {', '.join(map(str, twice))} more than once",
+            sv=f"--returned anger {', '.join(map(str, twice))} mer än en gång",
+            column="returned",
         )
     return returned
 
@@ -95,6 +100,8 @@ def _returned_file(path: str) -> pd.Series:
         raise InputError(
             f"{path}: a table of returned funds needs the columns unit and returned "
             f"(kronor); {', '.join(missing)} missing",
+            sv=f"{path}: en tabell över återlämnade medel behöver kolumnerna unit (Förbund) och "
+            f"returned (kronor); {', '.join(missing)} saknas",
             column=missing[0],
         )
     try:
@@ -103,5 +110,9 @@ def _returned_file(path: str) -> pd.Series:
             for value in table["returned"]
         ]
     except argparse.ArgumentTypeError as error:
-        raise InputError(f"{path}: column returned: {error}", column="returned") from None
+        raise InputError(
+            f"{path}: column returned: {error}",
+            sv=f"{path}: kolumnen returned: {error}",
+            column="returned",
+        ) from None
     return pd.Series(amounts, index=table["unit"].astype(str), dtype=float)

@@ -27,6 +27,7 @@ from finsam_opt.engine.solvers import SOLVERS
 from finsam_opt.errors import InputError
 from finsam_opt.io.columns import AGE_BANDS
 from finsam_opt.io.tables import read_memberships, read_municipalities, read_table, read_units
+from finsam_opt.language.numbers import format_kronor
 from finsam_opt.language.words import LANGUAGES, say
 
 __all__ = [
@@ -172,6 +173,9 @@ def parameters(args: argparse.Namespace, **extra: object) -> Parameters:
         raise InputError(
             f"--base-amount {args.base_amount:,.0f} kr is below {_SMALLEST_BASE_AMOUNT:,} kr, so "
             f'it looks like tkr; write the unit: --base-amount "{args.base_amount:g} tkr"',
+            sv=f"--base-amount {format_kronor(args.base_amount, 'sv')} är under "
+            f"{format_kronor(_SMALLEST_BASE_AMOUNT, 'sv')} och ser ut att vara tkr; skriv "
+            f'enheten: --base-amount "{args.base_amount:g} tkr"',
             column="base_amount",
         )
     return Parameters(
@@ -198,12 +202,17 @@ def load_units(args: argparse.Namespace) -> pd.DataFrame:
 
 def _read_unit_files(args: argparse.Namespace) -> pd.DataFrame:
     if args.units and (args.municipalities or args.memberships):
-        raise InputError("give either a unit table or --municipalities/--memberships, not both")
+        raise InputError(
+            "give either a unit table or --municipalities/--memberships, not both",
+            sv="ange antingen en förbundstabell eller --municipalities/--memberships, inte båda",
+        )
     if args.units:
         if args.year is not None:
             raise InputError(
                 "--year selects memberships (--municipalities/--memberships); "
-                "a unit table has no years"
+                "a unit table has no years",
+                sv="--year väljer medlemskap (--municipalities/--memberships); en "
+                "förbundstabell har inga år",
             )
         return read_units(args.units, args.sheet, age_band=args.age_band)
     if args.municipalities and args.memberships:
@@ -220,13 +229,14 @@ def _read_unit_files(args: argparse.Namespace) -> pd.DataFrame:
             )
         except InputError as error:
             files = [Path(p).name for p in (args.memberships, args.unit_data) if p]
-            raise InputError(
-                f"{' + '.join(files)}: {error}", column=error.column, units=error.units
-            ) from error
+            raise error.within(" + ".join(files)) from error
         language = getattr(args, "language", "sv")
         if len(aggregation.outside):
             progress(say("outside", language, count=len(aggregation.outside)))
         for note in aggregation.notes:  # moves carried, units dropped (docs/data.md)
             progress(note.text(language))
         return aggregation.units
-    raise InputError("no units: give a unit table, or --municipalities and --memberships")
+    raise InputError(
+        "no units: give a unit table, or --municipalities and --memberships",
+        sv="inga förbund: ange en förbundstabell, eller --municipalities och --memberships",
+    )

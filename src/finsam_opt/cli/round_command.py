@@ -140,15 +140,20 @@ def run_round(args: argparse.Namespace) -> int:
 def _start(args: argparse.Namespace, folder: Path) -> AllocationYear:
     """A new year in ``folder``, from ``--year`` and the units."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        what = (
-            "a file" if not folder.is_dir() else "a folder with other files and no " + (_STATE_FILE)
-        )
+        file = not folder.is_dir()
+        what = "a file" if file else f"a folder with other files and no {_STATE_FILE}"
+        vad = "en fil" if file else f"en mapp med andra filer och ingen {_STATE_FILE}"
         raise InputError(
             f"{folder}: is {what}; a new year needs a new or empty folder (a saved year "
-            f"holds {_STATE_FILE})"
+            f"holds {_STATE_FILE})",
+            sv=f"{folder}: är {vad}; ett nytt år behöver en ny eller tom mapp (ett sparat år "
+            f"har {_STATE_FILE})",
         )
     if args.year is None:
-        raise InputError(f"{folder}: no year there yet; start it with --year (e.g. --year 2027)")
+        raise InputError(
+            f"{folder}: no year there yet; start it with --year (e.g. --year 2027)",
+            sv=f"{folder}: inget år där ännu; starta det med --year (till exempel --year 2027)",
+        )
     # --year is the allocation year; with municipality data it also picks the memberships.
     starting = _defaults(args)
     units = load_units(
@@ -160,6 +165,8 @@ def _start(args: argparse.Namespace, folder: Path) -> AllocationYear:
     if policy not in DEFICIT_POLICIES:
         raise InputError(
             f"--policy {policy}: not a deficit policy; choose {', '.join(DEFICIT_POLICIES)}",
+            sv=f"--policy {policy}: ingen princip för underskott; välj "
+            f"{', '.join(DEFICIT_POLICIES)}",
             column="policy",
         )
     return AllocationYear(args.year, units, params, policy)  # saved once its round has run
@@ -180,19 +187,26 @@ def _load(args: argparse.Namespace, folder: Path) -> AllocationYear:
     year = AllocationYear.load(folder)
     given = [o for o in ("units", "municipalities", "memberships", "unit_data") if getattr(args, o)]
     if given:
+        option = f"--{given[0].replace('_', '-')}"
         raise InputError(
-            f"{folder}: the year {year.year} already has its units; "
-            f"--{given[0].replace('_', '-')} is given only when a year starts (use a new folder "
-            "to start again; new figures come as --answers)"
+            f"{folder}: the year {year.year} already has its units; {option} is given only "
+            "when a year starts (use a new folder to start again; new figures come as --answers)",
+            sv=f"{folder}: året {year.year} har redan sina förbund; {option} anges bara när ett "
+            "år startar (använd en ny mapp för att börja om; nya uppgifter kommer som --answers)",
         )
     if args.year is not None and args.year != year.year:
-        raise InputError(f"--year {args.year}: {folder} holds the year {year.year}")
+        raise InputError(
+            f"--year {args.year}: {folder} holds the year {year.year}",
+            sv=f"--year {args.year}: {folder} innehåller året {year.year}",
+        )
     surplus_policy = args.round == "surplus"  # --policy there is the surplus round's own
     for option in _STARTING:
         if getattr(args, option) is not None and not (option == "policy" and surplus_policy):
             raise InputError(
                 f"--{option.replace('_', '-')}: fixed when the year {year.year} started; "
                 "start a new folder to change it",
+                sv=f"--{option.replace('_', '-')}: bestämdes när året {year.year} startade; "
+                "starta en ny mapp för att ändra det",
                 column=option,
             )
     return year
@@ -204,9 +218,12 @@ def _check_rerun(year: AllocationYear, name: str, args: argparse.Namespace) -> N
         return
     later = [n.replace("_", "-") for n in done[done.index(name) + 1 :]]
     dropped = f"; the rounds after it ({', '.join(later)}) are dropped" if later else ""
+    tas_bort = f"; omgångarna efter den ({', '.join(later)}) tas bort" if later else ""
     raise InputError(
         f"round {args.round} of {year.year} has already been run: give --again to run it "
-        f"again and replace it{dropped}"
+        f"again and replace it{dropped}",
+        sv=f"omgången {args.round} för {year.year} har redan körts: ange --again för att köra "
+        f"om den och ersätta den{tas_bort}",
     )
 
 
@@ -221,16 +238,24 @@ def _check_options(args: argparse.Namespace, name: str) -> None:
     }
     for option, given in unused.items():
         if given:
-            where = {
-                "--answers": "the rounds second-preliminary, revised and final",
-                "--budget": "the final round (and when a year starts)",
-                "--applications": "the surplus round",
-                "--returned": "the surplus round",
-                "--answered-on": "--answers or --applications",
-            }[option]
-            raise InputError(f"{option} belongs to {where}, not to round {args.round}")
+            where, var = {
+                "--answers": ("the rounds second-preliminary, revised and final",
+                              "omgångarna second-preliminary, revised och final"),
+                "--budget": ("the final round (and when a year starts)",
+                             "omgången final (och när ett år startar)"),
+                "--applications": ("the surplus round", "omgången surplus"),
+                "--returned": ("the surplus round", "omgången surplus"),
+                "--answered-on": ("--answers or --applications", "--answers eller --applications"),
+            }[option]  # fmt: skip
+            raise InputError(
+                f"{option} belongs to {where}, not to round {args.round}",
+                sv=f"{option} hör till {var}, inte till omgången {args.round}",
+            )
     if name == "surplus" and not args.applications:
-        raise InputError("the surplus round needs --applications (one row per förbund)")
+        raise InputError(
+            "the surplus round needs --applications (one row per förbund)",
+            sv="omgången surplus behöver --applications (en rad per förbund)",
+        )
 
 
 def _loaded(args: argparse.Namespace) -> bool:
@@ -260,6 +285,8 @@ def _surplus(args: argparse.Namespace, year: AllocationYear, date: Any) -> Alloc
     if policy is not None and policy not in SURPLUS_POLICIES:
         raise InputError(
             f"--policy {policy}: not a surplus policy; choose {', '.join(SURPLUS_POLICIES)}",
+            sv=f"--policy {policy}: ingen princip för ofördelade medel; välj "
+            f"{', '.join(SURPLUS_POLICIES)}",
             column="policy",
         )
     return year.surplus(

@@ -108,7 +108,10 @@ def round_dates(name: str, year: int) -> RoundDates:
     """
     if name not in ROUND_CALENDAR:
         known = ", ".join(ROUND_CALENDAR)
-        raise InputError(f"round {name!r} has no place in the calendar (rounds: {known})")
+        raise InputError(
+            f"round {name!r} has no place in the calendar (rounds: {known})",
+            sv=f"omgången {name!r} finns inte i kalendern (omgångarna: {known})",
+        )
     return _dates(name, year)
 
 
@@ -122,7 +125,9 @@ def as_date(value: object, what: str) -> dt.date:
         return dt.date.fromisoformat(str(value).strip()[:10])
     except ValueError:
         raise InputError(
-            f"{what} must be a date (e.g. 2026-09-30), got {value!r}", column=what
+            f"{what} must be a date (e.g. 2026-09-30), got {value!r}",
+            sv=f"{what} måste vara ett datum (till exempel 2026-09-30), inte {value!r}",
+            column=what,
         ) from None
 
 
@@ -198,7 +203,9 @@ class Late:
         if not isinstance(entry, dict) or not {"round", "day", "deadline"} <= entry.keys():
             raise InputError(
                 f"a record of something late must name its round, day and deadline, got "
-                f"{entry!r} (a year saved by an earlier version: run the round again)"
+                f"{entry!r} (a year saved by an earlier version: run the round again)",
+                sv=f"en uppgift om något försenat måste ange omgång, dag och sista dag, inte "
+                f"{entry!r} (ett år sparat av en äldre version: kör omgången igen)",
             )
         unit = entry.get("unit")
         return cls(

@@ -249,7 +249,11 @@ class AllocationYear:
             if item.name == name:
                 return item
         done = ", ".join(r.name for r in self.rounds) or "none"
-        raise InputError(f"year {self.year}: round '{name}' has not been run (done: {done})")
+        raise InputError(
+            f"year {self.year}: round '{name}' has not been run (done: {done})",
+            sv=f"år {self.year}: omgången '{name}' har inte körts (körda: "
+            f"{', '.join(r.name for r in self.rounds) or 'inga'})",
+        )
 
     @property
     def last_amounts(self) -> pd.Series:
@@ -419,6 +423,9 @@ class AllocationYear:
             raise InputError(
                 f"{describe_units(list(fractional))}: a return must be whole kronor, as the "
                 "decided amounts are (an öre handed back would be lost from the year's total)",
+                sv=f"{describe_units(list(fractional), 'sv')}: ett återlämnat belopp måste vara "
+                "hela kronor, som de beslutade beloppen (ett återlämnat öre skulle försvinna ur "
+                "årets summa)",
                 column="returned",
                 units=list(fractional),
             )
@@ -518,7 +525,10 @@ class AllocationYear:
         directory = Path(directory)
         state_file = directory / _STATE_FILE
         if not state_file.is_file():
-            raise InputError(f"{directory}: not a saved allocation year (no {_STATE_FILE})")
+            raise InputError(
+                f"{directory}: not a saved allocation year (no {_STATE_FILE})",
+                sv=f"{directory}: inget sparat tilldelningsår (ingen {_STATE_FILE})",
+            )
         try:
             state = json.loads(read_bytes(state_file).decode("utf-8"))
             units = _read_frame(directory / "units.csv")
@@ -541,7 +551,11 @@ class AllocationYear:
                 rounds,
             )
         except (KeyError, TypeError, ValueError, FileNotFoundError) as error:
-            raise InputError(f"{state_file}: a damaged saved year ({error})") from error
+            why = error.text("sv") if isinstance(error, InputError) else str(error)
+            raise InputError(
+                f"{state_file}: a damaged saved year ({error})",
+                sv=f"{state_file}: ett skadat sparat år ({why})",
+            ) from error
 
 
 def _round_files(directory: Path, state: dict[str, Any] | None = None) -> set[Path]:
