@@ -183,3 +183,17 @@ def test_the_summary_adds_up_to_the_budget_as_decided() -> None:
     direct = fo.allocate(example.units, params)
     row = summary[(summary["budget"] == 339e6) & (summary["policy"] == "raise-limit")].iloc[0]
     assert row["allocated_rounded"] == direct.rounded_total
+
+
+def test_the_table_flags_the_assumed_contributions_in_every_run() -> None:
+    """MODEL.md §9.11: every output names a unit whose contribution was assumed."""
+    units = fo.example_units()
+    units.loc["B", "regional_match"] = np.nan  # B's region has not answered
+    c = fo.compare(units, fo.Parameters(budget=20e6, unanswered="previous"),
+                   budgets=[18e6, 20e6])  # fmt: skip
+    flagged = c.table[c.table["regional_match_assumed"]]
+    assert set(flagged["unit"]) == {"B"} and len(flagged) == len(c.results)
+    assert not c.table["municipal_match_assumed"].any()
+    plain = fo.compare(units.drop(columns=["municipal_match", "regional_match"]),
+                       fo.Parameters(budget=20e6))  # fmt: skip
+    assert "regional_match_assumed" not in plain.table.columns

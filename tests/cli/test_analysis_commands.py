@@ -146,3 +146,27 @@ def test_simulate_names_the_assumed_contributions_in_its_files_and_console(
         "matching: collected; assumed (no-limit, not answered) for 1 förbund: "
         "B (regional_match: 1–2)" in capsys.readouterr().out
     )
+
+
+def test_compare_names_the_assumed_contributions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    units = fo.example_units()
+    units.loc["B", "regional_match"] = float("nan")
+    path = tmp_path / "units.csv"
+    units.to_csv(path)
+    out = tmp_path / "jamforelse"
+    code = _run(
+        "compare", str(path), "--budget", "20e6", "--unanswered", "previous",
+        "-o", f"{out}.csv", "--report", f"{out}.html",
+    )  # fmt: skip
+    assert code == 0
+    line = (
+        "matchning: insamlad; antagen (föregående års tilldelning / 2, ej besvarad) för 1 "
+        "förbund: B (regionens bidrag)"
+    )
+    assert line in capsys.readouterr().out
+    table = pd.read_csv(f"{out}.csv", sep=";", decimal=",", dtype={"Förbund": str})
+    b = table[table["Förbund"] == "B"]
+    assert set(b["Regionens bidrag antaget, ej besvarat"]) == {"ja"}
+    assert line in Path(f"{out}.html").read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ import pandas as pd
 
 from finsam_opt.analysis.diagnostics import diagnose
 from finsam_opt.domain.parameters import Parameters
-from finsam_opt.domain.units import validate_units
+from finsam_opt.domain.units import MATCH_COLUMNS, Matching, validate_units
 from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.policies import DEFICIT_POLICIES, Policy, resolve_policy
 from finsam_opt.engine.result import Allocation
@@ -31,6 +31,9 @@ _TABLE_COLUMNS = (
     "binding",
 )
 
+#: Whether a party's contribution was assumed, not answered (when matching was collected).
+_ASSUMED_FLAGS = tuple(f"{party}_assumed" for party in MATCH_COLUMNS)
+
 #: A difference within this many kronor is no difference (float noise of exact amounts).
 _SAME = 0.5
 
@@ -47,7 +50,10 @@ class Comparison:
         ``target``, ``allocation`` (exact kr), ``allocation_rounded`` (kr),
         ``binding``, ``baseline_allocation`` (the baseline policy's exact amount
         at the same budget) and ``difference`` (``allocation −
-        baseline_allocation``, kr; NaN if the baseline failed at that budget).
+        baseline_allocation``, kr; NaN if the baseline failed at that budget);
+        when matching was collected also ``municipal_match_assumed`` and
+        ``regional_match_assumed`` (True where that party has not answered and its
+        contribution was assumed, docs/model.md).
     summary : pandas.DataFrame
         One row per budget × policy: the fields of
         :class:`~finsam_opt.analysis.diagnostics.Diagnostics` and ``error`` (the
@@ -270,6 +276,9 @@ def _tidy(
             reference = np.nan if base is None else base.table["allocation"].to_numpy()
             frame["baseline_allocation"] = reference
             frame["difference"] = frame["allocation"] - frame["baseline_allocation"]
+            if result.matching is Matching.COLLECTED:
+                for flag in _ASSUMED_FLAGS:
+                    frame[flag] = t[flag].to_numpy() if flag in t.columns else False
             frames.append(frame.reset_index(drop=True))
     if not frames:
         columns = ["budget", "policy", "unit", *_TABLE_COLUMNS, "baseline_allocation", "difference"]

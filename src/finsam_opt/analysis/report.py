@@ -241,8 +241,13 @@ def _comparison_sections(c: Comparison, lang: str) -> list[_Section]:
     keys = ["budget", "policy"]
     outcome = [col for col in _OUTCOME if col in summary]
     cost = [col for col in _COST if col in summary]
+    first = next(iter(c.results.values()), None)  # every run assumes the same contributions
     sections = [
-        _Section(label("summary", lang), table=_table(summary[keys + outcome], lang)),
+        _Section(
+            label("summary", lang),
+            table=_table(summary[keys + outcome], lang),
+            notes=() if first is None else (matching_line(first, lang),),
+        ),
         _Section(label("summary_cost", lang), table=_table(summary[keys + cost], lang)),
     ]
     if c.errors:

@@ -250,6 +250,8 @@ def run_compare(args: argparse.Namespace) -> int:
     shown = ["budget", "policy", "scenario", "balancing_scalar", "decrease_limit",
              "floor_cost", "floor_relaxed", "error"]  # fmt: skip
     print(_text(result.summary.reindex(columns=shown), args.language))
+    if result.results:  # the same units are assumed in every run: one line names them
+        print(matching_line(next(iter(result.results.values())), args.language))
     rows = _analysis_rows(args, args.language)
     _write_all(result, outputs, args, rows, _summary_frame(result.summary))
     if args.figures or args.figures_plot:
