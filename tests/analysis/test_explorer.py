@@ -106,3 +106,22 @@ def test_moving_the_slider_in_a_browser_shows_allocate_at_that_budget(tmp_path: 
             "allocation_rounded"
         ].tolist()
         assert heading == label("explorer_title", lang)
+
+
+def test_the_page_names_the_assumed_contributions(tmp_path: Path) -> None:
+    """MODEL.md §9.11: a förbund whose region has not answered is named on the page."""
+    units = fo.example_units()
+    units.loc["B", "regional_match"] = np.nan
+    params = fo.Parameters(budget=20e6, unanswered="previous")
+    data = fo.explorer_data(units, params, span=0.1, step=1e6)
+    assert data.assumed.to_dict("records") == fo.allocate(units, params).assumed.to_dict("records")
+    assert data.matching == fo.Matching.COLLECTED
+    text = fo.write_explorer(units, params, tmp_path / "u.html", span=0.1, step=1e6).read_text(
+        encoding="utf-8"
+    )
+    assert '<p class="note" data-word="matching"></p>' in text
+    assert (
+        '"matching":["matchning: insamlad; antagen (föregående års tilldelning / 2, ej besvarad) '
+        'för 1 förbund: B (regionens bidrag)"' in text
+    )
+    assert fo.explorer_data(fo.example_units(), params, span=0.1, step=1e6).assumed.empty

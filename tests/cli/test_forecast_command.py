@@ -180,3 +180,18 @@ def test_forecast_names_the_assumed_contributions_in_console_workbook_and_letter
     assert "har inte svarat" not in (letters / "A.html").read_text(encoding="utf-8")
     assert main([*arguments[:-4], "--language", "en"]) == 0
     assert "B (regional_match: 2027–2029)" in capsys.readouterr().out
+
+
+def test_explore_names_the_assumed_contributions_on_the_console(tmp_path: Path, capsys) -> None:
+    table = fo.example_units()
+    table.loc["B", "regional_match"] = float("nan")
+    units = tmp_path / "units.csv"
+    table.to_csv(units)
+    page = tmp_path / "utforskare.html"
+    arguments = ["explore", str(units), "--budget", "20 Mkr", "--unanswered", "no-limit",
+                 "-o", str(page)]  # fmt: skip
+    assert main(arguments) == 0
+    assert (
+        "matchning: insamlad; antagen (ingen gräns, ej besvarad) för 1 förbund: "
+        "B (regionens bidrag)" in capsys.readouterr().out
+    )

@@ -14,16 +14,17 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from finsam_opt.domain.parameters import Parameters
-from finsam_opt.domain.units import validate_units
+from finsam_opt.domain.units import MATCH_COLUMNS, Matching, UnitTable, validate_units
 from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.batch import allocate_rows
+from finsam_opt.engine.explain import matching_line
 from finsam_opt.engine.model import Quantities
 from finsam_opt.engine.policies import DEFICIT_POLICIES, Policy, resolve_policy
 from finsam_opt.engine.rounding import id_ranks, round_rows
@@ -72,6 +73,12 @@ class Explorer:
         (policies, budgets).
     start : int
         The index of the given budget.
+    matching : Matching
+        Whether the contributions were collected (docs/model.md).
+    assumed : pandas.DataFrame
+        The contributions assumed for förbund that did not answer, as
+        :attr:`finsam_opt.Allocation.assumed` (the same at every budget); the page
+        names them under the table.
 
     Examples
     --------
@@ -94,6 +101,10 @@ class Explorer:
     rate: np.ndarray
     limit: np.ndarray
     start: int
+    matching: Matching = Matching.NOT_COLLECTED
+    assumed: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["unit", "party", "assumed_as", "amount"])
+    )
 
 
 def explorer_data(
@@ -184,7 +195,30 @@ def explorer_data(
         rate=rate,
         limit=limit,
         start=start,
+        matching=table.matching,
+        assumed=_assumed(table, params),
     )
+
+
+def _assumed(table: UnitTable, params: Parameters) -> pd.DataFrame:
+    """The assumed contributions of a validated table, as ``Allocation.assumed``."""
+    given = (table.assumed_municipal, table.assumed_regional)
+    flags = {
+        party: np.zeros(table.size, bool) if flag is None else flag
+        for party, flag in zip(MATCH_COLUMNS, given, strict=True)
+    }
+    rows = [
+        {
+            "unit": unit,
+            "party": party,
+            "assumed_as": str(params.unanswered),
+            "amount": float(getattr(table, party)[i]),
+        }
+        for i, unit in enumerate(table.ids)
+        for party in MATCH_COLUMNS
+        if flags[party][i]
+    ]
+    return pd.DataFrame(rows, columns=["unit", "party", "assumed_as", "amount"])
 
 
 def _budgets(params: Parameters, span: float, step: float, n: int) -> np.ndarray:
@@ -297,7 +331,11 @@ def explorer_html(data: Explorer, lang: str = "sv") -> str:
         "start": data.start,
         "lang": lang,
         "statuses": list(STATUSES),
-        "words": {key: [label(key, "sv"), label(key, "en")] for key in _WORDS},
+        "words": {
+            **{key: [label(key, "sv"), label(key, "en")] for key in _WORDS},
+            # MODEL.md §4a: the page names the förbund whose contribution was assumed
+            "matching": [matching_line(data, "sv"), matching_line(data, "en")],
+        },
     }
     # "</" cannot end the script early when written as "<\/" inside JSON strings.
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
@@ -491,6 +529,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <tbody id="rows"></tbody>
 </table>
 <p class="note" data-word="explorer_note"></p>
+<p class="note" data-word="matching"></p>
 <script type="application/json" id="data">__DATA__</script>
 <script>__SCRIPT__</script>
 </body>

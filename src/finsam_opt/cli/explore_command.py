@@ -16,6 +16,8 @@ from finsam_opt.cli.options import (
     load_units,
     parameters,
 )
+from finsam_opt.engine.allocate import allocate
+from finsam_opt.engine.explain import matching_line
 
 __all__ = ["add_explore_parser", "run_explore"]
 
@@ -47,5 +49,7 @@ def run_explore(args: argparse.Namespace) -> int:
     path = write_explorer(
         units, params, args.output, args.policy, lang=args.language, span=args.span, step=args.step
     )
+    # The page names the assumed contributions; so does the console (one allocation says it).
+    print(matching_line(allocate(units, params), args.language))
     print(("skrev " if args.language == "sv" else "wrote ") + str(path))
     return 0
