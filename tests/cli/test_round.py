@@ -137,11 +137,70 @@ def test_a_round_run_again_needs_again_and_drops_the_later_rounds_files(
         assert main(["round", *argv]) == 0
     code, _, err = _run(capsys, "round", "second-preliminary", str(year))
     assert code == 2
-    assert "ange --again för att köra om den" in err and "(final) tas bort" in err
+    assert "skulle ersätta omgångar som redan körts (second-preliminary, final)" in err
     assert (year / "3_final.csv").exists()
-    assert main(["round", "second-preliminary", str(year), "--again"]) == 0
+    code, out, _ = _run(capsys, "round", "second-preliminary", str(year), "--again")
+    assert code == 0
+    assert "tog bort de senare omgångarna: final" in out
     assert [r["name"] for r in _state(year)["rounds"]] == ["preliminary", "second_preliminary"]
     assert not any(year.glob("3_final*"))
+
+
+def test_a_round_earlier_in_the_calendar_replaces_the_later_ones_only_with_again(
+    units_file: Path, tmp_path: Path, capsys
+) -> None:
+    """Before, revised after the spring round ran with exit 0 and the year listed a
+    revised round dated October after the spring round."""
+    year = tmp_path / "y"
+    assert main(["round", "final", str(year), str(units_file), "--year", "2027"]) == 0
+    before = (year / "process.json").read_bytes()
+    code, _, err = _run(capsys, "round", "revised", str(year))
+    assert code == 2 and "would replace" not in err
+    assert "skulle ersätta omgångar som redan körts (final)" in err
+    assert (year / "process.json").read_bytes() == before
+    assert main(["round", "revised", str(year), "--again"]) == 0
+    assert [r["name"] for r in _state(year)["rounds"]] == ["revised"]
+
+
+def test_a_second_command_on_the_same_folder_is_refused(
+    units_file: Path, tmp_path: Path, capsys
+) -> None:
+    """Before, two runs at once both said they had saved the year; one was lost."""
+    from finsam_opt.io.safe import exclusive
+
+    year = tmp_path / "y"
+    assert main(["round", "preliminary", str(year), str(units_file), "--year", "2027"]) == 0
+    with exclusive(year):  # another command holds the folder
+        code, _, err = _run(capsys, "round", "second-preliminary", str(year))
+    assert code == 2
+    assert "ett annat finsam-opt-kommando arbetar i mappen" in err
+    assert [r["name"] for r in _state(year)["rounds"]] == ["preliminary"]
+
+
+def test_a_file_that_cannot_be_removed_leaves_the_folder_unchanged(
+    units_file: Path, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """Before, a dropped round's file that could not go (open in Excel, immutable) failed
+    after process.json and the other files had been replaced."""
+    import finsam_opt.io.safe as safe
+
+    year = tmp_path / "y"
+    for argv in (["preliminary", str(year), str(units_file), "--year", "2027"],
+                 ["final", str(year)]):  # fmt: skip
+        assert main(["round", *argv]) == 0
+    before = {p.name: p.read_bytes() for p in year.iterdir()}
+    rename = safe.os.rename
+
+    def refuse_final(source, target, *args, **kwargs):
+        if Path(source).name == "2_final.xlsx":
+            raise PermissionError(1, "Operation not permitted", str(source))
+        return rename(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(safe.os, "rename", refuse_final)
+    code, _, err = _run(capsys, "round", "preliminary", str(year), "--again")
+    assert code == 2
+    assert "2_final.xlsx: kunde inte tas bort" in err and "inget ändrades" in err
+    assert {p.name: p.read_bytes() for p in year.iterdir()} == before
 
 
 @pytest.mark.parametrize(
@@ -155,6 +214,12 @@ def test_a_round_run_again_needs_again_and_drops_the_later_rounds_files(
          "--policy proportional: ingen princip för underskott"),
         (["revised", "{year}", "{units}", "--year", "2027", "--date", "31/10"],
          "--date måste vara ett datum"),
+        (["revised", "{year}", "{units}", "--year", "2027", "--date", "20261031"],
+         "--date måste vara ett datum"),
+        (["second-preliminary", "{year}", "{units}", "--year", "2027", "--date", "2026-05-01"],
+         "kan inte köras före 2026-06-01"),
+        (["final", "{year}", "{units}", "--year", "2027", "--kappa", "0,5"],
+         "--kappa hör till omgången surplus med --policy equity-penalty"),
     ],
 )  # fmt: skip
 def test_mistakes_are_refused_and_nothing_is_written(
@@ -179,6 +244,8 @@ def test_a_started_year_keeps_its_units_and_parameters(
         (["--decrease-limit", "5 %"], "--decrease-limit: bestämdes när året 2027 startade"),
         (["--year", "2028"], "innehåller året 2027"),
         (["--budget", "300 Mkr"], "--budget hör till omgången final"),
+        (["--age-band", "16-65"], "--age-band anges bara när ett år startar"),
+        (["--no-carry-previous"], "--carry-previous anges bara när ett år startar"),
     ]:
         code, _, err = _run(capsys, "round", "second-preliminary", str(year), *argv)
         assert code == 2, argv
@@ -218,3 +285,57 @@ def test_an_unanswered_contribution_is_refused_until_the_rule_is_chosen(
     assert code == 0
     assert f"antagen (föregående års tilldelning / 2, ej besvarad) för 1 förbund: {GOTLAND}" in out
     assert _state(year2)["rounds"][0]["summary"]["assumed"][0]["unit"] == GOTLAND
+
+
+@pytest.mark.parametrize(
+    ("answered_on", "message"),
+    [
+        ("2025-08-28", "svarsdatum 2025-08-28 är före årets omgång (2026-06-01)"),
+        ("2026-12-24", "svarsdatum 2026-12-24 är efter dagen omgången körs (2026-10-31)"),
+    ],
+)
+def test_an_answer_dated_outside_the_year_or_after_its_round_is_refused(
+    units_file: Path, tmp_path: Path, capsys, answered_on: str, message: str
+) -> None:
+    year = tmp_path / "y"
+    assert main(["round", "preliminary", str(year), str(units_file), "--year", "2027"]) == 0
+    answer = tmp_path / "svar.csv"
+    answer.write_text(f"Förbund;Ansökt belopp;Svarsdatum\n{GOTLAND};3 000 000;{answered_on}\n",
+                      encoding="utf-8")  # fmt: skip
+    code, _, err = _run(capsys, "round", "revised", str(year), "--answers", str(answer))
+    assert code == 2
+    assert message in err
+    assert [r["name"] for r in _state(year)["rounds"]] == ["preliminary"]
+
+
+def test_a_returns_table_reads_the_swedish_headers_and_their_unit(
+    units_file: Path, tmp_path: Path, capsys
+) -> None:
+    """Before, only the English headers unit;returned were read, and 500 was 500 kr."""
+    year = tmp_path / "y"
+    assert main(["round", "final", str(year), str(units_file), "--year", "2027"]) == 0
+    applications = tmp_path / "ansokningar.csv"
+    applications.write_text(
+        f"Förbund;Ansökan ofördelade medel (tkr);Kommunernas extra bidrag (tkr);"
+        f"Regionens extra bidrag (tkr)\n{UPPSALA};9 000;4 500;4 500\n",
+        encoding="utf-8",
+    )
+    returns = tmp_path / "aterlamnat.csv"
+    returns.write_text(f"Förbund;Återlämnade medel (tkr)\n{VANSBRO};500\n", encoding="utf-8")
+    code, out, _ = _run(capsys, "round", "surplus", str(year), "--applications",
+                        str(applications), "--returned", str(returns))  # fmt: skip
+    assert code == 0
+    assert "varav återlämnat 500 000 kr" in out
+
+
+def test_a_budget_with_ore_leaves_the_ore_unallocated_in_june(
+    units_file: Path, tmp_path: Path, capsys
+) -> None:
+    """Before, June said 339 000 001 kr and left 0,50 kr out of the year's sums."""
+    year = tmp_path / "y"
+    code, out, _ = _run(capsys, "round", "preliminary", str(year), str(units_file), "--year",
+                        "2027", "--budget", "339 000 000,50")  # fmt: skip
+    assert code == 0
+    assert "idealfördelning av 339 000 000,50 kr" in out
+    june = _state(year)["rounds"][0]["summary"]
+    assert _decided(year, 1, "preliminary") + june["unallocated"] == 339_000_000.5

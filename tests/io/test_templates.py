@@ -82,7 +82,7 @@ def test_an_answer_may_carry_its_date(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("cell", "fix"),
-    [("4/9", "write it as 2026-09-04 (år-månad-dag)"), ("2026-09-31", "(år-månad-dag)")],
+    [("4/9", "write it as 2026-09-04 (year-month-day)"), ("2026-09-31", "(year-month-day)")],
 )
 def test_a_date_that_is_not_one_names_file_row_and_column(
     tmp_path: Path, cell: str, fix: str

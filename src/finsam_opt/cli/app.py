@@ -11,7 +11,9 @@ stderr, results to stdout, in the language of ``--language``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -47,7 +49,7 @@ from finsam_opt.engine.result import Allocation
 from finsam_opt.engine.surplus import DEFAULT_KAPPA, SURPLUS_POLICIES, Redistribution, redistribute
 from finsam_opt.errors import FinsamError, InputError
 from finsam_opt.io.decision import DECISION_HEADERS, model_parameter_rows
-from finsam_opt.io.safe import atomic_outputs
+from finsam_opt.io.safe import atomic_outputs, exclusive
 from finsam_opt.io.tables import read_applications, read_staircase, read_units
 from finsam_opt.io.templates import merge_answers, read_answers, write_templates
 from finsam_opt.io.workbook import Kind
@@ -450,7 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=returned_funds,
         default=[],
         help='funds handed back late: "Förbund X=0,5 Mkr" or a table (.xlsx/.csv) with the '
-        "columns unit and returned; repeat for several",
+        "columns Förbund and Återlämnade medel (kr, tkr or Mkr); repeat for several",
     )
     surplus.add_argument(
         "--policy", choices=list(SURPLUS_POLICIES), default=None,
@@ -487,13 +489,22 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
+    language = getattr(args, "language", "sv")
     try:
         _refuse_writing_an_input(args)
-        # All files of one command are replaced together, or none is.
-        with atomic_outputs():
-            return int(args.function(args))
+        # A command that keeps its state in a folder holds it until its files are in place;
+        # all files of one command are replaced together, or none is.
+        held = getattr(args, "holds", None)
+        with exclusive(getattr(args, held)) if held else contextlib.nullcontext():
+            with atomic_outputs():
+                return int(args.function(args))
+    except KeyboardInterrupt:
+        print(f"finsam-opt {args.command}: {say('interrupted', language)}", file=sys.stderr)
+        # End as an interrupted program does (the shell sees the signal, not a code).
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+        return 130  # pragma: no cover - not reached where SIGINT ends the process
     except FinsamError as error:
-        language = getattr(args, "language", "sv")
         print(f"finsam-opt {args.command}: {error.text(language)}", file=sys.stderr)
         return 2
     except OSError as error:

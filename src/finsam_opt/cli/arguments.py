@@ -11,7 +11,7 @@ from finsam_opt.engine.policies import DEFICIT_POLICIES, Policy, policy_from_tom
 from finsam_opt.errors import InputError
 from finsam_opt.io.numbers import AMOUNT_UNITS, parse_number
 from finsam_opt.io.raw import read_bytes
-from finsam_opt.io.tables import read_plain_table
+from finsam_opt.io.tables import read_table
 
 __all__ = ["POLICY_HELP", "fraction", "kronor", "policy", "returned_funds", "returned_table"]
 
@@ -94,25 +94,6 @@ def returned_table(given: list[tuple[str, float] | str]) -> pd.Series | None:
 
 
 def _returned_file(path: str) -> pd.Series:
-    table = read_plain_table(path)
-    missing = [c for c in ("unit", "returned") if c not in table.columns]
-    if missing:
-        raise InputError(
-            f"{path}: a table of returned funds needs the columns unit and returned "
-            f"(kronor); {', '.join(missing)} missing",
-            sv=f"{path}: en tabell över återlämnade medel behöver kolumnerna unit (Förbund) och "
-            f"returned (kronor); {', '.join(missing)} saknas",
-            column=missing[0],
-        )
-    try:
-        amounts = [
-            value if isinstance(value, (int, float)) else kronor(str(value))
-            for value in table["returned"]
-        ]
-    except argparse.ArgumentTypeError as error:
-        raise InputError(
-            f"{path}: column returned: {error}",
-            sv=f"{path}: kolumnen returned: {error}",
-            column="returned",
-        ) from None
-    return pd.Series(amounts, index=table["unit"].astype(str), dtype=float)
+    """A table of funds handed back: ``Förbund`` and ``Återlämnade medel`` (kr, tkr or Mkr
+    in the header), read through the same checks as every table."""
+    return read_table(path, "returns")["returned"]

@@ -62,7 +62,8 @@ def add_round_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("round", choices=list(_CHOICES), help="the round to run")
     parser.add_argument("folder", help="the year's folder (created by the first round)")
     add_units(parser)  # only when the year starts
-    parser.set_defaults(year=None)
+    # None: not given (a later round refuses them; a new year takes the defaults).
+    parser.set_defaults(year=None, age_band=None, carry_previous=None)
     parser.add_argument(
         "--date", help="the day the round is run, 2026-09-30 (default: the day it is due)"
     )
@@ -97,7 +98,9 @@ def add_round_parser(subparsers: Any) -> argparse.ArgumentParser:
         help='surplus round: funds handed back, "Förbund X=0,5 Mkr" or a table; repeatable',
     )  # fmt: skip
     parser.add_argument(
-        "--kappa", type=fraction, default=DEFAULT_KAPPA, help="strength of equity-penalty"
+        "--kappa",
+        type=fraction,
+        help=f"surplus round: strength of equity-penalty ({DEFAULT_KAPPA})",
     )
     parser.add_argument(
         "--again",
@@ -105,7 +108,7 @@ def add_round_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="run a round that has already been run (the rounds after it are dropped)",
     )
     add_language(parser)
-    parser.set_defaults(function=run_round)
+    parser.set_defaults(function=run_round, holds="folder")  # one command at a time there
     return parser
 
 
@@ -115,7 +118,7 @@ def run_round(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     date = None if args.date is None else as_date(args.date, "--date")
     year = _load(args, folder) if (folder / _STATE_FILE).is_file() else _start(args, folder)
-    _check_rerun(year, name, args)
+    replaced = _replaced(year, name, args)
     _check_options(args, name)
     if args.unanswered is not None:
         year = replace(year, parameters=replace(year.parameters, unanswered=args.unanswered))
@@ -132,6 +135,10 @@ def run_round(args: argparse.Namespace) -> int:
     year.save(folder)
     for line in _report(year.year, year.round(name), args.language):
         print(line)
+    if replaced:
+        dropped = [r for r in replaced if r != args.round]
+        if dropped:
+            print(say("dropped", args.language, rounds=", ".join(dropped)))
     done = ", ".join(round_name(r.name, args.language) for r in year.rounds)
     print(say("saved_year", args.language, folder=folder, rounds=done))
     return 0
@@ -179,19 +186,25 @@ def _defaults(args: argparse.Namespace) -> argparse.Namespace:
         "base_amount": 400_000.0 if args.base_amount is None else args.base_amount,
         "decrease_limit": 0.10 if args.decrease_limit is None else args.decrease_limit,
         "unanswered": args.unanswered or str(Unanswered.ERROR),
+        "age_band": args.age_band or "16-64",
+        "carry_previous": True if args.carry_previous is None else args.carry_previous,
     }
     return argparse.Namespace(**{**vars(args), **given})
 
 
 def _load(args: argparse.Namespace, folder: Path) -> AllocationYear:
     year = AllocationYear.load(folder)
-    given = [o for o in ("units", "municipalities", "memberships", "unit_data") if getattr(args, o)]
+    reading = ("units", "municipalities", "memberships", "unit_data", "sheet", "age_band")
+    given = [o for o in (*reading, "carry_previous") if getattr(args, o) is not None]
     if given:
         option = f"--{given[0].replace('_', '-')}"
+        table = given[0] == "units"
         raise InputError(
-            f"{folder}: the year {year.year} already has its units; {option} is given only "
-            "when a year starts (use a new folder to start again; new figures come as --answers)",
-            sv=f"{folder}: året {year.year} har redan sina förbund; {option} anges bara när ett "
+            f"{folder}: the year {year.year} already has its units; "
+            f"{'a unit table' if table else option} is given only when a year starts (use a "
+            "new folder to start again; new figures come as --answers)",
+            sv=f"{folder}: året {year.year} har redan sina förbund; "
+            f"{'en förbundstabell' if table else option} anges bara när ett "
             "år startar (använd en ny mapp för att börja om; nya uppgifter kommer som --answers)",
         )
     if args.year is not None and args.year != year.year:
@@ -212,19 +225,19 @@ def _load(args: argparse.Namespace, folder: Path) -> AllocationYear:
     return year
 
 
-def _check_rerun(year: AllocationYear, name: str, args: argparse.Namespace) -> None:
-    done = [r.name for r in year.rounds]
-    if name not in done or args.again:
-        return
-    later = [n.replace("_", "-") for n in done[done.index(name) + 1 :]]
-    dropped = f"; the rounds after it ({', '.join(later)}) are dropped" if later else ""
-    tas_bort = f"; omgångarna efter den ({', '.join(later)}) tas bort" if later else ""
-    raise InputError(
-        f"round {args.round} of {year.year} has already been run: give --again to run it "
-        f"again and replace it{dropped}",
-        sv=f"omgången {args.round} för {year.year} har redan körts: ange --again för att köra "
-        f"om den och ersätta den{tas_bort}",
-    )
+def _replaced(year: AllocationYear, name: str, args: argparse.Namespace) -> list[str]:
+    """The rounds that running ``name`` replaces (itself, and those after it in the
+    calendar): allowed only with ``--again``."""
+    kept = year.kept_before(name)
+    replaced = [r.name.replace("_", "-") for r in year.rounds[len(kept) :]]
+    if replaced and not args.again:
+        raise InputError(
+            f"round {args.round} of {year.year} would replace the rounds already run "
+            f"({', '.join(replaced)}): give --again to run it and drop them",
+            sv=f"omgången {args.round} för {year.year} skulle ersätta omgångar som redan "
+            f"körts ({', '.join(replaced)}): ange --again för att köra den och ta bort dem",
+        )
+    return replaced
 
 
 def _check_options(args: argparse.Namespace, name: str) -> None:
@@ -235,6 +248,7 @@ def _check_options(args: argparse.Namespace, name: str) -> None:
         "--applications": args.applications and name != "surplus",
         "--returned": args.returned and name != "surplus",
         "--answered-on": args.answered_on and not (args.answers or args.applications),
+        "--kappa": args.kappa is not None and args.policy != "equity-penalty",
     }
     for option, given in unused.items():
         if given:
@@ -246,6 +260,8 @@ def _check_options(args: argparse.Namespace, name: str) -> None:
                 "--applications": ("the surplus round", "omgången surplus"),
                 "--returned": ("the surplus round", "omgången surplus"),
                 "--answered-on": ("--answers or --applications", "--answers eller --applications"),
+                "--kappa": ("the surplus round with --policy equity-penalty",
+                            "omgången surplus med --policy equity-penalty"),
             }[option]  # fmt: skip
             raise InputError(
                 f"{option} belongs to {where}, not to round {args.round}",
@@ -293,7 +309,7 @@ def _surplus(args: argparse.Namespace, year: AllocationYear, date: Any) -> Alloc
         applications,
         returned=returned_table(args.returned),
         policy=policy,
-        kappa=args.kappa,
+        kappa=DEFAULT_KAPPA if args.kappa is None else args.kappa,
         date=date,
     )
 
@@ -321,7 +337,8 @@ def _report(year: int, item: Round, language: str) -> list[str]:
     ) if "binding" in table.columns else ""  # fmt: skip
     kr = lambda amount: format_kronor(float(amount), language)  # noqa: E731
     if item.name == "preliminary":
-        lines.append(say("ideal", language, units=len(table), budget=kr(item.parameters.budget)))
+        budget = format_kronor(item.parameters.budget, language, ore=True)
+        lines.append(say("ideal", language, units=len(table), budget=budget))
     elif item.name == "surplus":
         lines.append(
             say(
@@ -346,7 +363,7 @@ def _report(year: int, item: Round, language: str) -> list[str]:
                 units=len(table),
                 scenario=term(summary["scenario"], language),
                 policy=term(summary["policy"], language),
-                budget=kr(item.parameters.budget),
+                budget=format_kronor(item.parameters.budget, language, ore=True),
                 allocated=kr(summary["allocated"]),
                 unallocated=kr(summary["unallocated"]),
                 limit=shown,

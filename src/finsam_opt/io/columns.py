@@ -45,6 +45,13 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "municipal_extra": ("kommunernas tilläggsbidrag", "extra bidrag från kommunerna"),
     "regional_extra": ("regionens tilläggsbidrag", "extra bidrag från regionen"),
     "comment": ("kommentarer", "anmärkning", "anmärkningar", "comments", "note", "notes"),
+    "returned": (
+        "återlämnat",
+        "återbetalt",
+        "återbetalda medel",
+        "återlämnade",
+        "funds handed back",
+    ),
     "answered_on": ("inkom", "inkom den", "inkommet", "ankomstdatum", "svarsdag", "date answered"),
 }
 
@@ -60,6 +67,7 @@ AMOUNT_COLUMNS: frozenset[str] = frozenset(
         "application",
         "municipal_extra",
         "regional_extra",
+        "returned",
     }
 )
 """Columns in kronor: a ``kr``/``tkr``/``Mkr`` unit in header or cell is applied."""

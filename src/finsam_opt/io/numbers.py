@@ -1,4 +1,5 @@
-"""Swedish number formats: ``1 234 567``, ``1 234,5``, ``2 700 tkr``, ``0,5 Mkr``.
+"""Swedish number formats: ``1 234 567``, ``1 234,5``, ``2 700 tkr``, ``0,5 Mkr``; and dates,
+written the Swedish (ISO) way, ``2026-09-04``.
 
 Parsing goes through :class:`decimal.Decimal` so that ``2,7 tkr`` is exactly
 2 700 kronor, not 2 700.0000000000005.
@@ -6,10 +7,11 @@ Parsing goes through :class:`decimal.Decimal` so that ``2,7 tkr`` is exactly
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["AMOUNT_UNITS", "parse_number", "split_unit"]
+__all__ = ["AMOUNT_UNITS", "parse_date", "parse_number", "split_unit"]
 
 AMOUNT_UNITS: dict[str, int] = {"kr": 1, "tkr": 1_000, "mkr": 1_000_000}
 """Amount units a header or cell may carry, as multiples of one krona."""
@@ -19,6 +21,27 @@ AMOUNT_UNITS: dict[str, int] = {"kr": 1, "tkr": 1_000, "mkr": 1_000_000}
 _GROUPING = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
 _UNIT_SUFFIX = re.compile(r"^(?P<number>.*?)\s*(?P<unit>kr|tkr|mkr)\.?$", re.IGNORECASE)
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """``'2026-09-04'`` (also with a time, as an Excel date cell reads) → the date; None
+    for anything else (``'20260904'``, ``'4/9'``, ``'2026-02-30'``).
+
+    Examples
+    --------
+    >>> parse_date("2026-09-04"), parse_date("2026-09-04 13:45"), parse_date("20260904")
+    (datetime.date(2026, 9, 4), datetime.date(2026, 9, 4), None)
+    """
+    match = _DATE.match(text.strip())
+    if match is None:
+        return None
+    try:
+        return dt.date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
 
 
 def split_unit(text: str) -> tuple[str, str | None]:

@@ -33,7 +33,14 @@ from typing import BinaryIO
 
 from finsam_opt.errors import InputError
 
-__all__ = ["FORMULA_PREFIXES", "atomic_outputs", "neutralise", "remove_with_outputs", "restore"]
+__all__ = [
+    "FORMULA_PREFIXES",
+    "atomic_outputs",
+    "exclusive",
+    "neutralise",
+    "remove_with_outputs",
+    "restore",
+]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """A text cell starting with one of these could run as a formula in a spreadsheet."""
@@ -185,6 +192,50 @@ class _Temporary:
             self.named = None
 
 
+@contextlib.contextmanager
+def exclusive(folder: str | Path) -> Iterator[None]:
+    """Hold ``folder`` (its parent while it does not exist) for one command at a time.
+
+    A second command on the same folder is refused instead of waiting: two runs at
+    once would each save what it read, and one of them would be lost. Where the
+    system has no ``fcntl`` (Windows) nothing is held.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from finsam_opt.io.safe import exclusive
+    >>> folder = tempfile.mkdtemp()
+    >>> with exclusive(folder):
+    ...     try:
+    ...         with exclusive(folder):
+    ...             pass
+    ...     except InputError as error:
+    ...         print(str(error).split(": ", 1)[1])
+    another finsam-opt command is working on this folder; wait until it has finished
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    path = Path(folder)
+    held = path if path.is_dir() else path.absolute().parent
+    handle = os.open(held, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(
+                f"{folder}: another finsam-opt command is working on this folder; wait until "
+                "it has finished",
+                sv=f"{folder}: ett annat finsam-opt-kommando arbetar i mappen; vänta tills det "
+                "är klart",
+            ) from None
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
+
+
 def remove_with_outputs(paths: Iterable[Path]) -> None:
     """Remove ``paths`` once the open set of outputs is in place (now when none is open).
 
@@ -239,21 +290,39 @@ class _OutputSet:
             # if a later rename fails they are copied back. Nothing named is left behind.
             previous = {target: _open_previous(target) for target in self.staged}
             done: list[Path] = []
+            # A file to remove is first renamed aside: one that cannot go (immutable, a
+            # read-only folder) stops the set before anything is replaced.
+            aside: list[tuple[Path, Path]] = []
             try:
+                for path in self.removed:
+                    if path not in self.staged and path.exists():
+                        hidden = path.with_name(f".{path.name}.{secrets.token_hex(6)}.removed")
+                        try:
+                            os.rename(path, hidden)
+                        except OSError as error:
+                            raise InputError(
+                                f"{path}: could not be removed ({error.strerror or error}); "
+                                "nothing was changed",
+                                sv=f"{path}: kunde inte tas bort ({error.strerror or error}); "
+                                "inget ändrades",
+                            ) from None
+                        aside.append((path, hidden))
                 for target, temporary in self.staged.items():
                     temporary.install()
                     done.append(target)
-            except OSError:
+            except (OSError, InputError):
                 for target in reversed(done):
                     _put_back(target, previous[target])
+                for path, hidden in reversed(aside):
+                    os.rename(hidden, path)
                 raise
             finally:
                 for handle in previous.values():
                     if handle is not None:
                         handle.close()
-            for path in self.removed:
-                if path not in self.staged:
-                    path.unlink(missing_ok=True)
+            for _, hidden in aside:
+                with contextlib.suppress(OSError):  # at worst a hidden leftover, named .removed
+                    hidden.unlink()
             for folder in {target.parent for target in (*self.staged, *self.removed)}:
                 _sync_folder(folder)  # the renames themselves reach the disk
 

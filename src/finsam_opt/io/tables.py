@@ -46,7 +46,7 @@ from finsam_opt.io.columns import (
     normalize_header,
     parse_header,
 )
-from finsam_opt.io.numbers import AMOUNT_UNITS, parse_number
+from finsam_opt.io.numbers import AMOUNT_UNITS, parse_date, parse_number
 from finsam_opt.io.raw import ErrorValue, Sheet, Uncomputed, read_cells, refuse_hidden
 from finsam_opt.io.safe import restore
 
@@ -144,6 +144,7 @@ SCHEMAS: dict[str, Schema] = {
         (),
         ("requested", "municipal_match", "regional_match", "comment", "answered_on"),
     ),
+    "returns": Schema("returns", "unit", ("returned",), ("comment",)),
     "applications": Schema(
         "applications",
         "unit",
@@ -612,20 +613,16 @@ def _date(value: object, where: str) -> dt.date | None:
     """A date cell: an Excel date, or a text written ``2026-09-04`` (the Swedish way)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    text = str(value).strip()
-    # An Excel date cell reaches here as its text, "2026-09-04 00:00:00".
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?", text):
-        try:
-            return dt.date.fromisoformat(text[:10])
-        except ValueError:
-            pass
-    fix = (
-        "; format the cell as a date in Excel"
-        if isinstance(value, (int, float))
-        else " (år-månad-dag)"
-    )
+    day = parse_date(value) if isinstance(value, str) else None
+    if day is not None:  # an Excel date cell reaches here as its text, "2026-09-04 00:00:00"
+        return day
+    number = isinstance(value, (int, float))
     raise InputError(
-        f"{where}: not a date: {value!r}; write it as 2026-09-04{fix}", column=_DATE_COLUMN
+        f"{where}: not a date: {value!r}; write it as 2026-09-04"
+        + ("; format the cell as a date in Excel" if number else " (year-month-day)"),
+        sv=f"{where}: inget datum: {value!r}; skriv det som 2026-09-04"
+        + ("; formatera cellen som datum i Excel" if number else " (år-månad-dag)"),
+        column=_DATE_COLUMN,
     )
 
 

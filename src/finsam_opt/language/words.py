@@ -48,6 +48,7 @@ SWEDISH_HEADERS: dict[str, str] = {
     "regional_extra": "Regionens extra bidrag",
     "comment": "Kommentar",
     "answered_on": "Svarsdatum",
+    "returned": "Återlämnade medel",
 }
 """The Swedish header written for each canonical column."""
 
@@ -638,6 +639,8 @@ CONSOLE: dict[str, tuple[str, str]] = {
                  "entitled to (June) {entitled} · difference from entitled {difference}, "
                  "of which from a changed budget {budget}"),
     "late": ("försenat ({count}):", "late ({count}):"),
+    "interrupted": ("avbrutet; inga filer ändrades", "interrupted; no file was changed"),
+    "dropped": ("tog bort de senare omgångarna: {rounds}", "dropped the later rounds: {rounds}"),
     "saved_year": ("sparade året i {folder} (omgångar: {rounds})",
                    "saved the year in {folder} (rounds: {rounds})"),
     # what a round of the year got after its deadline (finsam_opt.Late)

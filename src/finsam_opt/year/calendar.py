@@ -24,9 +24,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 from finsam_opt.errors import InputError
+from finsam_opt.io.numbers import parse_date
 from finsam_opt.language.words import round_name, say
 
-__all__ = ["ROUND_CALENDAR", "Late", "RoundDates", "as_date", "round_dates", "week_42_friday"]
+__all__ = [
+    "ROUND_CALENDAR",
+    "Late",
+    "RoundDates",
+    "as_date",
+    "opening",
+    "round_dates",
+    "week_42_friday",
+]
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,18 @@ def _dates(name: str, year: int) -> RoundDates:
     return table[name]
 
 
+def opening(name: str, year: int) -> dt.date:
+    """The first day round ``name`` of allocation year ``year`` can be run or sent input:
+    1 June of Y − 1 for the rounds of the autumn, 1 January of Y for the spring round.
+
+    Examples
+    --------
+    >>> opening("revised", 2027).isoformat(), opening("surplus", 2027).isoformat()
+    ('2026-06-01', '2027-01-01')
+    """
+    return dt.date(year, 1, 1) if name == "surplus" else dt.date(year - 1, 6, 1)
+
+
 ROUND_CALENDAR: tuple[str, ...] = (
     "preliminary",
     "second_preliminary",
@@ -116,19 +137,20 @@ def round_dates(name: str, year: int) -> RoundDates:
 
 
 def as_date(value: object, what: str) -> dt.date:
-    """A date from a :class:`datetime.date`, a datetime or an ISO text (``'2026-09-30'``)."""
+    """A date from a :class:`datetime.date`, a datetime or a text ``'2026-09-30'`` (also with
+    a time), as the date columns of files are read (:func:`finsam_opt.io.numbers.parse_date`)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
+    day = parse_date(str(value))
+    if day is None:
         raise InputError(
             f"{what} must be a date (e.g. 2026-09-30), got {value!r}",
             sv=f"{what} måste vara ett datum (till exempel 2026-09-30), inte {value!r}",
             column=what,
-        ) from None
+        )
+    return day
 
 
 @dataclass(frozen=True)

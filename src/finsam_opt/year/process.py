@@ -48,7 +48,7 @@ from finsam_opt.io.decision import write_table
 from finsam_opt.io.raw import read_bytes
 from finsam_opt.io.safe import atomic_outputs, remove_with_outputs
 from finsam_opt.io.templates import ANSWER_COLUMNS, merge_answers
-from finsam_opt.year.calendar import Late, as_date, round_dates
+from finsam_opt.year.calendar import Late, as_date, opening, round_dates
 
 __all__ = ["ROUNDS", "AllocationYear", "Round", "ideal_table"]
 
@@ -115,11 +115,36 @@ _DATED = "answered_on"  # the column of answers and applications that dates them
 
 
 def _dated(
-    name: str, year: int, date: object, sent: pd.DataFrame | pd.Series | None
+    name: str,
+    year: int,
+    date: object,
+    sent: pd.DataFrame | pd.Series | None,
+    earlier: tuple[Round, ...] = (),
 ) -> tuple[dict[str, Any], pd.DataFrame | pd.Series | None]:
-    """The round's dates and what was late, and ``sent`` without its date column."""
+    """The round's dates and what was late, and ``sent`` without its date column.
+
+    A day outside the year is an error: the round run before its year opens
+    (:func:`finsam_opt.year.calendar.opening`) or before a round it follows, an
+    answer dated before the year opens or after the day the round is run.
+    """
     dates = round_dates(name, year)
     run = dates.due if date is None else as_date(date, "date")
+    opens = opening(name, year)
+    if run < opens:
+        raise InputError(
+            f"date {run}: round '{name}' of {year} cannot be run before {opens}",
+            sv=f"datum {run}: omgången '{name}' för {year} kan inte köras före {opens}",
+            column="date",
+        )
+    before = [r for r in earlier if r.date is not None and r.date > run]
+    if before:
+        raise InputError(
+            f"date {run}: round '{before[-1].name}' of this year was run later, on "
+            f"{before[-1].date}; the rounds are run in the order of the calendar",
+            sv=f"datum {run}: årets omgång '{before[-1].name}' kördes senare, "
+            f"{before[-1].date}; omgångarna körs i kalenderns ordning",
+            column="date",
+        )
     late = []
     if run > dates.due:
         late.append(Late(name, run, dates.due))
@@ -128,11 +153,29 @@ def _dated(
             if pd.isna(when):
                 continue
             day = as_date(when, _DATED)
+            _check_sent(unit, day, opens, run)
             if dates.input_due is not None and day > dates.input_due:
                 late.append(Late(name, day, dates.input_due, str(unit)))
         sent = sent.drop(columns=[_DATED])
     fields = {"date": run, "due": dates.due, "input_due": dates.input_due, "late": tuple(late)}
     return fields, sent
+
+
+def _check_sent(unit: object, day: dt.date, opens: dt.date, run: dt.date) -> None:
+    """An answer belongs to the year (not before it opens) and to the round (not after it)."""
+    if opens <= day <= run:
+        return
+    if day < opens:
+        why, varfor = f"before this year's round opens ({opens})", f"före årets omgång ({opens})"
+    else:
+        why = f"after the day the round is run ({run}); give that day as the round's date"
+        varfor = f"efter dagen omgången körs ({run}); ange den dagen som omgångens datum"
+    raise InputError(
+        f"unit '{unit}': {_DATED} {day} is {why}",
+        sv=f"förbundet '{unit}': svarsdatum {day} är {varfor}",
+        column=_DATED,
+        units=[unit],
+    )
 
 
 def ideal_table(units: pd.DataFrame, params: Parameters) -> pd.DataFrame:
@@ -265,28 +308,54 @@ class AllocationYear:
         return pd.Series(np.nan, index=self.units.index)
 
     def with_round(self, item: Round) -> AllocationYear:
-        """A new year with ``item`` added (replacing a round of the same name and later)."""
+        """A new year with ``item`` added, replacing a round of the same name and every
+        round after it: after it in the calendar (:data:`ROUNDS`), so a year's rounds stay
+        in the order of its calendar, or for other rounds after it in the order run.
+
+        Examples
+        --------
+        >>> import finsam_opt as fo
+        >>> example = fo.national_example()
+        >>> year = fo.AllocationYear(2027, example.units, example.parameters).final()
+        >>> [r.name for r in year.second_preliminary().rounds]  # September replaces December
+        ['second_preliminary']
+        """
+        return replace(self, rounds=(*self.kept_before(item.name), item))
+
+    def kept_before(self, name: str) -> tuple[Round, ...]:
+        """The rounds that running round ``name`` keeps: those before it (see :meth:`with_round`).
+
+        Examples
+        --------
+        >>> import finsam_opt as fo
+        >>> example = fo.national_example()
+        >>> year = fo.AllocationYear(2027, example.units, example.parameters)
+        >>> year = year.preliminary().second_preliminary().final()
+        >>> [r.name for r in year.kept_before("revised")]
+        ['preliminary', 'second_preliminary']
+        """
         kept = []
         for existing in self.rounds:
-            if existing.name == item.name:
+            if existing.name == name or _later(existing.name, name):
                 break
             kept.append(existing)
-        return replace(self, rounds=(*kept, item))
+        return tuple(kept)
 
     def _before(self, name: str) -> pd.Series:
-        earlier = replace(self, rounds=self.with_round(_placeholder(name)).rounds[:-1])
-        return earlier.last_amounts
+        return replace(self, rounds=self.kept_before(name)).last_amounts
 
     def preliminary(self, *, date: dt.date | str | None = None) -> AllocationYear:
         """Run June's preliminary round (ideal only); ``date``: the day it was run."""
         table = ideal_table(self.units, self.parameters)
-        dates, _ = _dated("preliminary", self.year, date, None)
+        dates, _ = _dated("preliminary", self.year, date, None, self.kept_before("preliminary"))
         item = Round(
             "preliminary",
             self.parameters,
             self.units,
             _with_changes(table, self._before("preliminary")),
-            {"scenario": None, "decrease_limit": None, "unallocated": 0.0, "policy": None,
+            {"scenario": None, "decrease_limit": None, "policy": None,
+             # What whole kronor cannot place: the öre of a budget (docs/process.md).
+             "unallocated": self.parameters.budget - int(table["amount"].sum()),
              "allocated": int(table["amount"].sum())},
             **dates,
         )  # fmt: skip
@@ -406,7 +475,7 @@ class AllocationYear:
         339000000
         """
         final = self.round("final")
-        dates, sent = _dated("surplus", self.year, date, applications)
+        dates, sent = _dated("surplus", self.year, date, applications, self.kept_before("surplus"))
         extra = redistribute(
             applications if sent is None else sent,
             max(0.0, float(final.summary["unallocated"])),  # type: ignore[arg-type]
@@ -449,8 +518,8 @@ class AllocationYear:
     def _allocate(
         self, name: str, answers: pd.DataFrame | None, params: Parameters, date: object
     ) -> AllocationYear:
-        dates, sent = _dated(name, self.year, date, answers)
-        units = self._latest_units()
+        dates, sent = _dated(name, self.year, date, answers, self.kept_before(name))
+        units = replace(self, rounds=self.kept_before(name))._latest_units()
         if isinstance(sent, pd.DataFrame):
             units = merge_answers(units, sent).units
         result = allocate(units, params, policy=self.policy)
@@ -572,9 +641,9 @@ def _round_files(directory: Path, state: dict[str, Any] | None = None) -> set[Pa
     return files | {f.with_suffix(".xlsx") for f in files if not f.stem.endswith("_units")}
 
 
-def _placeholder(name: str) -> Round:
-    empty = pd.DataFrame()
-    return Round(name, Parameters(budget=0.0), empty, empty, {})
+def _later(name: str, than: str) -> bool:
+    """Whether round ``name`` comes after round ``than`` in a year's calendar."""
+    return name in ROUNDS and than in ROUNDS and ROUNDS.index(name) > ROUNDS.index(than)
 
 
 def _dates_json(item: Round) -> dict[str, object]:
