@@ -317,7 +317,7 @@ def test_a_joiner_with_answers_where_none_were_collected_is_as_in_the_simulation
         index=["F"],
     )  # fmt: skip
     changes = [fo.Join(2, joiner)]
-    with pytest.raises(fo.InputError, match="year 2: the change brings matching answers"):
+    with pytest.raises(fo.InputError, match="year 2: the change brings the first matching"):
         fo.forecast(units, fo.Parameters(budget=20e6), years=2, scenarios=1, changes=changes)
     params = fo.Parameters(budget=20e6, unanswered="previous")
     sim = fo.simulate(units, params, years=3, changes=changes)
@@ -325,6 +325,12 @@ def test_a_joiner_with_answers_where_none_were_collected_is_as_in_the_simulation
     _same_as_simulate(f, sim)
     assert f.assumed.groupby("year").size().to_dict() == {2: 10, 3: 10}  # A–E, both parties
     assert "municipal_match_assumed" in f.bands.columns
+    offer = [fo.Update(2, pd.DataFrame({"municipal_match": [1e6]}, index=["A"]))]
+    sim = fo.simulate(units, params, years=3, changes=offer)
+    f = fo.forecast(units, params, years=3, scenarios=1, changes=offer)
+    _same_as_simulate(f, sim)
+    pd.testing.assert_frame_equal(f.assumed, sim.assumed)  # A's region, B–E both parties
+    assert len(f.assumed) == 2 * 9
     without = fo.forecast(units, params, years=1, scenarios=1)
     assert without.matching == fo.Matching.NOT_COLLECTED
     assert "municipal_match_assumed" not in without.bands.columns and without.assumed.empty

@@ -402,14 +402,15 @@ def forecast(
         table.matching,
     )
     outcomes: list[YearOutcome] = []
-    assumed: list[pd.DataFrame] = []
+    assumed: list[pd.DataFrame] = []  # the years with an assumed contribution
     for number, year in enumerate(labels):
         if outcomes:
             state = _next_year(state, outcomes[-1], carry, drifts, year, rng)
         for change in (c for c in changes if c.year == year):
             state = _apply(state, change, params)
         state = _assume(state, params)
-        assumed.append(_assumed_rows(state, params, year))
+        if any(flag.any() for flag in state.assumed.values()):
+            assumed.append(_assumed_rows(state, params, year))
         outcomes.append(_allocate_year(state, params, budgets[:, number], chosen, year))
     collected = any(o.matching is Matching.COLLECTED for o in outcomes)
     return Forecast(
@@ -421,7 +422,9 @@ def forecast(
         policy=chosen.name,
         carry=carry,
         year_labels=tuple(labels),
-        assumed=pd.concat(assumed, ignore_index=True),
+        assumed=pd.concat(assumed, ignore_index=True)
+        if assumed
+        else pd.DataFrame(columns=_ASSUMED),
         matching=Matching.COLLECTED if collected else Matching.NOT_COLLECTED,
     )
 
@@ -644,8 +647,8 @@ def _collected(state: _State, matching: Matching, change: Change, params: Parame
         return state
     if params.unanswered == "error":
         raise InputError(
-            f"year {change.year}: the change brings matching answers, and "
-            f"{describe_units(state.ids)} have none (a blank contribution is no answer); "
+            f"year {change.year}: the change brings the first matching answers, and before it "
+            f"{describe_units(state.ids)} had none (a blank contribution is no answer); "
             "give every unit its contributions, or choose unanswered 'previous' or 'no-limit'",
             column=MATCH_COLUMNS[0],
             units=list(state.ids),
