@@ -339,3 +339,20 @@ def test_a_budget_with_ore_leaves_the_ore_unallocated_in_june(
     assert "idealfördelning av 339 000 000,50 kr" in out
     june = _state(year)["rounds"][0]["summary"]
     assert _decided(year, 1, "preliminary") + june["unallocated"] == 339_000_000.5
+
+
+def test_a_return_names_its_forbund_as_an_answer_does(
+    units_file: Path, tmp_path: Path, capsys
+) -> None:
+    """Before, --returned matched names exactly while --answers ignored case and spaces."""
+    year = tmp_path / "y"
+    assert main(["round", "final", str(year), str(units_file), "--year", "2027"]) == 0
+    applications = tmp_path / "ansokningar.csv"
+    applications.write_text(f"Förbund;Ansökan ofördelade medel\n{UPPSALA};1 000 000\n",
+                            encoding="utf-8")  # fmt: skip
+    shouted = "  " + VANSBRO.upper() + " "
+    code, _, err = _run(capsys, "round", "surplus", str(year), "--applications",
+                        str(applications), "--returned", f"{shouted}=0,5 Mkr")  # fmt: skip
+    assert code == 0, err
+    spring = pd.read_csv(year / "2_surplus.csv", index_col="unit")
+    assert spring.loc[VANSBRO, "returned"] == 500_000

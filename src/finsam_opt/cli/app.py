@@ -296,7 +296,7 @@ def _cmd_surplus(args: argparse.Namespace) -> int:
         policy=args.policy,
         units=units,
         solver=args.solver,
-        returned=returned_table(args.returned),
+        returned=returned_table(args.returned, None if units is None else units.index),
         kappa=args.kappa,
     )
     print(_surplus_summary(extra, args.language))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +12,7 @@ from finsam_opt.engine.policies import DEFICIT_POLICIES, Policy, policy_from_tom
 from finsam_opt.errors import InputError
 from finsam_opt.io.numbers import AMOUNT_UNITS, parse_number
 from finsam_opt.io.raw import read_bytes
-from finsam_opt.io.tables import read_table
+from finsam_opt.io.tables import read_table, with_unit_names
 
 __all__ = ["POLICY_HELP", "fraction", "kronor", "policy", "returned_funds", "returned_table"]
 
@@ -74,8 +75,11 @@ def returned_funds(text: str) -> tuple[str, float] | str:
     return " ".join(unit.split()), kronor(amount)
 
 
-def returned_table(given: list[tuple[str, float] | str]) -> pd.Series | None:
-    """One table of the funds handed back from every --returned (a unit at most once)."""
+def returned_table(
+    given: list[tuple[str, float] | str], units: Iterable[object] | None = None
+) -> pd.Series | None:
+    """One table of the funds handed back from every --returned (a unit at most once),
+    named as in ``units`` where a name differs only in case or spaces (as answers are)."""
     if not given:
         return None
     parts = [
@@ -83,6 +87,8 @@ def returned_table(given: list[tuple[str, float] | str]) -> pd.Series | None:
         for item in given
     ]
     returned = pd.concat(parts)
+    if units is not None:
+        returned = with_unit_names(returned.to_frame("returned"), units)["returned"]
     twice = returned.index[returned.index.duplicated()].unique()
     if len(twice):
         raise InputError(

@@ -307,7 +307,7 @@ def _surplus(args: argparse.Namespace, year: AllocationYear, date: Any) -> Alloc
         )
     return year.surplus(
         applications,
-        returned=returned_table(args.returned),
+        returned=returned_table(args.returned, year.units.index),
         policy=policy,
         kappa=DEFAULT_KAPPA if args.kappa is None else args.kappa,
         date=date,
