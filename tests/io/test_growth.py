@@ -102,3 +102,39 @@ def test_a_history_is_read_as_levels_per_förbund_and_year(tmp_path: Path) -> No
 def test_a_bad_history_is_refused(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(fo.InputError, match=message):
         fo.io.read_history(_csv(tmp_path, text, "historik.csv"))
+
+
+@pytest.mark.parametrize(
+    ("text", "swedish"),
+    [
+        (
+            "Förbund;År;Befolkning\nB;2;0,1\n",
+            "tillväxt.csv: okänd kolumn 'Befolkning'; en tillväxtfil har kolumnerna 'Förbund', "
+            "'År', 'Invånare 16-64', 'Försörjningsmått', 'Matchning'",
+        ),
+        ("Förbund;Försörjningsmått\nB;0,1\n", "tillväxt.csv: kolumnen 'År' saknas"),
+        (
+            "Förbund;År;Försörjningsmått\nB;2;\nC;2;0,1\n",
+            "tillväxt.csv, datarad 1, förbundet 'B', kolumnen 'Försörjningsmått': "
+            "tillväxttakten är tom; skriv 0 för ingen förändring",
+        ),
+        (
+            "Förbund;År;Försörjningsmått\nB;2;tio\n",
+            "tillväxt.csv, datarad 1, förbundet 'B', kolumnen 'Försörjningsmått': ingen "
+            "tillväxttakt: 'tio'; skriv en andel (0,02) eller en procentsats (2 %)",
+        ),
+        (
+            "Förbund;År;Försörjningsmått\nB;2,5;0\n",
+            "tillväxt.csv, datarad 1, förbundet 'B', kolumnen 'År': ett år är ett heltal, "
+            "inte '2,5'",
+        ),
+        (
+            "Förbund;År;Försörjningsmått\nB;2;0\nB;2;0,1\n",
+            "tillväxt.csv: förbundet 'B', år 2 finns två gånger",
+        ),
+    ],
+)
+def test_a_bad_growth_file_is_refused_in_swedish(tmp_path: Path, text: str, swedish: str) -> None:
+    with pytest.raises(fo.InputError) as info:
+        read_growth(_csv(tmp_path, text))
+    assert info.value.text("sv") == swedish

@@ -161,7 +161,7 @@ def test_one_command_replaces_all_its_files_or_none(
     summary.chmod(0o444)
     argv = ["compare", str(units), "--budget", "20e6", "--output", str(table)]
     assert main([*argv, "--summary", str(summary)]) == 2
-    assert "summary.csv: the file is read-only" in capsys.readouterr().err
+    assert "summary.csv: filen är skrivskyddad" in capsys.readouterr().err
     assert table.read_text() == "old table"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.csv", "table.csv", "u.csv"]
 
@@ -229,3 +229,18 @@ def test_a_killed_write_leaves_the_old_output_and_no_temporary(
     assert process.returncode == code  # SIGTERM ends through SystemExit(143), cleaning up
     assert target.read_bytes() == b"the old decision table"
     assert [p.name for p in tmp_path.iterdir()] == ["beslut.xlsx"]
+
+
+def test_a_read_only_output_is_refused_in_swedish(tmp_path: Path) -> None:
+    target = tmp_path / "beslut.csv"
+    target.write_text("old")
+    target.chmod(0o444)
+    with pytest.raises(InputError) as info:
+        write_table(_table(), target)
+    assert info.value.text("sv") == (
+        f"{target}: filen är skrivskyddad; ta bort skrivskyddet eller välj ett annat namn"
+    )
+    missing = tmp_path / "saknas" / "beslut.csv"
+    with pytest.raises(InputError) as info:
+        write_table(_table(), missing)
+    assert info.value.text("sv") == f"{missing}: mappen {missing.parent} finns inte"

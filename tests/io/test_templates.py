@@ -109,3 +109,36 @@ def test_an_excel_date_cell_is_a_date_and_a_number_is_not(tmp_path: Path) -> Non
     book.save(tmp_path / "svarsmall_a.xlsx")
     with pytest.raises(InputError, match="format the cell as a date in Excel"):
         read_answers(tmp_path)
+
+
+def test_a_template_holding_answers_is_refused_in_swedish(written, tmp_path: Path) -> None:
+    example, files = written
+    units = example.units.iloc[:12]
+    book = openpyxl.load_workbook(files[0])
+    book["Svar"]["E2"] = 3_000_000
+    book.save(files[0])
+    with pytest.raises(fo.InputError) as info:
+        write_templates(units, tmp_path, preliminary=units["previous_allocation"])
+    assert info.value.text("sv") == (
+        f"{files[0].name}: innehåller redan svar (1 förbund); skriv de nya svarsmallarna till "
+        "en annan mapp, eller flytta först de besvarade filerna (finsam-opt answers läser dem)"
+    )
+
+
+def test_answers_for_units_not_in_the_table_are_refused_in_swedish(written) -> None:
+    example, files = written
+    book = openpyxl.load_workbook(files[0])
+    book["Svar"]["E2"] = 3_000_000
+    book.save(files[0])
+    with pytest.raises(fo.InputError) as info:
+        read_answers(files[0], units=example.units.index[1:])
+    unit = example.units.index[0]
+    assert info.value.text("sv") == (
+        f"{files[0].name}: svar från förbundet '{unit}', som inte finns i förbundstabellen"
+    )
+
+
+def test_a_folder_without_answers_is_refused_in_swedish(tmp_path: Path) -> None:
+    with pytest.raises(fo.InputError) as info:
+        read_answers(tmp_path)
+    assert info.value.text("sv") == f"{tmp_path}: inga svarsmallar (svarsmall_*.xlsx) i mappen"

@@ -23,6 +23,7 @@ import pandas as pd
 from finsam_opt.errors import InputError
 from finsam_opt.io.numbers import parse_number
 from finsam_opt.io.tables import read_plain_table
+from finsam_opt.language.words import SWEDISH_HEADERS
 
 __all__ = ["GROWTH_HEADERS", "GrowthTable", "read_growth", "read_history"]
 
@@ -36,6 +37,12 @@ GROWTH_HEADERS: dict[str, tuple[str, ...]] = {
 """Accepted headers (any case) of each column of a growth file."""
 
 _RATES = ("population", "support_measure", "matching")
+
+_SV = {
+    **{c: SWEDISH_HEADERS[c] for c in ("unit", "year", "population", "support_measure")},
+    "matching": "Matchning",
+}
+"""The Swedish header of each column of a growth file, for messages."""
 
 
 @dataclass(frozen=True)
@@ -104,31 +111,47 @@ def read_growth(path: str | Path, sheet: str | None = None) -> GrowthTable:
             known = ", ".join(f"'{h[0]}'/'{h[1]}'" for h in GROWTH_HEADERS.values())
             raise InputError(
                 f"{path.name}: unknown column '{column}'; a growth file has {known}",
+                sv=f"{path.name}: okänd kolumn '{column}'; en tillväxtfil har kolumnerna "
+                f"{', '.join(repr(h) for h in _SV.values())}",
                 column=str(column),
             )
         names[column] = canonical
     frame = frame.rename(columns=names)
     for required in ("unit", "year"):
         if required not in frame.columns:
-            raise InputError(f"{path.name}: the column '{required}' is missing", column=required)
+            raise InputError(
+                f"{path.name}: the column '{required}' is missing",
+                sv=f"{path.name}: kolumnen '{_SV[required]}' saknas",
+                column=required,
+            )
     rates = [c for c in _RATES if c in frame.columns]
     if not rates:
         raise InputError(
             f"{path.name}: no rate column; give population, support_measure or matching",
+            sv=f"{path.name}: ingen kolumn med tillväxttakt; ange '{_SV['population']}', "
+            f"'{_SV['support_measure']}' eller '{_SV['matching']}'",
             column="growth",
         )
     rows = []
     for number, record in enumerate(frame.to_dict("records"), start=1):
         unit = record["unit"]
         where = f"{path.name}, data row {number}, unit {unit!r}"
+        var = f"{path.name}, datarad {number}, förbundet {unit!r}"
         if unit is None or (isinstance(unit, float) and math.isnan(unit)):
-            raise InputError(f"{path.name}, data row {number}: the unit is blank", column="unit")
-        year = _year(record["year"], where)
+            raise InputError(
+                f"{path.name}, data row {number}: the unit is blank",
+                sv=f"{path.name}, datarad {number}: kolumnen '{_SV['unit']}' är tom",
+                column="unit",
+            )
+        year = _year(record["year"], where, var)
         rows.append(
             {
                 "unit": unit,
                 "year": year,
-                **{c: _rate(record[c], f"{where}, column '{c}'", c) for c in rates},
+                **{
+                    c: _rate(record[c], f"{where}, column '{c}'", f"{var}, kolumnen '{_SV[c]}'", c)
+                    for c in rates
+                },
             }
         )
     table = pd.DataFrame(rows)
@@ -137,6 +160,7 @@ def read_growth(path: str | Path, sheet: str | None = None) -> GrowthTable:
         first = table[twice].iloc[0]
         raise InputError(
             f"{path.name}: unit {first['unit']!r}, year {first['year']} is given twice",
+            sv=f"{path.name}: förbundet {first['unit']!r}, år {first['year']} finns två gånger",
             column="year",
             units=[first["unit"]],
         )
@@ -157,19 +181,32 @@ def _canonical(header: str) -> str | None:
     return None
 
 
-def _year(value: object, where: str) -> int:
+def _year(value: object, where: str, var: str) -> int:
+    """``value`` as a year; ``where`` names the cell in English, ``var`` in Swedish."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
         raise InputError(
-            f"{where}, column 'year': a year is a whole number, got {value!r}", column="year"
+            f"{where}, column 'year': a year is a whole number, got {value!r}",
+            sv=f"{var}, kolumnen '{_SV['year']}': ett år är ett heltal, inte {value!r}",
+            column="year",
         )
     return int(value)
 
 
-def _rate(value: object, where: str, column: str) -> float:
+def _rate(value: object, where: str, var: str, column: str) -> float:
+    """``value`` as a rate; ``where`` names the cell in English, ``var`` in Swedish."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        raise InputError(f"{where}: the rate is blank; write 0 for no change", column=column)
+        raise InputError(
+            f"{where}: the rate is blank; write 0 for no change",
+            sv=f"{var}: tillväxttakten är tom; skriv 0 för ingen förändring",
+            column=column,
+        )
+    how = "skriv en andel (0,02) eller en procentsats (2 %)"
     if isinstance(value, bool):
-        raise InputError(f"{where}: not a rate: {value!r}", column=column)
+        raise InputError(
+            f"{where}: not a rate: {value!r}",
+            sv=f"{var}: ingen tillväxttakt: {value!r}; {how}",
+            column=column,
+        )
     if isinstance(value, (int, float)):
         rate = float(value)
     else:
@@ -178,13 +215,23 @@ def _rate(value: object, where: str, column: str) -> float:
         try:
             number, unit = parse_number(text.rstrip("%").strip())
         except ValueError as error:
-            raise InputError(f"{where}: not a rate: {value!r} ({error})", column=column) from None
+            raise InputError(
+                f"{where}: not a rate: {value!r} ({error})",
+                sv=f"{var}: ingen tillväxttakt: {value!r}; {how}",
+                column=column,
+            ) from None
         if unit is not None:
-            raise InputError(f"{where}: a rate has no amount unit, got {value!r}", column=column)
+            raise InputError(
+                f"{where}: a rate has no amount unit, got {value!r}",
+                sv=f"{var}: en tillväxttakt har ingen beloppsenhet, inte {value!r}; {how}",
+                column=column,
+            )
         rate = float(number) / (100 if percent else 1)
     if not math.isfinite(rate) or rate <= -1:
         raise InputError(
-            f"{where}: a rate must be finite and > −100 %, got {value!r}", column=column
+            f"{where}: a rate must be finite and > −100 %, got {value!r}",
+            sv=f"{var}: en tillväxttakt måste vara ändlig och större än −100 %, inte {value!r}",
+            column=column,
         )
     return rate
 
@@ -231,6 +278,8 @@ def read_history(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
         raise InputError(
             f"{path.name}: the first column must name the förbund ('Förbund' or 'unit'), "
             f"got '{first}'",
+            sv=f"{path.name}: den första kolumnen ska ange förbundet ('Förbund' eller 'unit'), "
+            f"inte '{first}'",
             column=first,
         )
     years = []
@@ -239,16 +288,23 @@ def read_history(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
         if not text.isdigit():
             raise InputError(
                 f"{path.name}: column '{header}' is not a year; a history has one column per year",
+                sv=f"{path.name}: kolumnen '{header}' är inget år; en historik har en kolumn "
+                "per år",
                 column=text,
             )
         years.append(int(text))
     if len(set(years)) != len(years):
-        raise InputError(f"{path.name}: a year is given twice", column="year")
+        raise InputError(
+            f"{path.name}: a year is given twice",
+            sv=f"{path.name}: ett år finns två gånger",
+            column="year",
+        )
     units = frame.iloc[:, 0]
     twice = units[units.duplicated()]
     if len(twice):
         raise InputError(
             f"{path.name}: unit {twice.iloc[0]!r} is given twice",
+            sv=f"{path.name}: förbundet {twice.iloc[0]!r} finns två gånger",
             column=first,
             units=[twice.iloc[0]],
         )

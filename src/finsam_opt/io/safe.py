@@ -272,12 +272,18 @@ class _OutputSet:
     def stage(self, target: Path) -> Path:
         target = target.absolute()
         if target in self.staged:
-            raise InputError(f"{target}: named twice as an output of one command")
+            raise InputError(
+                f"{target}: named twice as an output of one command",
+                sv=f"{target}: angiven två gånger som utfil till samma kommando",
+            )
         _check_target(target)
         try:
             self.staged[target] = _Temporary(target)
         except OSError as error:
-            raise InputError(f"{target}: cannot be written ({error.strerror})") from None
+            raise InputError(
+                f"{target}: cannot be written ({error.strerror})",
+                sv=f"{target}: kan inte skrivas ({error.strerror})",
+            ) from None
         return self.staged[target].path
 
     def commit(self) -> None:
@@ -332,7 +338,10 @@ class _OutputSet:
             next(iter(self.staged), None),
         )
         where = str(target) if target is not None else str(error.filename)
-        return InputError(f"{where}: could not be written ({error.strerror or error})")
+        return InputError(
+            f"{where}: could not be written ({error.strerror or error})",
+            sv=f"{where}: kunde inte skrivas ({error.strerror or error})",
+        )
 
     def discard(self) -> None:
         for temporary in self.staged.values():
@@ -345,18 +354,28 @@ _ACTIVE: ContextVar[_OutputSet | None] = ContextVar("finsam_outputs", default=No
 
 def _check_target(target: Path) -> None:
     if not target.parent.is_dir():
-        raise InputError(f"{target}: the folder {target.parent} does not exist")
+        raise InputError(
+            f"{target}: the folder {target.parent} does not exist",
+            sv=f"{target}: mappen {target.parent} finns inte",
+        )
     try:
         info = target.stat()
     except FileNotFoundError:
         return
     if stat.S_ISDIR(info.st_mode):
-        raise InputError(f"{target}: is a folder; give a file name to write")
+        raise InputError(
+            f"{target}: is a folder; give a file name to write",
+            sv=f"{target}: är en mapp; ange ett filnamn att skriva till",
+        )
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{target}: is not a regular file (a pipe or device); refused")
+        raise InputError(
+            f"{target}: is not a regular file (a pipe or device); refused",
+            sv=f"{target}: är ingen vanlig fil (en pipe eller en enhet); skrivs inte",
+        )
     if not info.st_mode & _WRITE_BITS or not os.access(target, os.W_OK):
         raise InputError(
-            f"{target}: the file is read-only; make it writable or choose another name"
+            f"{target}: the file is read-only; make it writable or choose another name",
+            sv=f"{target}: filen är skrivskyddad; ta bort skrivskyddet eller välj ett annat namn",
         )
 
 

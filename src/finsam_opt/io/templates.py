@@ -110,14 +110,20 @@ def write_templates(
     """
     directory = Path(directory)
     if not directory.is_dir():
-        raise InputError(f"{directory}: the folder does not exist")
+        raise InputError(
+            f"{directory}: the folder does not exist", sv=f"{directory}: mappen finns inte"
+        )
     if combined:
         groups = [(directory / "svarsmall_alla.xlsx", list(units.index))]
     else:
         groups = [(template_path(directory, u), [u]) for u in units.index]
         paths = [p for p, _ in groups]
         if len(set(paths)) != len(paths):
-            raise InputError("two units give the same template file name; use combined=True")
+            raise InputError(
+                "two units give the same template file name; use combined=True",
+                sv="två förbund får samma filnamn på svarsmallen; använd combined=True "
+                "(en gemensam svarsmall)",
+            )
     targets = [p for p, _ in groups]
     _refuse_replacing_answers([p for p in targets if p.exists()])
 
@@ -177,10 +183,13 @@ def _refuse_replacing_answers(existing: list[Path]) -> None:
     answered = read_answers(existing)
     if len(answered):
         files = sorted({Path(f).name for f in answered["file"]})
+        named = f"{', '.join(files[:5])}{' …' if len(files) > 5 else ''}"
         raise InputError(
-            f"{', '.join(files[:5])}{' …' if len(files) > 5 else ''}: already holds answers "
-            f"({len(answered)} förbund); write the new templates to another folder, or move "
-            "the answered files first (finsam-opt answers reads them)"
+            f"{named}: already holds answers ({len(answered)} förbund); write the new templates "
+            "to another folder, or move the answered files first (finsam-opt answers reads them)",
+            sv=f"{named}: innehåller redan svar ({len(answered)} förbund); skriv de nya "
+            "svarsmallarna till en annan mapp, eller flytta först de besvarade filerna "
+            "(finsam-opt answers läser dem)",
         )
 
 
@@ -226,11 +235,15 @@ def read_answers(
             if unit in seen:
                 raise InputError(
                     f"{path.name}: unit '{unit}' is answered twice (also in {seen[unit]})",
+                    sv=f"{path.name}: förbundet '{unit}' har svarat två gånger (även i "
+                    f"{seen[unit]})",
                     units=[unit],
                 )
             if known is not None and name_key(unit) not in known:
                 raise InputError(
                     f"{path.name}: answer for unit '{unit}', which is not in the unit table",
+                    sv=f"{path.name}: svar från förbundet '{unit}', som inte finns i "
+                    "förbundstabellen",
                     units=[unit],
                 )
             seen[unit] = path.name
@@ -261,12 +274,15 @@ def _answer_files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
         if path.is_dir():
             found = sorted(path.glob("svarsmall_*.xlsx")) + sorted(path.glob("svarsmall_*.csv"))
             if not found:
-                raise InputError(f"{path}: no answer files (svarsmall_*.xlsx) in the folder")
+                raise InputError(
+                    f"{path}: no answer files (svarsmall_*.xlsx) in the folder",
+                    sv=f"{path}: inga svarsmallar (svarsmall_*.xlsx) i mappen",
+                )
             files += found
         else:
             files.append(path)
     if not files:
-        raise InputError("no answer files given")
+        raise InputError("no answer files given", sv="inga svarsfiler angivna")
     return files
 
 
@@ -326,7 +342,9 @@ def merge_answers(units: pd.DataFrame, answers: pd.DataFrame) -> MergedAnswers:
     unknown = [u for u in answers.index if u not in units.index]
     if unknown:
         raise InputError(
-            f"answers for {describe_units(unknown)} not in the unit table", units=unknown
+            f"answers for {describe_units(unknown)} not in the unit table",
+            sv=f"svar från {describe_units(unknown, 'sv')}, som inte finns i förbundstabellen",
+            units=unknown,
         )
     merged = units.copy()
     for column in ANSWER_COLUMNS:
