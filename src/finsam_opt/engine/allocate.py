@@ -22,7 +22,7 @@ from finsam_opt.engine.equity import (
 )
 from finsam_opt.engine.model import Quantities, Scenario, compute_quantities, scenario_of
 from finsam_opt.engine.phases import SolvedPhase, first_fitting_phase, fits, solve_exactly
-from finsam_opt.engine.policies import PhaseRule, Policy, resolve_policy
+from finsam_opt.engine.policies import PhaseRule, Policy, checked_policy, resolve_policy
 from finsam_opt.engine.result import Allocation
 from finsam_opt.engine.rounding import effective_floor, round_largest_remainder
 from finsam_opt.engine.solvers import PhaseSolution, get_solver
@@ -191,7 +191,7 @@ def _solve_deficit(
             solved = solve_exactly(EQUITY_PHASE, phase, budget, solve, solver, ids)
             return _Deficit(solved, None, q, solved.rate * e, solved.rate)
         q = without_protection(q, e)
-    fitting = first_fitting_phase(policy.phases, q, budget)
+    fitting = first_fitting_phase(checked_policy(policy, budget, ids).phases, q, budget)
     if fitting is None:
         raise SolverError(f"policy {policy.name!r}: not even its last phase fits the budget")
     number, phase = fitting

@@ -324,7 +324,7 @@ def _solve(
     for number, rule in enumerate(chosen.phases, start=1):
         if len(rows) == 0:
             break
-        phases = _phase_bounds(rule, q, rows, previous)
+        phases = _phase_bounds(chosen, number, q, rows, previous, budget[rows], table.ids)
         fits = phases.lowest <= budget[rows] * (1.0 + 1e-12)
         solved = rows[fits]
         lam = solve_batch(phases.hi[fits], phases.lo[fits], phases.weight[fits], budget[solved])
@@ -537,8 +537,15 @@ _VECTORIZED: dict[object, _BuiltIn] = {
 
 
 def _phase_bounds(
-    rule: policies.PhaseRule, q: Quantities, rows: np.ndarray, previous: _Phases | None
+    policy: Policy,
+    number: int,
+    q: Quantities,
+    rows: np.ndarray,
+    previous: _Phases | None,
+    budgets: np.ndarray,
+    ids: pd.Index,
 ) -> _Phases:
+    rule = policy.phases[number - 1]
     sub = _rows(q, rows)
     vectorized = _VECTORIZED.get(rule.bounds)
     if vectorized is not None:
@@ -547,9 +554,16 @@ def _phase_bounds(
     if isinstance(rule.bounds, DeclaredPhase):  # a declared phase works on 2-D arrays too
         hi, lo, weight = rule.bounds.arrays(sub, sub.target if previous is None else previous.lo)
         return _Phases(rows, hi, np.minimum(lo, hi), weight)
-    # A user's rule: built one variant at a time, with Phase's own checks.
+    # A user's rule: built one variant at a time, checked as allocate checks it.
     built = [
-        rule.bounds(_rows(sub, i), None if previous is None else previous.row(i))
+        policies.checked_phase(
+            policy,
+            number,
+            _rows(sub, i),
+            None if previous is None else previous.row(i),
+            float(budgets[i]),
+            ids,
+        )
         for i in range(len(rows))
     ]
     return _Phases(

@@ -15,12 +15,14 @@ fit. A user defines a custom policy the same way::
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
-from finsam_opt.engine.damping import Phase
+from finsam_opt.engine.damping import Phase, PhaseKind
 from finsam_opt.engine.model import Quantities
 from finsam_opt.engine.policy_file import (
     DeclaredPhase,
@@ -29,12 +31,14 @@ from finsam_opt.engine.policy_file import (
     parse_declaration,
     read_declaration,
 )
-from finsam_opt.errors import InputError
+from finsam_opt.errors import InputError, describe_units
 
 __all__ = [
     "DEFICIT_POLICIES",
     "PhaseRule",
     "Policy",
+    "checked_phase",
+    "checked_policy",
     "policy_from_toml",
     "read_policy",
     "resolve_policy",
@@ -196,6 +200,91 @@ DEFICIT_POLICIES: dict[str, Policy] = {
     ),
 }
 """The built-in deficit policies by name; ``raise-limit`` is the default."""
+
+
+_RELATIVE = 1e-9  # of the budget, as the re-check (finsam_opt.engine.verify) allows
+
+
+def checked_phase(
+    policy: Policy,
+    number: int,
+    q: Quantities,
+    previous: Phase | None,
+    budget: float,
+    ids: pd.Index,
+) -> Phase:
+    """Phase ``number`` (1-based) of ``policy`` for the quantities ``q``, checked.
+
+    What a policy's rule returns must be a damping :class:`Phase` with one value
+    per unit, lower bounds ≥ 0, upper bounds within the matching cap and adding up
+    to at least the budget: otherwise the solved allocation would break the
+    matching law, be negative or miss the budget, and the re-check would refuse
+    it without saying whose mistake it was.
+
+    Raises
+    ------
+    InputError
+        Naming the policy, the phase and what its rule returned wrong, with the fix;
+        also when the rule itself raises (the cause is chained).
+    """
+    rule = policy.phases[number - 1]
+    where = f"policy {policy.name!r}, phase {number} ({rule.description!r})"
+    try:
+        phase = rule.bounds(q, previous)
+    except Exception as error:  # a user's rule: name it, keep its cause
+        kind = "" if isinstance(error, InputError) else f"{type(error).__name__}: "
+        raise InputError(f"{where}: {kind}{error}", column="policy") from error
+    fix = "return fo.Phase(hi=..., lo=..., weight=...) with one value per unit"
+    if not isinstance(phase, Phase):
+        raise InputError(
+            f"{where}: the rule returned {type(phase).__name__}, not a Phase; {fix}",
+            column="policy",
+        )
+    n = len(q.target)
+    if len(phase.hi) != n:
+        raise InputError(
+            f"{where}: the rule returned bounds for {len(phase.hi)} units, but there are {n}; "
+            f"{fix}, built from the quantities (q.target, q.capped, q.previous, …)",
+            column="policy",
+        )
+    if phase.kind is not PhaseKind.DAMP:
+        raise InputError(
+            f"{where}: the rule returned a {phase.kind} phase; a deficit phase cuts from hi "
+            "towards lo (kind='damp', the default)",
+            column="policy",
+        )
+    tol = _RELATIVE * max(budget, 1.0)
+    for broken, rule_broken in (
+        (phase.lo < -tol, "a negative lower bound; every unit keeps at least 0 kr (lo ≥ 0)"),
+        (
+            phase.hi > q.cap + tol,
+            "an upper bound above its matching cap (q.cap): no unit may get more than the "
+            "matching allows; start from q.target, which never exceeds it",
+        ),
+    ):
+        if broken.any():
+            units = describe_units(list(ids[broken]))
+            raise InputError(f"{where}: {units}: {rule_broken}", column="policy")
+    top = float(phase.hi.sum())
+    if top < budget - tol:
+        raise InputError(
+            f"{where}: the upper bounds add up to {top:,.0f} kr, less than the budget "
+            f"{budget:,.0f} kr, so the budget could not be spent; a deficit phase starts from "
+            "amounts above the budget (q.target, or the phase before's lo) and cuts them down",
+            column="policy",
+        )
+    return phase
+
+
+def checked_policy(policy: Policy, budget: float, ids: pd.Index) -> Policy:
+    """``policy`` with every phase built through :func:`checked_phase`."""
+    return Policy(
+        policy.name,
+        tuple(
+            replace(rule, bounds=partial(checked_phase, policy, number, budget=budget, ids=ids))
+            for number, rule in enumerate(policy.phases, start=1)
+        ),
+    )
 
 
 def resolve_policy(policy: str | Path | Policy) -> Policy:
