@@ -97,7 +97,10 @@ def test_a_failing_policy_is_recorded_and_the_sweep_goes_on() -> None:
     )  # fmt: skip
     assert set(c.errors) == {("never-fits", 20_000_000.0), ("broken", 20_000_000.0)}
     assert c.errors[("never-fits", 20e6)].startswith("SolverError: policy 'never-fits'")
-    assert c.errors[("broken", 20e6)] == "ZeroDivisionError: a bug in the user's policy"
+    assert c.errors[("broken", 20e6)] == (
+        "InputError: policy 'broken', phase 1 ('raises'): ZeroDivisionError: a bug in the "
+        "user's policy"
+    )
     # At 25 Mkr there is no deficit, so the policies are never asked and nothing fails.
     assert ("broken", 25e6) in c.results
     failed = c.summary[c.summary["error"].notna()]
