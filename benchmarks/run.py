@@ -420,7 +420,8 @@ def run_variants(
 
     table = validate_units(case.units, case.params)
     q = _quantities(table, _constants(budgets, None))
-    phases = _phase_bounds(DEFICIT_POLICIES["raise-limit"].phases[0], q, rows, None)
+    policy = DEFICIT_POLICIES["raise-limit"]
+    phases = _phase_bounds(policy, 1, q, rows, None, budgets[rows], table.ids)
     kernel_times = []
     for _ in range(repeats):
         seconds, _ = _timed(
