@@ -31,7 +31,8 @@ from finsam_opt.engine.policy_file import (
     parse_declaration,
     read_declaration,
 )
-from finsam_opt.errors import InputError, describe_units
+from finsam_opt.errors import FinsamError, InputError, describe_units
+from finsam_opt.language.numbers import format_kronor
 
 __all__ = [
     "DEFICIT_POLICIES",
@@ -229,51 +230,85 @@ def checked_phase(
     """
     rule = policy.phases[number - 1]
     where = f"policy {policy.name!r}, phase {number} ({rule.description!r})"
+    var = f"policyn {policy.name!r}, fas {number} ({rule.description!r})"
     try:
         phase = rule.bounds(q, previous)
     except Exception as error:  # a user's rule: name it, keep its cause
-        kind = "" if isinstance(error, InputError) else f"{type(error).__name__}: "
-        raise InputError(f"{where}: {kind}{error}", column="policy") from error
-    fix = "return fo.Phase(hi=..., lo=..., weight=...) with one value per unit"
+        kind = "" if isinstance(error, FinsamError) else f"{type(error).__name__}: "
+        swedish = error.text("sv") if isinstance(error, FinsamError) else str(error)
+        raise InputError(
+            f"{where}: {kind}{error}", sv=f"{var}: {kind}{swedish}", column="policy"
+        ) from error
+    problem = _phase_problem(phase, q, budget, ids)
+    if problem is not None:
+        raise InputError(f"{where}: {problem[0]}", sv=f"{var}: {problem[1]}", column="policy")
+    assert isinstance(phase, Phase)  # _phase_problem said so
+    return phase
+
+
+def _phase_problem(
+    phase: object, q: Quantities, budget: float, ids: pd.Index
+) -> tuple[str, str] | None:
+    """What is wrong with what a rule returned, in English and Swedish; None: nothing."""
+    fix = (
+        "return fo.Phase(hi=..., lo=..., weight=...) with one value per unit",
+        "returnera fo.Phase(hi=..., lo=..., weight=...) med ett värde per förbund",
+    )
     if not isinstance(phase, Phase):
-        raise InputError(
-            f"{where}: the rule returned {type(phase).__name__}, not a Phase; {fix}",
-            column="policy",
+        name = type(phase).__name__
+        return (
+            f"the rule returned {name}, not a Phase; {fix[0]}",
+            f"regeln gav {name}, inte en Phase; {fix[1]}",
         )
-    n = len(q.target)
-    if len(phase.hi) != n:
-        raise InputError(
-            f"{where}: the rule returned bounds for {len(phase.hi)} units, but there are {n}; "
-            f"{fix}, built from the quantities (q.target, q.capped, q.previous, …)",
-            column="policy",
+    n, got = len(q.target), len(phase.hi)
+    if got != n:
+        built = "(q.target, q.capped, q.previous, …)"
+        return (
+            f"the rule returned bounds for {got} units, but there are {n}; {fix[0]}, built "
+            f"from the quantities {built}",
+            f"regeln gav gränser för {got} förbund, men det finns {n}; {fix[1]}, byggd av "
+            f"storheterna {built}",
         )
     if phase.kind is not PhaseKind.DAMP:
-        raise InputError(
-            f"{where}: the rule returned a {phase.kind} phase; a deficit phase cuts from hi "
-            "towards lo (kind='damp', the default)",
-            column="policy",
+        return (
+            f"the rule returned a {phase.kind} phase; a deficit phase cuts from hi towards lo "
+            "(kind='damp', the default)",
+            f"regeln gav en fas av typen {phase.kind}; en underskottsfas skär ned från hi mot lo "
+            "(kind='damp', standard)",
         )
     tol = _RELATIVE * max(budget, 1.0)
-    for broken, rule_broken in (
-        (phase.lo < -tol, "a negative lower bound; every unit keeps at least 0 kr (lo ≥ 0)"),
+    for broken, english, swedish in (
+        (
+            phase.lo < -tol,
+            "a negative lower bound; every unit keeps at least 0 kr (lo ≥ 0)",
+            "en negativ undre gräns; varje förbund behåller minst 0 kr (lo ≥ 0)",
+        ),
         (
             phase.hi > q.cap + tol,
             "an upper bound above its matching cap (q.cap): no unit may get more than the "
             "matching allows; start from q.target, which never exceeds it",
+            "en övre gräns över taket enligt matchningen (q.cap): inget förbund får mer än "
+            "matchningen tillåter; börja från q.target, som aldrig överstiger taket",
         ),
     ):
         if broken.any():
-            units = describe_units(list(ids[broken]))
-            raise InputError(f"{where}: {units}: {rule_broken}", column="policy")
+            units = list(ids[broken])
+            return (
+                f"{describe_units(units)}: {english}",
+                f"{describe_units(units, 'sv')}: {swedish}",
+            )
     top = float(phase.hi.sum())
     if top < budget - tol:
-        raise InputError(
-            f"{where}: the upper bounds add up to {top:,.0f} kr, less than the budget "
-            f"{budget:,.0f} kr, so the budget could not be spent; a deficit phase starts from "
-            "amounts above the budget (q.target, or the phase before's lo) and cuts them down",
-            column="policy",
+        return (
+            f"the upper bounds add up to {format_kronor(top, 'en')}, less than the budget "
+            f"{format_kronor(budget, 'en')}, so the budget could not be spent; a deficit phase "
+            "starts from amounts above the budget (q.target, or the phase before's lo) and "
+            "cuts them down",
+            f"de övre gränserna summerar till {format_kronor(top)}, mindre än budgeten "
+            f"{format_kronor(budget)}, så budgeten kan inte fördelas; en underskottsfas börjar "
+            "från belopp över budgeten (q.target, eller lo från fasen före) och skär ned dem",
         )
-    return phase
+    return None
 
 
 def checked_policy(policy: Policy, budget: float, ids: pd.Index) -> Policy:
