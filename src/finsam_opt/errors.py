@@ -126,20 +126,22 @@ class SolverError(FinsamError, RuntimeError):
 class VerificationError(FinsamError, RuntimeError):
     """A solved allocation broke a constraint when re-checked; it was not returned.
 
+    It means a solver or the library misbehaved: what a user gives, a custom
+    policy's phases included, is checked before anything is solved and refused as
+    an :class:`InputError`.
+
     Examples
     --------
-    A custom policy whose phase ignores the matching caps is caught by the re-check:
+    The re-check of an LP solver's own point against the exact one:
 
-    >>> import numpy as np, finsam_opt as fo
-    >>> def ignore_caps(q, previous):  # q: model quantities, kronor per unit
-    ...     hi = np.maximum(q.ideal, q.floor)
-    ...     return fo.Phase(hi=hi, lo=np.zeros_like(hi), weight=hi)
-    >>> policy = fo.Policy("ignore-caps", (fo.PhaseRule("caps ignored", ignore_caps),))
+    >>> import numpy as np, pandas as pd, finsam_opt as fo
+    >>> from finsam_opt.engine.verify import check_solver_agreement
+    >>> own, exact = np.array([1e6, 2e6]), np.array([1e6, 1.9e6])  # kronor
     >>> try:
-    ...     fo.allocate(fo.example_units(), fo.Parameters(budget=20_000_000), policy)
+    ...     check_solver_agreement("highs", own, exact, 3e6, pd.Index(["A", "B"]))
     ... except fo.VerificationError as error:
-    ...     print(error)
-    unit 'C': the allocation exceeds the matching cap
+    ...     print(error)  # doctest: +ELLIPSIS
+    unit 'B': solver 'highs' returned a point that differs from the exact solution ... 100,000.00 kr
     """
 
 
