@@ -87,7 +87,7 @@ def test_bad_input_gives_exit_code_2_and_a_message(
 ) -> None:
     assert _run("report", str(units_csv), "--budget", "1e6", "--output", "x.html") == 2
     err = capsys.readouterr().err
-    assert "finsam-opt report: parameter budget (1,000,000 kr) must be at least" in err
+    assert "finsam-opt report: budgeten (1 000 000 kr) måste vara minst" in err
     assert _run("compare", str(tmp_path / "missing.csv")) == 2
     assert "missing.csv: file not found" in capsys.readouterr().err
     assert _run("simulate", str(units_csv), "--budget-path", "20e6,lots", "--no-progress") == 2

@@ -81,7 +81,7 @@ def test_english_and_csv(tmp_path: Path) -> None:
         (["allocate", "BAD/units_negative_previous.csv", "-o", "OUT.xlsx"],
          "units_negative_previous.csv, row 3, column 'Föregående års tilldelning'"),
         (["ideal", "BAD/units_zip_bomb.xlsx", "-o", "OUT.xlsx"], "unpacks to"),
-        (["example", "--budget", "10 kr", "-o", "OUT.xlsx"], "parameter budget (10 kr)"),
+        (["example", "--budget", "10 kr", "-o", "OUT.xlsx"], "budgeten (10 kr) måste vara minst"),
         (["nonsense"], "invalid choice: 'nonsense'"),
     ],
 )  # fmt: skip
@@ -159,7 +159,7 @@ def test_municipality_errors_name_the_files(tmp_path: Path, capsys) -> None:
             "--memberships", str(members), "-o", str(tmp_path / "x.xlsx")]  # fmt: skip
     assert main(argv) == 2
     assert (
-        "medlemmar.csv: municipality 0114 (Upplands Väsby) is in more than one unit: 'A' and 'B'"
+        "medlemmar.csv: kommunen 0114 (Upplands Väsby) är med i mer än ett förbund: 'A' och 'B'"
         in capsys.readouterr().err
     )
 

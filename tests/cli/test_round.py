@@ -278,7 +278,7 @@ def test_an_unanswered_contribution_is_refused_until_the_rule_is_chosen(
     year2 = tmp_path / "y2"
     code, _, err = _run(capsys, "round", "second-preliminary", str(year2), str(holes),
                         "--year", "2027")  # fmt: skip
-    assert code == 2 and "have not answered on matching" in err
+    assert code == 2 and "har inte svarat om matchningen" in err
     assert not year2.exists()
     code, out, _ = _run(capsys, "round", "second-preliminary", str(year2), str(holes),
                         "--year", "2027", "--unanswered", "previous")  # fmt: skip

@@ -42,8 +42,8 @@ def test_kronor_under_a_tkr_header_are_refused(tmp_path: Path, capsys, header: s
     units.write_text(_BASE.replace(f";{header}", f";{header} (tkr)", 1), encoding="utf-8")
     out = tmp_path / "ut.xlsx"
     argv = ["allocate", str(units), "--budget", "15 Mkr", "-o", str(out)]
-    _refused(capsys, argv, out, "Samordningsförbundet Alfa", f"{header} (", "above the whole "
-             "budget (15,000,000 kr)", "kronor under a tkr or Mkr header")  # fmt: skip
+    _refused(capsys, argv, out, "Samordningsförbundet Alfa", f"{header} ", "mer än hela "
+             "budgeten (15 000 000 kr)", "kronor under en rubrik i tkr eller Mkr")  # fmt: skip
 
 
 def test_a_previous_allocation_far_above_the_ideal_is_refused(tmp_path: Path, capsys) -> None:
@@ -55,8 +55,8 @@ def test_a_previous_allocation_far_above_the_ideal_is_refused(tmp_path: Path, ca
     table.rename_axis("unit").to_csv(path)
     out = tmp_path / "z.xlsx"
     argv = ["allocate", str(path), "--policy", "scale-gains", "-o", str(out)]
-    _refused(capsys, argv, out, name, "184,253,800 kr is more than 10 × the förbund's ideal",
-             "öre or a lost decimal comma")  # fmt: skip
+    _refused(capsys, argv, out, name, "184 253 800 kr är mer än 10 × förbundets ideal",
+             "öre eller ett tappat decimalkomma")  # fmt: skip
 
 
 def _spring(tmp_path: Path, header_unit: str, alfa: str) -> tuple[Path, Path]:
@@ -77,8 +77,8 @@ def test_applications_in_tkr_under_a_kronor_header_are_refused(tmp_path: Path, c
     out = tmp_path / "s.xlsx"
     argv = ["surplus", str(applications), "--units", str(units), "--budget", "15 Mkr",
             "-o", str(out)]  # fmt: skip
-    _refused(capsys, argv, out, "column 'Ansökan ofördelade medel' (application): the median "
-             "amount is 175 kr", "'Ansökan ofördelade medel (tkr)'")  # fmt: skip
+    _refused(capsys, argv, out, "kolumnen 'Ansökan ofördelade medel': medianbeloppet är "
+             "175 kr", "'Ansökan ofördelade medel (tkr)'")  # fmt: skip
 
 
 def test_applications_in_kronor_under_a_tkr_header_are_refused(tmp_path: Path, capsys) -> None:
@@ -86,8 +86,8 @@ def test_applications_in_kronor_under_a_tkr_header_are_refused(tmp_path: Path, c
     out = tmp_path / "s.xlsx"
     argv = ["surplus", str(applications), "--units", str(units), "--budget", "15 Mkr",
             "-o", str(out)]  # fmt: skip
-    _refused(capsys, argv, out, "Samordningsförbundet Alfa", "200,000,000 kr is above the whole "
-             "budget")  # fmt: skip
+    _refused(capsys, argv, out, "Samordningsförbundet Alfa", "200 000 000 kr är mer än hela "
+             "budgeten")  # fmt: skip
 
 
 @pytest.mark.parametrize("command", ["allocate", "answers"])
@@ -107,16 +107,16 @@ def test_an_answer_template_filled_in_tkr_is_refused(tmp_path: Path, capsys, com
                 "--unanswered", "previous", "-o", str(out)]  # fmt: skip
     else:
         argv = ["answers", str(folder), "--units", str(units), "-o", str(out)]
-    expected = "Ansökt belopp (requested) 6,000 kr is below 1/100 of the förbund's previous"
-    _refused(capsys, argv, out, "Samordningsförbundet Alfa", expected, "6 000 000, not 6 000")
+    expected = "Ansökt belopp 6 000 kr är under 1/100 av förbundets tilldelning föregående år"
+    _refused(capsys, argv, out, "Samordningsförbundet Alfa", expected, "6 000 000, inte 6 000")
 
 
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        (";2519255000;", ";2519255;", "Försörjningsmått (support_measure) 2,519,255 kr is 100 × "
-         "or more away from the median per inhabitant"),
-        (";91196;", ";0;", "Invånare 16-64 (population) 0 inhabitants"),
+        (";2519255000;", ";2519255;", "Försörjningsmått 2 519 255 kr ligger 100 gånger eller "
+         "mer från medianen per invånare"),
+        (";91196;", ";0;", "Invånare 16-64 0 invånare: ett förbund har invånare"),
     ],
 )  # fmt: skip
 def test_statistics_out_of_line_are_refused(tmp_path: Path, capsys, old, new, message) -> None:

@@ -92,7 +92,9 @@ def test_cli_refuses_previous_allocation_above_the_budget(
     )
     assert main(["allocate", str(path), "-o", str(tmp_path / "b.xlsx")]) == 2
     err = capsys.readouterr().err
-    assert "unit 'A': previous_allocation 9,500,000,000 kr is above the whole budget" in err
+    assert (
+        "förbundet 'A': Föregående års tilldelning 9 500 000 000 kr är mer än hela budgeten"
+    ) in err
     assert not (tmp_path / "b.xlsx").exists()
 
 

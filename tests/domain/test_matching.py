@@ -128,7 +128,7 @@ def test_the_cli_refuses_a_blank_and_names_what_it_assumed(tmp_path: Path, capsy
     _units().to_csv(path)
     out = tmp_path / "beslut.csv"
     assert main(["allocate", str(path), "--budget", "20e6", "-o", str(out)]) == 2
-    assert "'E' (municipal_match, regional_match)" in capsys.readouterr().err
+    assert "'E' (Kommunernas bidrag, Regionens bidrag)" in capsys.readouterr().err
     assert not out.exists()
     args = ["allocate", str(path), "--budget", "20e6", "-o", str(out), "--unanswered", "previous"]
     assert main(args) == 0

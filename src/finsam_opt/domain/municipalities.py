@@ -267,11 +267,17 @@ def members_in_year(memberships: pd.DataFrame, year: int | None) -> pd.DataFrame
     if year is None:
         found = sorted({int(y) for y in years.dropna()})
         raise InputError(
-            f"the membership table has years {found}; say which year to use", column="year"
+            f"the membership table has years {found}; say which year to use",
+            sv=f"medlemstabellen har åren {found}; ange vilket år som ska användas",
+            column="year",
         )
     keep = years.isna() | (years == year)
     if not keep.any():
-        raise InputError(f"the membership table has no rows for the year {year}", column="year")
+        raise InputError(
+            f"the membership table has no rows for the year {year}",
+            sv=f"medlemstabellen har inga rader för år {year}",
+            column="year",
+        )
     return memberships.loc[keep, ["municipality_code", "unit"]]
 
 
@@ -333,7 +339,7 @@ def aggregate_municipalities(
     """
     # The same pair twice (say with and without a year) is one membership.
     members = members_in_year(memberships, year).drop_duplicates()
-    in_year = f" in {year}" if year is not None else ""
+    in_year = (f" in {year}", f" år {year}") if year is not None else ("", "")
     _check_members(municipalities, members, in_year)
     membership = pd.Series(
         members["unit"].to_numpy(), index=pd.Index(members["municipality_code"]), name="unit"
@@ -427,6 +433,12 @@ def _check_known_sources(moved: list, last: pd.Series, previous: pd.Series) -> N
             f"{'it' if len(unknown) == 1 else 'them'}: give last year's decided amount of every "
             "förbund that lost municipalities (a förbund that no longer exists is dropped with a "
             "note), or carry_previous=False",
+            sv=f"kommunerna {', '.join(codes[:10])} har lämnat "
+            f"{describe_units(unknown, 'sv')} sedan förra året, men förbundsuppgifterna anger "
+            f"ingen {SWEDISH_HEADERS['previous_allocation'].lower()} för "
+            f"{'det' if len(unknown) == 1 else 'dem'}: ange förra årets beslutade belopp för "
+            "varje förbund som har förlorat kommuner (ett förbund som inte längre finns tas bort "
+            "med en notering), eller carry_previous=False",
             column="previous_allocation",
             units=unknown,
         )
@@ -464,16 +476,24 @@ def _sum_merged(
     return data, notes
 
 
-def _check_members(municipalities: pd.DataFrame, members: pd.DataFrame, in_year: str) -> None:
+def _check_members(
+    municipalities: pd.DataFrame, members: pd.DataFrame, in_year: tuple[str, str]
+) -> None:
     for column in ("region", *_SUMMED):
         if column not in municipalities.columns:
-            raise InputError(f"the municipality table lacks column '{column}'", column=column)
+            raise InputError(
+                f"the municipality table lacks column '{column}'",
+                sv=f"kommuntabellen saknar kolumnen '{SWEDISH_HEADERS[column]}'",
+                column=column,
+            )
     unknown = members.loc[~members["municipality_code"].isin(municipalities.index)]
     if len(unknown):
         row = unknown.iloc[0]
         raise InputError(
             f"municipality code {row['municipality_code']} (unit '{row['unit']}') is not in "
             "the municipality statistics",
+            sv=f"kommunkoden {row['municipality_code']} (förbundet '{row['unit']}') finns inte "
+            "i kommunstatistiken",
             column="municipality_code",
             units=[row["unit"]],
         )
@@ -485,9 +505,12 @@ def _check_members(municipalities: pd.DataFrame, members: pd.DataFrame, in_year:
         owners = sorted(twice.loc[twice["municipality_code"] == code, "unit"].unique())
         name = _name(municipalities, code)
         raise InputError(
-            f"municipality {code}{name} is in more than one unit{in_year}: "
+            f"municipality {code}{name} is in more than one unit{in_year[0]}: "
             + " and ".join(f"'{u}'" for u in owners)
             + "; a municipality belongs to at most one förbund",
+            sv=f"kommunen {code}{name} är med i mer än ett förbund{in_year[1]}: "
+            + " och ".join(f"'{u}'" for u in owners)
+            + "; en kommun hör till högst ett förbund",
             column="municipality_code",
             units=owners,
         )
@@ -500,30 +523,34 @@ def _name(municipalities: pd.DataFrame, code: str) -> str:
     return ""
 
 
-def _check_regions(joined: pd.DataFrame, in_year: str) -> None:
+def _check_regions(joined: pd.DataFrame, in_year: tuple[str, str]) -> None:
     regions = joined.groupby("unit", sort=False)["region"].nunique()
     spanning = regions[regions > 1]
     if len(spanning):
         unit = spanning.index[0]
         rows = joined.loc[joined["unit"] == unit]
         found = rows.reset_index().drop_duplicates("region")
-        listed = " and ".join(
-            f"'{r['region']}' ({r[rows.index.name or 'index']})" for _, r in found.iterrows()
-        )
+        pairs = [f"'{r['region']}' ({r[rows.index.name or 'index']})" for _, r in found.iterrows()]
         raise InputError(
-            f"unit '{unit}' spans more than one region{in_year}: {listed}; "
+            f"unit '{unit}' spans more than one region{in_year[0]}: {' and '.join(pairs)}; "
             "a förbund has exactly one region",
+            sv=f"förbundet '{unit}' sträcker sig över mer än en region{in_year[1]}: "
+            f"{' och '.join(pairs)}; ett förbund hör till exakt en region",
             column="region",
             units=[unit],
         )
 
 
-def _join_unit_data(units: pd.DataFrame, unit_data: pd.DataFrame, in_year: str) -> pd.DataFrame:
+def _join_unit_data(
+    units: pd.DataFrame, unit_data: pd.DataFrame, in_year: tuple[str, str]
+) -> pd.DataFrame:
     empty = [u for u in unit_data.index if u not in units.index]
     if empty:
         raise InputError(
             f"{describe_units(empty)} in the unit data {'have' if len(empty) > 1 else 'has'} "
-            f"no municipalities{in_year}",
+            f"no municipalities{in_year[0]}",
+            sv=f"{describe_units(empty, 'sv')} i förbundsuppgifterna har inga "
+            f"medlemskommuner{in_year[1]}",
             column="unit",
             units=empty,
         )
@@ -576,6 +603,8 @@ def previous_allocations(
             if old not in last_year.index:
                 raise InputError(
                     f"unit '{unit}': predecessor '{old}' had no allocation last year",
+                    sv=f"förbundet '{unit}': föregångaren '{old}' fick ingen tilldelning förra "
+                    "året",
                     column="previous_allocation",
                     units=[unit],
                 )
@@ -583,6 +612,9 @@ def previous_allocations(
                 raise InputError(
                     f"unit '{old}' of last year is a predecessor of both '{claimed[old]}' and "
                     f"'{unit}'; split its allocation explicitly in previous_allocation",
+                    sv=f"förra årets förbund '{old}' är föregångare till både '{claimed[old]}' "
+                    f"och '{unit}'; dela upp dess tilldelning uttryckligen i "
+                    f"'{SWEDISH_HEADERS['previous_allocation']}'",
                     column="previous_allocation",
                     units=[claimed[old], unit],
                 )

@@ -19,6 +19,7 @@ import pandas as pd
 
 from finsam_opt.domain.parameters import Parameters
 from finsam_opt.errors import InputError, describe_units
+from finsam_opt.language.numbers import format_kronor, format_number
 from finsam_opt.language.words import SWEDISH_HEADERS
 
 __all__ = ["OUTLIER_FACTOR", "SUPPORT_FACTOR", "check_amounts"]
@@ -102,22 +103,36 @@ def check_amounts(
                 f"{np.median(values[given]):,.0f} kr, below 1/100 of the base amount "
                 f"({smallest:,.0f} kr), so the amounts look like tkr; give them in kronor, "
                 f"or declare the unit in the header, e.g. '{header} (tkr)'",
+                sv=f"kolumnen '{header}': medianbeloppet är "
+                f"{format_kronor(float(np.median(values[given])), 'sv')}, under 1/100 av "
+                f"grundtilldelningen ({format_kronor(smallest, 'sv')}), så beloppen ser ut att "
+                "vara tkr; ange dem i kronor, eller skriv enheten i rubriken, till exempel "
+                f"'{header} (tkr)'",
                 column=name,
             )
         above = np.isfinite(values) & (values > params.budget)
         _refuse(table, name, above, values, f"is above the whole budget ({params.budget:,.0f} "
                 f"kr), so it looks like kronor under a tkr or Mkr header (or öre); give the "
-                f"amount in kronor under the header '{header}' or '{header} (kr)'")  # fmt: skip
+                f"amount in kronor under the header '{header}' or '{header} (kr)'",
+                f"är mer än hela budgeten ({format_kronor(params.budget, 'sv')}), så det ser ut "
+                "att vara kronor under en rubrik i tkr eller Mkr (eller öre); ange beloppet i "
+                f"kronor under rubriken '{header}' eller '{header} (kr)'")  # fmt: skip
         tiny = given & (values < smallest)
         _refuse(table, name, tiny, values, f"is below 1/100 of the base amount ({smallest:,.0f} "
                 f"kr), so it looks like tkr; write the amount in whole kronor (6 000 000, not "
-                f"6 000), or declare the unit: '{header} (tkr)'")  # fmt: skip
+                f"6 000), or declare the unit: '{header} (tkr)'",
+                f"är under 1/100 av grundtilldelningen ({format_kronor(smallest, 'sv')}), så "
+                "det ser ut att vara tkr; skriv beloppet i hela kronor (6 000 000, inte 6 000), "
+                f"eller ange enheten: '{header} (tkr)'")  # fmt: skip
         if name != "previous_allocation":
             with np.errstate(invalid="ignore"):
                 low = given & (values < previous / 100)
             _refuse(table, name, low, values, "is below 1/100 of the förbund's previous "
                     "allocation, so it looks like tkr; write the amount in whole kronor "
-                    f"(6 000 000, not 6 000), or declare the unit: '{header} (tkr)'")  # fmt: skip
+                    f"(6 000 000, not 6 000), or declare the unit: '{header} (tkr)'",
+                    "är under 1/100 av förbundets tilldelning föregående år, så det ser ut att "
+                    "vara tkr; skriv beloppet i hela kronor (6 000 000, inte 6 000), eller ange "
+                    f"enheten: '{header} (tkr)'")  # fmt: skip
         else:
             ideal = _ideal(table, params)
             limit = OUTLIER_FACTOR * ideal
@@ -125,7 +140,10 @@ def check_amounts(
                 far = given & (values > limit)
             _refuse(table, name, far, values, f"is more than {OUTLIER_FACTOR:.0f} × the "
                     "förbund's ideal allocation this year, so it looks like öre or a lost "
-                    "decimal comma; give last year's decided amount in kronor")  # fmt: skip
+                    "decimal comma; give last year's decided amount in kronor",
+                    f"är mer än {OUTLIER_FACTOR:.0f} × förbundets idealfördelning i år, så det "
+                    "ser ut att vara öre eller ett tappat decimalkomma; ange förra årets "
+                    "beslutade belopp i kronor")  # fmt: skip
 
 
 def _check_statistics(table: pd.DataFrame) -> None:
@@ -135,7 +153,9 @@ def _check_statistics(table: pd.DataFrame) -> None:
     population = pd.to_numeric(table["population"], errors="coerce").to_numpy(float)
     support = pd.to_numeric(table["support_measure"], errors="coerce").to_numpy(float)
     _refuse(table, "population", population == 0, population, "inhabitants: a förbund has "
-            "inhabitants aged 16–64 (a blank typed as 0?); give the number", "")  # fmt: skip
+            "inhabitants aged 16–64 (a blank typed as 0?); give the number", "invånare: ett "
+            "förbund har invånare i åldern 16–64 (ett tomt fält skrivet som 0?); ange antalet",
+            "")  # fmt: skip
     given = (population > 0) & (support > 0)
     if not given.any():
         return
@@ -146,7 +166,10 @@ def _check_statistics(table: pd.DataFrame) -> None:
     _refuse(table, "support_measure", off, support, f"is {SUPPORT_FACTOR:.0f} × or more away "
             f"from the median per inhabitant ({median:,.0f} kr per person), so it looks like tkr "
             "among kronor (or the reverse); give every row in kronor, or every row in tkr under "
-            "'Försörjningsmått (tkr)'")  # fmt: skip
+            "'Försörjningsmått (tkr)'", f"ligger {SUPPORT_FACTOR:.0f} gånger eller mer från "
+            f"medianen per invånare ({format_kronor(median, 'sv')} per person), så det ser ut "
+            "att vara tkr bland kronor (eller tvärtom); ange varje rad i kronor, eller varje rad "
+            "i tkr under 'Försörjningsmått (tkr)'")  # fmt: skip
 
 
 def _ideal(table: pd.DataFrame, params: Parameters) -> np.ndarray:
@@ -170,16 +193,20 @@ def _refuse(
     wrong: np.ndarray,
     values: np.ndarray,
     why: str,
+    why_sv: str,
     unit: str = " kr",
 ) -> None:
     if not wrong.any():
         return
     ids = list(table.index[wrong])
     first = int(np.flatnonzero(wrong)[0])
-    source = f" (file {table['file'].iloc[first]})" if "file" in table.columns else ""
+    file = table["file"].iloc[first] if "file" in table.columns else None
+    header = SWEDISH_HEADERS.get(name, name)
     raise InputError(
-        f"{describe_units(ids)}{source}: {SWEDISH_HEADERS.get(name, name)} ({name}) "
+        f"{describe_units(ids)}{'' if file is None else f' (file {file})'}: {header} ({name}) "
         f"{values[first]:,.0f}{unit} {why}",
+        sv=f"{describe_units(ids, 'sv')}{'' if file is None else f' (fil {file})'}: {header} "
+        f"{format_number(values[first], 'sv')}{unit} {why_sv}",
         column=name,
         units=ids,
     )

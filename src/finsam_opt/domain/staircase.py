@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from finsam_opt.errors import InputError
+from finsam_opt.language.numbers import format_number
 
 __all__ = ["EXAMPLE_STAIRCASE", "STAIRCASE_COLUMNS", "Staircase"]
 
@@ -53,34 +54,51 @@ class Staircase:
         bounds = _floats(self.upper_bounds, STAIRCASE_COLUMNS[0])
         fractions = _floats(self.fractions, STAIRCASE_COLUMNS[1])
         if not bounds:
-            raise InputError("a staircase needs at least one row", column=STAIRCASE_COLUMNS[0])
+            raise InputError(
+                "a staircase needs at least one row",
+                sv="trappan behöver minst en rad",
+                column=STAIRCASE_COLUMNS[0],
+            )
         if len(bounds) != len(fractions):
             raise InputError(
                 f"a staircase needs one allowed_fraction per turnover_upper_bound, got "
                 f"{len(bounds)} bounds and {len(fractions)} fractions",
+                sv="trappan behöver en andel (allowed_fraction) per övre gräns för omsättningen "
+                f"(turnover_upper_bound), men har {len(bounds)} gränser och {len(fractions)} "
+                "andelar",
                 column=STAIRCASE_COLUMNS[1],
             )
         for row, (bound, fraction) in enumerate(zip(bounds, fractions, strict=True), start=1):
             if math.isnan(bound) or bound <= 0:
                 raise InputError(
                     f"staircase row {row}: turnover_upper_bound must be > 0, got {bound}",
+                    sv=f"trappan rad {row}: omsättningens övre gräns (turnover_upper_bound) "
+                    f"måste vara > 0, inte {_sv(bound)}",
                     column=STAIRCASE_COLUMNS[0],
                 )
             if row > 1 and bound <= bounds[row - 2]:
                 raise InputError(
                     f"staircase row {row}: turnover_upper_bound must be greater than the row "
                     f"before ({bounds[row - 2]:g}), got {bound:g}",
+                    sv=f"trappan rad {row}: omsättningens övre gräns (turnover_upper_bound) "
+                    f"måste vara större än på raden före ({_sv(bounds[row - 2])}), inte "
+                    f"{_sv(bound)}",
                     column=STAIRCASE_COLUMNS[0],
                 )
             if not 0 <= fraction <= 1:
                 raise InputError(
                     f"staircase row {row}: allowed_fraction must be in [0, 1], got {fraction}",
+                    sv=f"trappan rad {row}: andelen (allowed_fraction) måste ligga mellan 0 och "
+                    f"1, inte {_sv(fraction)}",
                     column=STAIRCASE_COLUMNS[1],
                 )
         if not math.isinf(bounds[-1]):
             raise InputError(
                 f"staircase row {len(bounds)}: the last turnover_upper_bound must be inf "
                 f"(open-ended), got {bounds[-1]:g}",
+                sv=f"trappan rad {len(bounds)}: den sista övre gränsen för omsättningen "
+                f"(turnover_upper_bound) måste vara inf eller tom (utan övre gräns), inte "
+                f"{_sv(bounds[-1])}",
                 column=STAIRCASE_COLUMNS[0],
             )
         object.__setattr__(self, "upper_bounds", bounds)
@@ -94,6 +112,8 @@ class Staircase:
         if missing:
             raise InputError(
                 f"a staircase table needs the column(s) {', '.join(map(repr, missing))}",
+                sv=f"en tabell med trappan behöver kolumnen/kolumnerna "
+                f"{', '.join(map(repr, missing))}",
                 column=missing[0],
             )
         bounds = pd.to_numeric(frame[STAIRCASE_COLUMNS[0]], errors="coerce").to_numpy(
@@ -132,8 +152,17 @@ def _floats(values: Sequence[float], column: str) -> tuple[float, ...]:
         return tuple(float(v) for v in values)
     except (TypeError, ValueError):
         raise InputError(
-            f"staircase column {column} must hold numbers, got {list(values)!r}", column=column
+            f"staircase column {column} must hold numbers, got {list(values)!r}",
+            sv=f"trappans kolumn {column} får bara innehålla tal, inte {list(values)!r}",
+            column=column,
         ) from None
+
+
+def _sv(number: float) -> str:
+    """A number for a Swedish message: kronor grouped, a fraction with a decimal comma."""
+    if math.isfinite(number) and number.is_integer():
+        return format_number(number, "sv")
+    return f"{number:g}".replace(".", ",")
 
 
 EXAMPLE_STAIRCASE = Staircase(

@@ -20,6 +20,7 @@ from finsam_opt._compat import StrEnum
 from finsam_opt.domain.parameters import MAX_AMOUNT, Parameters
 from finsam_opt.domain.staircase import Staircase
 from finsam_opt.errors import InputError, describe_units
+from finsam_opt.language.numbers import format_kronor, format_number
 from finsam_opt.language.words import SWEDISH_HEADERS
 
 __all__ = [
@@ -163,9 +164,9 @@ def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
         Naming the unit(s), the column and the rule, for the first rule broken.
     """
     if not isinstance(units, pd.DataFrame):
-        raise InputError(f"units must be a pandas DataFrame, got {type(units).__name__}")
+        raise _not_a_frame(units)
     if len(units) == 0:
-        raise InputError("the unit table has no units")
+        raise InputError("the unit table has no units", sv="förbundstabellen har inga förbund")
     _check_ids(units.index)
     _check_column_names(units.columns)
 
@@ -176,6 +177,9 @@ def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
                 raise InputError(
                     f"the unit table lacks column '{name}', required (with "
                     f"{' and '.join(map(repr, EQUITY_COLUMNS))}) when parameters.staircase is set",
+                    sv=f"förbundstabellen saknar kolumnen '{SWEDISH_HEADERS[name]}', som krävs "
+                    f"(liksom {' och '.join(repr(SWEDISH_HEADERS[c]) for c in EQUITY_COLUMNS)}) "
+                    "när trappan för eget kapital (parameters.staircase) används",
                     column=name,
                 )
     required = REQUIRED_COLUMNS + (EQUITY_COLUMNS if equity_required else ())
@@ -186,6 +190,8 @@ def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
         if not arrays[name].sum() > 0:
             raise InputError(
                 f"column '{name}' must have a positive total over all units, got 0",
+                sv=f"kolumnen '{SWEDISH_HEADERS[name]}' måste ha en positiv summa över alla "
+                "förbund, inte 0",
                 column=name,
             )
     n = len(units)
@@ -193,6 +199,10 @@ def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
         raise InputError(
             f"parameter budget ({params.budget:,.0f} kr) must be at least the number of units "
             f"× base_amount ({n} × {params.base_amount:,.0f} = {n * params.base_amount:,.0f} kr)",
+            sv=f"budgeten ({format_kronor(params.budget, 'sv', ore=True)}) måste vara minst "
+            f"antalet förbund × grundtilldelningen ({n} × "
+            f"{format_kronor(params.base_amount, 'sv', ore=True)} = "
+            f"{format_kronor(n * params.base_amount, 'sv', ore=True)})",
             column="budget",
         )
     _check_plausible(units, arrays, params)
@@ -233,16 +243,26 @@ def validate_units(units: pd.DataFrame, params: Parameters) -> UnitTable:
 def _unanswered_error(ids: pd.Index, missing: dict[str, np.ndarray]) -> InputError:
     """Every unit and party without an answer, and the three ways forward."""
     either = missing["municipal_match"] | missing["regional_match"]
-    listed = [
-        f"'{ids[int(i)]}' ({', '.join(c for c in MATCH_COLUMNS if missing[c][i])})"
-        for i in np.flatnonzero(either)
-    ]
+    rows = np.flatnonzero(either)
+    listed, listed_sv = (
+        [
+            f"'{ids[int(i)]}' ({', '.join(name(c) for c in MATCH_COLUMNS if missing[c][i])})"
+            for i in rows
+        ]
+        for name in (str, SWEDISH_HEADERS.__getitem__)
+    )
     return InputError(
         f"{len(listed)} unit(s) have not answered on matching (a blank contribution): "
         + "; ".join(listed)
         + ". A blank is not 'no limit': fill in the amount, write inf (ingen gräns) for no "
         "limit, or choose unanswered 'previous' or 'no-limit' (--unanswered on the command "
         "line, Parameters(unanswered=...) in Python)",
+        sv=f"{len(listed)} förbund har inte svarat om matchningen (tomt bidrag): "
+        + "; ".join(listed_sv)
+        + ". Tomt betyder inte ingen gräns: fyll i beloppet, skriv inf (ingen gräns) om det "
+        "inte finns någon gräns, eller välj med --unanswered (Parameters(unanswered=...) i "
+        "Python) vad ett obesvarat bidrag antas vara: previous (föregående års tilldelning / 2) "
+        "eller no-limit (ingen gräns)",
         column=next(c for c in MATCH_COLUMNS if missing[c].any()),
         units=list(ids[either]),
     )
@@ -271,19 +291,29 @@ def excess_equity(units: pd.DataFrame, staircase: Staircase) -> pd.Series:
     [1500000.0, 0.0]
     """
     if not isinstance(units, pd.DataFrame):
-        raise InputError(f"units must be a pandas DataFrame, got {type(units).__name__}")
+        raise _not_a_frame(units)
     if not isinstance(staircase, Staircase):
         raise InputError(
-            f"staircase must be a Staircase, got {type(staircase).__name__}", column="staircase"
+            f"staircase must be a Staircase, got {type(staircase).__name__}",
+            sv=f"trappan (staircase) måste vara en Staircase, inte {type(staircase).__name__}",
+            column="staircase",
         )
     _check_ids(units.index)
     for name in EQUITY_COLUMNS:
         if name not in units.columns:
             raise InputError(
-                f"the unit table lacks column '{name}', needed for excess equity", column=name
+                f"the unit table lacks column '{name}', needed for excess equity",
+                sv=f"förbundstabellen saknar kolumnen '{SWEDISH_HEADERS[name]}', som behövs "
+                "för överskjutande eget kapital",
+                column=name,
             )
     equity, turnover = (
-        _numeric_column(units, name, required=True, rule="must be given for excess equity")
+        _numeric_column(
+            units,
+            name,
+            required=True,
+            rule=("must be given for excess equity", "måste anges för överskjutande eget kapital"),
+        )
         for name in EQUITY_COLUMNS
     )
     return pd.Series(
@@ -295,7 +325,15 @@ MAX_TEXT_CHARS = 32_767
 """The most characters an Excel cell holds: a longer name could not be written unchanged."""
 
 
-def text_problem(text: str, *, comment: bool = False) -> str | None:
+def _not_a_frame(units: object) -> InputError:
+    kind = type(units).__name__
+    return InputError(
+        f"units must be a pandas DataFrame, got {kind}",
+        sv=f"förbundstabellen måste vara en pandas DataFrame, inte {kind}",
+    )
+
+
+def text_problem(text: str, *, comment: bool = False, language: str = "en") -> str | None:
     """Why a text cannot be a name (or a comment) in a table; None if it can.
 
     A control character (Excel cannot hold most of them) or an invisible format
@@ -309,6 +347,8 @@ def text_problem(text: str, *, comment: bool = False) -> str | None:
         The text, as read.
     comment : bool
         Free text rather than a name.
+    language : str
+        ``'en'`` or ``'sv'``: the language of the answer.
 
     Returns
     -------
@@ -321,18 +361,32 @@ def text_problem(text: str, *, comment: bool = False) -> str | None:
     'contains the invisible character U+0007 (control charact'
     >>> text_problem("rad ett\\nrad två", comment=True) is None
     True
+    >>> text_problem("Alfa\\x07", language="sv")[:40]
+    'innehåller det osynliga tecknet U+0007 ('
     """
+    sv = language == "sv"
     for position, char in enumerate(text, start=1):
         if comment and char in "\t\n\r":
             continue
         category = unicodedata.category(char)
         if category == "Cc" or (category == "Cf" and not comment):
+            if sv:
+                return (
+                    f"innehåller det osynliga tecknet U+{ord(char):04X} "
+                    f"({unicodedata.name(char, 'control character')}) på plats {position}; "
+                    "ta bort det (skriv om cellen)"
+                )
             return (
                 f"contains the invisible character U+{ord(char):04X} "
                 f"({unicodedata.name(char, 'control character')}) at position {position}; "
                 "remove it (retype the cell)"
             )
     if len(text) > MAX_TEXT_CHARS:
+        if sv:
+            return (
+                f"{format_number(len(text), 'sv')} tecken, fler än en cell i Excel rymmer "
+                f"({format_number(MAX_TEXT_CHARS, 'sv')}); korta texten"
+            )
         return (
             f"{len(text):,} characters, more than an Excel cell holds ({MAX_TEXT_CHARS:,}); "
             "shorten the text"
@@ -377,14 +431,21 @@ def _check_id_texts(index: pd.Index) -> None:
         problem = text_problem(unit)
         if problem is not None:
             shown = unit if len(unit) <= 60 else unit[:57] + "..."
-            raise InputError(f"unit id {shown!r}: {problem}", units=[unit])
+            raise InputError(
+                f"unit id {shown!r}: {problem}",
+                sv=f"förbundsnamnet {shown!r}: {text_problem(unit, language='sv')}",
+                units=[unit],
+            )
 
 
 def _check_ids(index: pd.Index) -> None:
     missing = index.isna()
     if missing.any():
         rows = [int(i) + 1 for i in np.flatnonzero(missing)]
-        raise InputError(f"unit id is missing in row(s) {rows[:5]} of the unit table")
+        raise InputError(
+            f"unit id is missing in row(s) {rows[:5]} of the unit table",
+            sv=f"förbundets namn saknas på rad {rows[:5]} i förbundstabellen",
+        )
     # inferred_type is computed once, in C: only a mixed index needs the loop over ids.
     kinds = (
         {type(i.item() if isinstance(i, np.generic) else i).__name__ for i in index}
@@ -397,6 +458,8 @@ def _check_ids(index: pd.Index) -> None:
         raise InputError(
             f"unit ids mix text and numbers ({', '.join(map(repr, numbers))} are numbers); "
             "give every id as text",
+            sv=f"förbundens namn blandar text och tal ({', '.join(map(repr, numbers))} är tal); "
+            "ange varje namn som text",
             units=numbers,
         )
     _check_id_texts(index)
@@ -404,6 +467,8 @@ def _check_ids(index: pd.Index) -> None:
     if len(duplicated):
         raise InputError(
             f"duplicate unit ids: {describe_units(list(duplicated))} appear more than once",
+            sv=f"dubbla förbundsnamn: {describe_units(list(duplicated), 'sv')} förekommer mer "
+            "än en gång",
             units=list(duplicated),
         )
     if index.inferred_type in _NUMERIC_IDS or _distinct(_name_keys(index)):
@@ -416,6 +481,9 @@ def _check_ids(index: pd.Index) -> None:
         raise InputError(
             f"duplicate unit ids: {describe_units(names)} are the same unit (names that differ "
             "only in case, spaces or Unicode form); keep one",
+            sv=f"dubbla förbundsnamn: {describe_units(names, 'sv')} är samma förbund (namn som "
+            "bara skiljer sig i stora och små bokstäver, mellanslag eller Unicode-form); behåll "
+            "ett av dem",
             units=names,
         )
 
@@ -461,6 +529,11 @@ def _check_plausible(
                 f"of the base amount ({smallest:,.0f} kr), so the amounts look like tkr or Mkr; "
                 "give them in kronor, or declare the unit in the file's header, e.g. "
                 f"'{SWEDISH_HEADERS[name]} (tkr)'",
+                sv=f"kolumnen '{SWEDISH_HEADERS[name]}': medianbeloppet är "
+                f"{format_kronor(float(np.median(given)), 'sv')}, under 1/100 av "
+                f"grundtilldelningen ({format_kronor(smallest, 'sv')}), så beloppen ser ut att "
+                "vara tkr eller Mkr; ange dem i kronor, eller skriv enheten i filens rubrik, "
+                f"till exempel '{SWEDISH_HEADERS[name]} (tkr)'",
                 column=name,
             )
 
@@ -509,6 +582,12 @@ def check_previous_allocation(units: pd.DataFrame, params: Parameters) -> None:
             "or kronor under a tkr header); give last year's decided amount in kronor, or "
             f"declare the unit in the header, e.g. '{SWEDISH_HEADERS['previous_allocation']} "
             "(tkr)'",
+            sv=f"{describe_units(ids, 'sv')}: {SWEDISH_HEADERS['previous_allocation']} "
+            f"{format_kronor(previous[above][0], 'sv')} är mer än hela budgeten "
+            f"({format_kronor(params.budget, 'sv')}), så beloppet ser ut att ha fel enhet (öre, "
+            "eller kronor under en rubrik i tkr); ange förra årets beslutade belopp i kronor, "
+            "eller skriv enheten i rubriken, till exempel "
+            f"'{SWEDISH_HEADERS['previous_allocation']} (tkr)'",
             column="previous_allocation",
             units=ids,
         )
@@ -524,6 +603,10 @@ def _check_column_names(columns: pd.Index) -> None:
             "keeps the file's own headers (such as 'Förbund', 'Invånare 16-64', "
             "'Försörjningsmått'): read the file with finsam_opt.io.read_units(path), which "
             "understands Swedish and English headers, amounts in kr or tkr and the unit column",
+            sv=f"förbundstabellen saknar kolumnen/kolumnerna {listed} som krävs. En tabell som "
+            "läses med pandas behåller filens egna rubriker (som 'Förbund', 'Invånare 16-64', "
+            "'Försörjningsmått'): läs filen med finsam_opt.io.read_units(sökväg), som förstår "
+            "svenska och engelska rubriker, belopp i kr eller tkr och förbundskolumnen",
             column=missing[0],
         )
     # A misspelt optional column would silently mean "no floor" or "no limit".
@@ -534,6 +617,8 @@ def _check_column_names(columns: pd.Index) -> None:
         if close:
             raise InputError(
                 f"unknown column '{name}' in the unit table (did you mean '{close[0]}'?)",
+                sv=f"okänd kolumn '{name}' i förbundstabellen (menade du '{close[0]}', "
+                f"{SWEDISH_HEADERS[close[0]]}?)",
                 column=name,
             )
 
@@ -567,8 +652,9 @@ def _numbers_at_once(
 
 
 def _numeric_column(
-    units: pd.DataFrame, name: str, *, required: bool, rule: str | None = None
+    units: pd.DataFrame, name: str, *, required: bool, rule: tuple[str, str] | None = None
 ) -> np.ndarray:
+    header = SWEDISH_HEADERS[name]
     if name not in units.columns:
         return np.full(len(units), np.nan)
     column = units[name]
@@ -583,6 +669,7 @@ def _numeric_column(
             value = value.item() if isinstance(value, np.generic) else value
             raise InputError(
                 f"{describe_units(ids)}: {name} must be a number, got {value!r}",
+                sv=f"{describe_units(ids, 'sv')}: {header} måste vara ett tal, inte {value!r}",
                 column=name,
                 units=ids,
             )
@@ -593,22 +680,37 @@ def _numeric_column(
             np.isnan(values) if required else np.zeros(len(values), bool),
             rule
             or (
-                "must be given"
+                ("must be given", "måste anges")
                 if name in REQUIRED_COLUMNS
-                else "must be given when parameters.staircase is set"
+                else (
+                    "must be given when parameters.staircase is set",
+                    "måste anges när trappan för eget kapital (parameters.staircase) används",
+                )
             ),
             "NaN",
         ),
         # inf is how "no limit" is said; only a limit may be infinite.
-        (np.isinf(values) & (name not in NO_LIMIT_COLUMNS), "must be finite", None),
-        (values < 0, "must be ≥ 0", None),
-        (np.isfinite(values) & (values > MAX_AMOUNT), f"must be at most {MAX_AMOUNT:,.0f}", None),
+        (
+            np.isinf(values) & (name not in NO_LIMIT_COLUMNS),
+            ("must be finite", "måste vara ändligt"),
+            None,
+        ),
+        (values < 0, ("must be ≥ 0", "måste vara ≥ 0"), None),
+        (
+            np.isfinite(values) & (values > MAX_AMOUNT),
+            (f"must be at most {MAX_AMOUNT:,.0f}", f"får vara högst {format_number(MAX_AMOUNT)}"),
+            None,
+        ),
     ]
-    for broken, broken_rule, shown in rules:
+    for broken, (broken_rule, broken_sv), shown in rules:
         if broken.any():
             ids = list(units.index[broken])
             got = shown or f"{values[broken][0]:g}"
             raise InputError(
-                f"{describe_units(ids)}: {name} {broken_rule}, got {got}", column=name, units=ids
+                f"{describe_units(ids)}: {name} {broken_rule}, got {got}",
+                sv=f"{describe_units(ids, 'sv')}: {header} {broken_sv}"
+                + (" (tomt)" if shown else f", inte {got.replace('.', ',')}"),
+                column=name,
+                units=ids,
             )
     return values
