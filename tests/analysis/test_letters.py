@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -112,3 +113,16 @@ def test_the_fan_chart_draws_a_band_and_the_median(forecast) -> None:
     with pytest.raises(fo.InputError, match="unit 'Z'"):
         fo.plot_forecast(forecast, ["Z"])
     assert isinstance(forecast.bands, pd.DataFrame)
+
+
+def test_a_förbund_that_never_reaches_its_ideal_is_told_so_in_a_sentence() -> None:
+    """Before: "Förbundet når sin idealfördelning troligen år inte inom perioden (i 0 % …)"."""
+    f = fo.forecast(fo.example_units(), fo.Parameters(budget=20_000_000), years=2, scenarios=5,
+                    first_year=2027)  # fmt: skip
+    assert np.isnan(f.reached_ideal.loc["B", "median_year"])  # held by the limit to the end
+    sv = fo.planning_letter(f, "B").paragraphs
+    never = "Förbundet når inte sin idealfördelning till år 2028 i någon av prognosens framtider."
+    assert never in sv
+    assert not any("år inte inom perioden" in p for p in sv)
+    en = fo.planning_letter(f, "B", lang="en").paragraphs
+    assert "It does not reach its ideal by 2028 in any of the forecast's futures." in en

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 import finsam_opt as fo
+from finsam_opt.language.numbers import format_number
 from headless import chromium
 
 PARAMS = fo.Parameters(budget=20_000_000)
@@ -200,3 +201,15 @@ def test_a_report_on_the_national_example_says_its_figures_are_synthetic() -> No
     marked = int(example.units["synthetic"].notna().sum())
     assert f"Exempeldata: {marked} av {len(example.units)} förbunds uppgifter är syntetiska" in page
     assert "syntetiska" not in fo.report_html(result, "sv")  # nothing said without the table
+
+
+def test_a_simulation_reports_years_as_years_and_names_the_assumed_contributions() -> None:
+    """Before, the year-by-year table printed 2026 as a count with digit grouping."""
+    units = fo.example_units()
+    units.loc["B", "regional_match"] = np.nan
+    sim = fo.simulate(units, fo.Parameters(budget=20e6, unanswered="previous"), years=2,
+                      first_year=2026)  # fmt: skip
+    page = fo.report_html(sim)
+    assert format_number(2026, "sv", 0) not in page
+    assert "B (regionens bidrag: 2026–2027)" in page
+    assert "Förbund med antaget bidrag, ej besvarat" in page

@@ -132,7 +132,10 @@ def planning_letter(forecast: Forecast, unit: Hashable, lang: str = "sv") -> Pla
     reason = Reason(first["reason"])
     paragraphs = [words[f"case_{reason}"].format(**numbers)]
     if reason is Reason.FLOOR:
-        paragraphs.append(words["reach"].format(**numbers))
+        # "troligen år inte inom perioden" is no sentence: a förbund that reaches its ideal
+        # in no future is told so in words of its own.
+        reached_any = np.isfinite(reached["median_year"])
+        paragraphs.append(words["reach" if reached_any else "never"].format(**numbers))
     paragraphs.append(words["range"].format(**numbers))
     assumed = forecast.assumed[forecast.assumed["unit"] == unit]
     if not assumed.empty:  # MODEL.md §4a: every output names a unit that has not answered
@@ -421,6 +424,9 @@ _WORDS: dict[str, dict[str, str]] = {
             "Förbundet når sin idealfördelning troligen år {year} (i {share} av "
             "framtiderna inom perioden)."
         ),
+        "never": (
+            "Förbundet når inte sin idealfördelning till år {last} i någon av prognosens framtider."
+        ),
         "range": (
             "I hälften av prognosens {futures} framtider får förbundet mer och i hälften "
             "mindre än {end_median} år {last}; i åtta av tio framtider mellan {end_low} och "
@@ -476,6 +482,7 @@ _WORDS: dict[str, dict[str, str]] = {
             "to at most {limit}."
         ),
         "reach": "It probably reaches its ideal in {year} (in {share} of the futures).",
+        "never": "It does not reach its ideal by {last} in any of the forecast's futures.",
         "range": (
             "In half of the forecast's {futures} futures it gets more and in half less than "
             "{end_median} in {last}; in eight out of ten between {end_low} and {end_high}. "

@@ -321,7 +321,11 @@ def _simulation_sections(s: Simulation, lang: str) -> list[_Section]:
     reached_table = _table(reached, lang, index="unit", formats={"reached_ideal": year})
     trajectories = _by_name(s.by_year("allocation_rounded"))
     return [
-        _Section(label("years", lang), table=_table(years, lang), notes=(matching_line(s, lang),)),
+        _Section(
+            label("years", lang),
+            table=_table(years, lang, formats={"year": year}),  # 2026, not 2 026
+            notes=(matching_line(s, lang),),
+        ),
         _Section(
             label("title_glide", lang),
             images=_plot(lambda: plots.plot_glide_paths(s, lang=lang), lang),
