@@ -59,6 +59,55 @@ def test_solve_batch_rejects_mismatched_shapes() -> None:
         fo.solve_batch(np.ones((2, 3)), np.zeros((2, 3)), np.ones((2, 4)), np.ones(2))
 
 
+@pytest.mark.parametrize(
+    ("hi", "lo", "weight", "available", "message"),
+    [
+        # lo above hi: was clipped to hi, so the row could not fit and came back NaN.
+        ([[1.0]], [[2.0]], [[1.0]], [0.5], r"row 0, unit 0: lo must not exceed hi, got hi 1\.0"),
+        ([[3.0, 1.0]], [[0.0, 1.5]], [[1.0, 1.0]], [4.0], r"row 0, unit 1: lo must not exceed"),
+        # A NaN upper bound: came back as a rate of 0.
+        ([[np.nan]], [[0.0]], [[1.0]], [0.5], r"row 0, unit 0: hi, lo and weight must be finite"),
+        ([[1.0]], [[0.0]], [[-1.0]], [0.5], r"row 0, unit 0: weight must be ≥ 0"),
+        ([[1.0], [1.0]], [[0.0], [0.0]], [[1.0], [1.0]], [0.5, np.inf], r"row 1: available"),
+    ],
+)
+def test_solve_batch_refuses_what_a_phase_refuses(
+    hi: list, lo: list, weight: list, available: list, message: str
+) -> None:
+    with pytest.raises(fo.InputError, match=message):
+        fo.solve_batch(np.array(hi), np.array(lo), np.array(weight), np.array(available))
+    if np.isfinite(available).all():  # and Phase refuses the same row
+        v = 0 if len(hi) == 1 else 1
+        with pytest.raises(fo.InputError):
+            Phase(np.array(hi[v]), np.array(lo[v]), np.array(weight[v]))
+
+
+def test_solve_batch_is_nan_only_where_the_lower_bounds_do_not_fit() -> None:
+    hi, lo, w = np.array([[3.0, 1.0]] * 3), np.array([[1.0, 1.0]] * 3), np.ones((3, 2))
+    rates = fo.solve_batch(hi, lo, w, np.array([4.0, 3.0, 1.5]))
+    assert rates[:2].tolist() == [0.0, 1.0] and np.isnan(rates[2])
+    assert solve_exact(Phase(hi[2], lo[2], w[2]), 1.5) is None
+    empty = np.zeros((2, 0))  # no units: was an IndexError
+    assert np.array_equal(
+        fo.solve_batch(empty, empty, empty, np.array([1.0, -1.0])), [0.0, np.nan], equal_nan=True
+    )
+
+
+def test_the_batch_refuses_amounts_in_tkr_as_allocate_does() -> None:
+    """allocate_batch validated with a base amount of 0 and so computed what allocate
+    refuses: contributions whose median is below 1/100 of the base amount (tkr)."""
+    units = fo.example_units()
+    units[["municipal_match", "regional_match"]] = (
+        units[["municipal_match", "regional_match"]] / 1000
+    )
+    variants = [fo.Parameters(budget=20e6, base_amount=b) for b in (100_000.0, 400_000.0)]
+    with pytest.raises(fo.InputError, match="below 1/100 of the base amount") as one:
+        fo.allocate(units, variants[1])
+    with pytest.raises(fo.InputError, match="below 1/100 of the base amount") as many:
+        fo.allocate_batch(units, variants)
+    assert str(many.value) == str(one.value)
+
+
 def _assert_same_as_one_by_one(
     units: pd.DataFrame, variants: list[fo.Parameters], policy: str | fo.Policy
 ) -> fo.BatchAllocation:
@@ -238,3 +287,74 @@ def test_variants_must_share_how_unanswered_units_are_read() -> None:
     first, second = fo.Parameters(budget=20e6), fo.Parameters(budget=20e6, unanswered="no-limit")
     with pytest.raises(fo.InputError, match=r"variant\(s\) \[1\].*one unanswered"):
         fo.allocate_batch(fo.example_units(), [first, second])
+
+
+_DECLARED = fo.policy_from_toml(
+    'name = "limit-20"\n[[phase]]\nkind = "raise-limit"\nat_most = 0.2\n'
+    '[[phase]]\nkind = "scale-gains"\n[[phase]]\nkind = "relax-floors"\n'
+)
+
+
+def _small_year(seed: int) -> tuple[pd.DataFrame, list[fo.Parameters]]:
+    """A few units with blanks, caps, no limits and (sometimes) equity, and four budgets
+    from almost nothing to more than every target."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 6))
+    population = rng.integers(1, 100, n).astype(float)
+    units = pd.DataFrame(
+        {"population": population, "support_measure": population * rng.uniform(0.5, 2, n)},
+        index=[f"U{i}" for i in range(n)],
+    )
+    previous = np.round(rng.uniform(0, 3e6, n))
+    units["previous_allocation"] = np.where(rng.random(n) < 0.2, np.nan, previous)
+    if rng.random() < 0.6:
+        units["requested"] = np.where(
+            rng.random(n) < 0.4, np.nan, np.round(rng.uniform(5e4, 4e6, n))
+        )
+        for column in ("municipal_match", "regional_match"):
+            units[column] = np.where(
+                rng.random(n) < 0.3, np.inf, np.round(rng.uniform(5e4, 2e6, n))
+            )
+    staircase = None
+    if rng.random() < 0.4:
+        staircase = fo.Staircase((1e6, float("inf")), (0.3, 0.1))
+        units["equity"] = np.round(rng.uniform(0, 3e6, n))
+        units["turnover"] = np.round(rng.uniform(1e5, 4e6, n))
+    base = float(rng.choice([0.0, 1e5, 4e5]))
+    equity_floor = str(rng.choice(["deficit", "always", "never"]))
+    budgets = np.round(rng.uniform(max(n * base, 1.0), 3e6 * n, 4))
+    return units, [
+        fo.Parameters(
+            budget=float(b), base_amount=base, staircase=staircase, equity_floor=equity_floor
+        )
+        for b in budgets
+    ]
+
+
+@given(seed=st.integers(0, 2**32 - 1), policy=st.sampled_from([*POLICIES, _DECLARED]))
+def test_the_batch_agrees_with_allocate_or_both_refuse(seed: int, policy: str | fo.Policy) -> None:
+    """Property: on small years with caps, blanks, new units and equity, every variant of
+    allocate_batch is allocate()'s allocation, and when one refuses so does the other,
+    with the same error (no NaN, no disagreement)."""
+    units, variants = _small_year(seed)
+    try:
+        batch = fo.allocate_batch(units, variants, policy)
+    except fo.FinsamError as error:
+        refused = [v for v in variants if _refusal(units, v, policy) is not None]
+        assert refused, f"the batch refused what allocate computes: {error}"
+        assert type(_refusal(units, refused[0], policy)) is type(error)
+        return
+    assert np.isfinite(batch.allocation).all() and np.isfinite(batch.rate).all()
+    for v, params in enumerate(variants):
+        single = fo.allocate(units, params, policy=policy)
+        np.testing.assert_allclose(batch.allocation[v], single.allocation.to_numpy(), atol=1e-3)
+
+
+def _refusal(
+    units: pd.DataFrame, params: fo.Parameters, policy: str | fo.Policy
+) -> Exception | None:
+    try:
+        fo.allocate(units, params, policy=policy)
+    except fo.FinsamError as error:
+        return error
+    return None

@@ -49,16 +49,23 @@ def solve_batch(
     Parameters
     ----------
     hi, lo, weight : numpy.ndarray
-        Kronor, shape (variants, units); ``weight ≥ 0``. ``lo`` above ``hi`` is
-        taken as ``hi`` (as :class:`~finsam_opt.engine.damping.Phase` does).
+        Kronor, shape (variants, units), finite; ``weight ≥ 0`` and ``lo ≤ hi``
+        (as :class:`~finsam_opt.engine.damping.Phase` requires).
     available : numpy.ndarray
-        Kronor, shape (variants,).
+        Kronor, shape (variants,), finite.
 
     Returns
     -------
     numpy.ndarray
         λ* per row, shape (variants,); 0 where ``Σ hi`` fits, NaN where the row
-        cannot fit (its lower bounds alone exceed ``available``).
+        cannot fit (its lower bounds alone exceed ``available``; ``solve_exact``
+        returns None there).
+
+    Raises
+    ------
+    InputError
+        Shapes that do not match, a value that is not finite, a negative weight, or
+        ``lo`` above ``hi``, naming the row and unit (docs/synthetic.md).
 
     Examples
     --------
@@ -68,16 +75,20 @@ def solve_batch(
     [0.5, 0.0]
     """
     hi = np.atleast_2d(np.asarray(hi, dtype=float))
-    lo = np.minimum(np.atleast_2d(np.asarray(lo, dtype=float)), hi)
+    lo = np.atleast_2d(np.asarray(lo, dtype=float))
     w = np.atleast_2d(np.asarray(weight, dtype=float))
     available = np.asarray(available, dtype=float).reshape(-1)
-    if not hi.shape == lo.shape == w.shape or hi.shape[0] != available.shape[0]:
+    if not hi.shape == lo.shape == w.shape or hi.ndim != 2 or hi.shape[0] != available.shape[0]:
         raise InputError(
             f"solve_batch needs hi, lo and weight of one shape (variants, units) and "
             f"available of shape (variants,), got {hi.shape}, {lo.shape}, {w.shape} "
             f"and {available.shape}"
         )
+    _check_rows(hi, lo, w, available)
+    lo = np.minimum(lo, hi)  # within Phase's tolerance of hi
     n = hi.shape[1]
+    if n == 0:  # nothing to cut: a row fits when it has 0 kr or more to spend
+        return np.where(available >= 0.0, 0.0, np.nan)
     slack = _RELATIVE_TOLERANCE * np.maximum(np.abs(available), 1.0)
     limit = available + slack
     movable = (w > 0) & (hi > lo)
@@ -109,6 +120,34 @@ def solve_batch(
     rate = np.minimum(np.maximum(np.where(slope > 0, rate, 0.0), lower), at(bp))
     rate = np.where(hi.sum(axis=1) <= limit, 0.0, rate)
     return np.where(lo.sum(axis=1) > limit, np.nan, rate)
+
+
+def _check_rows(hi: np.ndarray, lo: np.ndarray, w: np.ndarray, available: np.ndarray) -> None:
+    """The rules of :class:`~finsam_opt.engine.damping.Phase`, for every row at once."""
+    finite = np.isfinite(hi) & np.isfinite(lo) & np.isfinite(w)
+    rules = (
+        (~finite, "hi, lo and weight must be finite", "hi, lo och weight måste vara ändliga"),
+        (w < 0, "weight must be ≥ 0", "weight måste vara ≥ 0"),
+        (
+            lo > hi + _RELATIVE_TOLERANCE * np.abs(hi),
+            "lo must not exceed hi",
+            "lo får inte vara över hi",
+        ),
+    )
+    for broken, english, swedish in rules:
+        if broken.any():
+            v, i = (int(k) for k in np.argwhere(broken)[0])
+            got = f"hi {float(hi[v, i])}, lo {float(lo[v, i])}, weight {float(w[v, i])}"
+            raise InputError(
+                f"solve_batch: row {v}, unit {i}: {english}, got {got}",
+                sv=f"solve_batch: rad {v}, förbund {i}: {swedish}, fick {got}",
+            )
+    if not np.isfinite(available).all():
+        v = int(np.flatnonzero(~np.isfinite(available))[0])
+        raise InputError(
+            f"solve_batch: row {v}: available must be finite, got {float(available[v])}",
+            sv=f"solve_batch: rad {v}: available måste vara ändligt, fick {float(available[v])}",
+        )
 
 
 @dataclass(frozen=True)
@@ -234,12 +273,17 @@ def allocate_batch(
     """
     constants = _constants(variants, params)
     budget = constants.budget[:, 0]
-    # base_amount 0: the budget rule is checked per variant just below, naming the variant.
+    # The largest base amount, so that the units are refused (amounts that look like tkr)
+    # when allocate() would refuse them for any variant; 0 when the budget rule fails,
+    # which is checked per variant just below, naming the variant.
+    base = float(constants.base_amount.max())
+    if isinstance(units, pd.DataFrame) and budget.max() < len(units) * base:
+        base = 0.0
     table = validate_units(
         units,
         Parameters(
             budget=float(budget.max()),
-            base_amount=0.0,
+            base_amount=base,
             staircase=constants.staircase,
             unanswered=constants.unanswered,
         ),
