@@ -365,3 +365,14 @@ def test_a_forecast_with_unanswered_units_is_the_simulation(
     pd.testing.assert_frame_equal(f.assumed, sim.assumed, check_dtype=False)
     flags = ["municipal_match_assumed", "regional_match_assumed"]
     assert f.bands[flags].to_numpy().tolist() == sim.trajectories[flags].to_numpy().tolist()
+
+
+def test_the_first_answers_in_a_change_are_refused_in_swedish_too() -> None:
+    units = fo.example_units().drop(columns=["municipal_match", "regional_match"])
+    offer = [fo.Update(2, pd.DataFrame({"municipal_match": [1e6]}, index=["A"]))]
+    with pytest.raises(fo.InputError) as error:
+        fo.forecast(units, fo.Parameters(budget=20e6), years=2, scenarios=1, changes=offer)
+    assert error.value.text("sv").startswith(
+        "år 2: ändringen för med de första svaren om matchningen, och före den hade förbunden "
+        "'A', 'B', 'C', 'D', 'E' inga"
+    )

@@ -650,6 +650,9 @@ def _collected(state: _State, matching: Matching, change: Change, params: Parame
             f"year {change.year}: the change brings the first matching answers, and before it "
             f"{describe_units(state.ids)} had none (a blank contribution is no answer); "
             "give every unit its contributions, or choose unanswered 'previous' or 'no-limit'",
+            sv=f"år {change.year}: ändringen för med de första svaren om matchningen, och före "
+            f"den hade {describe_units(state.ids, 'sv')} inga (ett tomt bidrag är inget svar); "
+            "ange varje förbunds bidrag, eller välj --unanswered previous eller no-limit",
             column=MATCH_COLUMNS[0],
             units=list(state.ids),
         )
