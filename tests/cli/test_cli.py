@@ -238,7 +238,8 @@ def test_surplus_with_an_amount_and_no_unit_table(tmp_path: Path, capsys) -> Non
     ("extra_argv", "matched", "message"),
     [
         ([], "2 500", "give --available, or --units to allocate the budget"),
-        (["--available", "1 Mkr"], "1 000", "application 5,000,000 kr exceeds 2 × min"),
+        (["--available", "1 Mkr"], "1 000", "Ansökan ofördelade medel 5 000 000 kr är "
+         "mer än 2 × min"),
         (["--available", "1 Mkr", "--staircase", "STAIRS"], "2 500", "trappa.csv: a staircase "
          "table needs the column(s) 'turnover_upper_bound'"),
         (["--available", "340 Mkr"], "2 500", "--available 340,000,000 kr is more than the "

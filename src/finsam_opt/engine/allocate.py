@@ -28,6 +28,7 @@ from finsam_opt.engine.rounding import effective_floor, round_largest_remainder
 from finsam_opt.engine.solvers import PhaseSolution, get_solver
 from finsam_opt.engine.verify import check_allocation
 from finsam_opt.errors import SolverError
+from finsam_opt.language.words import term
 
 __all__ = ["allocate", "ideal_allocation"]
 
@@ -193,7 +194,10 @@ def _solve_deficit(
         q = without_protection(q, e)
     fitting = first_fitting_phase(checked_policy(policy, budget, ids).phases, q, budget)
     if fitting is None:
-        raise SolverError(f"policy {policy.name!r}: not even its last phase fits the budget")
+        raise SolverError(
+            f"policy {policy.name!r}: not even its last phase fits the budget",
+            sv=f"principen '{term(policy.name, 'sv')}': inte ens dess sista fas ryms i budgeten",
+        )
     number, phase = fitting
     solved = solve_exactly(number, phase, budget, solve, solver, ids)
     return _Deficit(solved, policy.phases[number - 1], q, e, None if e is None else 1.0)

@@ -97,14 +97,24 @@ class Phase:
         if not hi.shape == lo.shape == w.shape or hi.ndim != 1:
             raise InputError(
                 f"a phase needs hi, lo and weight of one shape (n,), got "
-                f"{hi.shape}, {lo.shape} and {w.shape}"
+                f"{hi.shape}, {lo.shape} and {w.shape}",
+                sv="en fas behöver hi, lo och weight av samma form (n,), men fick "
+                f"{hi.shape}, {lo.shape} och {w.shape}",
             )
         if not (np.isfinite(hi).all() and np.isfinite(lo).all() and np.isfinite(w).all()):
-            raise InputError("a phase's hi, lo and weight must be finite")
+            raise InputError(
+                "a phase's hi, lo and weight must be finite",
+                sv="fasens hi, lo och weight måste vara ändliga tal",
+            )
         if (w < 0).any():
-            raise InputError("a phase's weights must be ≥ 0")
+            raise InputError(
+                "a phase's weights must be ≥ 0", sv="fasens vikter (weight) måste vara ≥ 0"
+            )
         if (lo > hi + _RELATIVE_TOLERANCE * np.abs(hi)).any():
-            raise InputError("a phase's lower bounds must not exceed its upper bounds")
+            raise InputError(
+                "a phase's lower bounds must not exceed its upper bounds",
+                sv="fasens nedre gränser (lo) får inte vara större än dess övre gränser (hi)",
+            )
         object.__setattr__(self, "hi", hi)
         object.__setattr__(self, "lo", np.minimum(lo, hi))
         object.__setattr__(self, "weight", w)
@@ -112,7 +122,10 @@ class Phase:
             kind = PhaseKind(self.kind)
         except ValueError:
             known = ", ".join(f"'{k.value}'" for k in PhaseKind)
-            raise InputError(f"a phase's kind must be one of {known}, got {self.kind!r}") from None
+            raise InputError(
+                f"a phase's kind must be one of {known}, got {self.kind!r}",
+                sv=f"fasens typ (kind) måste vara någon av {known}, inte {self.kind!r}",
+            ) from None
         object.__setattr__(self, "kind", kind)
 
     @property
@@ -284,7 +297,7 @@ def polish(phase: Phase, available: float, guess: float) -> float:
     if hi.sum() <= available + slack:
         return 0.0
     if lowest_total(phase) > available + slack:
-        raise InputError("the phase cannot fit in the amount available")
+        raise _does_not_fit()
     movable = phase.movable
     largest_breakpoint = float(((hi - lo)[movable] / w[movable]).max())
     lam = min(max(float(guess), 0.0), largest_breakpoint)
@@ -299,7 +312,17 @@ def polish(phase: Phase, available: float, guess: float) -> float:
         if abs(step - lam) * slope <= slack:
             return step
         lam = step
-    raise VerificationError(f"the damping rate did not converge from the guess {guess!r}")
+    raise VerificationError(
+        f"the damping rate did not converge from the guess {guess!r}",
+        sv=f"dämpningstalet konvergerade inte från startvärdet {guess!r}",
+    )
+
+
+def _does_not_fit() -> InputError:
+    return InputError(
+        "the phase cannot fit in the amount available",
+        sv="fasen ryms inte i det belopp som finns att fördela",
+    )
 
 
 def _highest_fill(phase: Phase) -> float:
@@ -340,7 +363,7 @@ def _polish_fill(phase: Phase, available: float, guess: float) -> float:
     hi, lo, w = phase.hi, phase.lo, phase.weight
     slack = _slack(available)
     if lo.sum() > available + slack:
-        raise InputError("the phase cannot fit in the amount available")
+        raise _does_not_fit()
     top = largest_breakpoint(phase)
     if _highest_fill(phase) <= available + slack:
         return top
@@ -359,4 +382,7 @@ def _polish_fill(phase: Phase, available: float, guess: float) -> float:
         if abs(step - lam) * slope <= slack:
             return step
         lam = step
-    raise VerificationError(f"the fill rate did not converge from the guess {guess!r}")
+    raise VerificationError(
+        f"the fill rate did not converge from the guess {guess!r}",
+        sv=f"fyllnadstalet konvergerade inte från startvärdet {guess!r}",
+    )

@@ -12,7 +12,7 @@ like a deficit policy is a list of phases tried in order::
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +29,8 @@ from finsam_opt.engine.rounding import round_largest_remainder
 from finsam_opt.engine.solvers import SOLVERS, get_solver
 from finsam_opt.engine.verify import check_conservation, check_redistribution
 from finsam_opt.errors import InputError, SolverError, describe_units
+from finsam_opt.language.numbers import format_kronor
+from finsam_opt.language.words import SWEDISH_HEADERS, term
 
 __all__ = [
     "DEFAULT_KAPPA",
@@ -380,7 +382,11 @@ def redistribute(
     if a.sum() > limit + _slack(limit):
         fitting = first_fitting_phase(checked.rules, claims, limit)
         if fitting is None:  # the built-in policies' last phases always fit (their lo is 0)
-            raise SolverError(f"no phase of the surplus policy fits {limit:,.0f} kr")
+            raise SolverError(
+                f"no phase of the surplus policy fits {limit:,.0f} kr",
+                sv="ingen fas i principen för ofördelade medel ryms inom "
+                f"{format_kronor(limit, 'sv')}",
+            )
         solved = solve_exactly(*fitting, limit, solve, solver, ids)
         granted, rate, phase, number = solved.allocation, solved.rate, solved.phase, solved.number
     check_redistribution(granted, a, limit, phase, ids)
@@ -459,21 +465,34 @@ def _validate(
 ) -> _Checked:
     """Every check of redistribute()'s input, before any arithmetic."""
     if not isinstance(params, Parameters):
-        raise InputError(f"params must be Parameters, got {type(params).__name__}")
+        raise InputError(
+            f"params must be Parameters, got {type(params).__name__}",
+            sv=f"params måste vara Parameters, inte {type(params).__name__}",
+        )
     if not isinstance(policy, str) or policy not in SURPLUS_POLICIES:
         known = ", ".join(f"'{p}'" for p in SURPLUS_POLICIES)
         raise InputError(
-            f"unknown surplus policy {policy!r}; choose one of {known}", column="policy"
+            f"unknown surplus policy {policy!r}; choose one of {known}",
+            sv=f"okänd princip för ofördelade medel {policy!r}; välj någon av "
+            f"{_choices(SURPLUS_POLICIES)}",
+            column="policy",
         )
     if policy in _USES_EQUITY and params.staircase is None:
         raise InputError(
             f"policy '{policy}' cuts by excess equity, which needs parameters.staircase (the "
             "staircase of reasonable equity); give one, or choose 'proportional' or 'by-key'",
+            sv=f"principen {term(policy, 'sv')} minskar efter överskjutande eget kapital, som "
+            "kräver trappan för rimligt eget kapital (parameters.staircase); ange en trappa, "
+            f"eller välj {_choices(('proportional', 'by-key'), 'eller')}",
             column="policy",
         )
     if not isinstance(solver, str) or solver not in SOLVERS:
         known = ", ".join(f"'{s}'" for s in SOLVERS)
-        raise InputError(f"unknown solver {solver!r}; choose one of {known}", column="solver")
+        raise InputError(
+            f"unknown solver {solver!r}; choose one of {known}",
+            sv=f"okänd lösare {solver!r}; välj någon av {_choices(SOLVERS)}",
+            column="solver",
+        )
     k = _number(kappa, "kappa")
     money = _money(available, decided, params)
 
@@ -482,11 +501,17 @@ def _validate(
         raise InputError(
             "parameters.staircase is set, so redistribute() needs units= (the unit table "
             "with equity and turnover) to find each unit's excess equity",
+            sv="parameters.staircase är angiven, så redistribute() behöver units= "
+            "(förbundstabellen med eget kapital och omsättning) för att räkna ut varje förbunds "
+            "överskjutande eget kapital",
             column="units",
         )
     if table is None and policy == "by-key":
         raise InputError(
-            "policy 'by-key' needs units= (the unit table) for the need key", column="units"
+            "policy 'by-key' needs units= (the unit table) for the need key",
+            sv=f"principen {term('by-key', 'sv')} behöver units= (förbundstabellen) för "
+            "behovsnyckeln",
+            column="units",
         )
 
     applications, municipal_extra, regional_extra = _from_table(
@@ -516,6 +541,11 @@ def _validate(
             f"{describe_units(list(ids[over]))}: application {a[i]:,.0f} kr exceeds "
             f"2 × min(municipal_extra, regional_extra) = {cap[i]:,.0f} kr (the state pays "
             "at most twice the smaller of the municipalities' and the region's extra match)",
+            sv=f"{describe_units(list(ids[over]), 'sv')}: {SWEDISH_HEADERS['application']} "
+            f"{format_kronor(a[i], 'sv')} är mer än 2 × min({SWEDISH_HEADERS['municipal_extra']}, "
+            f"{SWEDISH_HEADERS['regional_extra']}) = {format_kronor(cap[i], 'sv')} (staten "
+            "betalar högst dubbelt så mycket som det minsta av kommunernas och regionens extra "
+            "bidrag)",
             column="application",
             units=list(ids[over]),
         )
@@ -533,6 +563,10 @@ def _validate(
             raise InputError(
                 f"{describe_units(list(ids[no_turnover]))}: turnover must be > 0 under "
                 "policy 'equity-penalty' (the penalty is excess equity / turnover)",
+                sv=f"{describe_units(list(ids[no_turnover]), 'sv')}: "
+                f"{SWEDISH_HEADERS['turnover']} måste vara > 0 med principen "
+                f"{term('equity-penalty', 'sv')} (avdraget är överskjutande eget kapital / "
+                "omsättning)",
                 column="turnover",
                 units=list(ids[no_turnover]),
             )
@@ -548,13 +582,20 @@ def _money(available: object, decided: object, params: Parameters) -> _Money:
     if isinstance(available, Allocation):
         if decided is not None:
             raise InputError(
-                "decided is given twice: by the Allocation and as an argument", column="decided"
+                "decided is given twice: by the Allocation and as an argument",
+                sv="de beslutade beloppen (decided) anges två gånger: av Allocation och som "
+                "argument",
+                column="decided",
             )
         if available.parameters.budget != params.budget:
             raise InputError(
                 f"params.budget ({params.budget:,.0f} kr) is not the budget the Allocation was "
                 f"decided with ({available.parameters.budget:,.0f} kr): pass that year's "
                 "parameters",
+                sv=f"params.budget ({format_kronor(params.budget, 'sv', ore=True)}) är inte "
+                "budgeten som Allocation beslutades med "
+                f"({format_kronor(available.parameters.budget, 'sv', ore=True)}): ange det årets "
+                "parametrar",
                 column="budget",
             )
         # ≥ 0: the rounded total never exceeds B.
@@ -570,6 +611,10 @@ def _money(available: object, decided: object, params: Parameters) -> _Money:
             f"the decided amounts ({math.fsum(values):,.0f} kr) and the amount available "
             f"({leftover:,.0f} kr) add up to {total:,.0f} kr, not the budget "
             f"({params.budget:,.0f} kr): money would be created or lost",
+            sv=f"de beslutade beloppen ({format_kronor(math.fsum(values), 'sv')}) och det "
+            f"tillgängliga beloppet ({format_kronor(leftover, 'sv')}) blir tillsammans "
+            f"{format_kronor(total, 'sv')}, inte budgeten ({format_kronor(params.budget, 'sv')}): "
+            "pengar skulle skapas eller försvinna",
             column="decided",
         )
     return _Money(leftover, pd.Series(values, index=amounts.index))
@@ -584,9 +629,19 @@ def _same_units(ids: pd.Index, decided: pd.Index) -> None:
             f"{describe_units(list(missing))} decided but not in units=" if len(missing) else "",
             f"{describe_units(list(extra))} in units= but not decided" if len(extra) else "",
         ]
+        parts_sv = [
+            f"{describe_units(list(missing), 'sv')} beslutade men inte i units="
+            if len(missing)
+            else "",
+            f"{describe_units(list(extra), 'sv')} i units= men inte beslutade"
+            if len(extra)
+            else "",
+        ]
         raise InputError(
             "units= is not the unit table the Allocation was decided for: "
             + "; ".join(p for p in parts if p),
+            sv="units= är inte förbundstabellen som Allocation beslutades för: "
+            + "; ".join(p for p in parts_sv if p),
             column="units",
             units=[*missing, *extra],
         )
@@ -600,6 +655,9 @@ def _returned_series(returned: object) -> pd.Series:
             f"returned must be a table of unit → kronor (e.g. {{'Förbund X': 500_000}}), got the "
             f"bare amount {returned!r}: money is handed back by a unit, from its decided "
             "allocation",
+            sv="återlämnade medel (returned) ska vara en tabell förbund → kronor (till exempel "
+            f"{{'Förbund X': 500_000}}), inte bara beloppet {returned!r}: pengar lämnas tillbaka "
+            "av ett förbund, från dess beslutade tilldelning",
             column="returned",
         )
     return _series(returned, "returned")
@@ -617,6 +675,9 @@ def _returns(
         raise InputError(
             "returned needs the decided amounts to check each return against: pass the "
             "final Allocation as available, or decided=",
+            sv="återlämnade medel (returned) behöver de beslutade beloppen att pröva varje "
+            "återlämnat belopp mot: ange det slutliga beslutet (Allocation) som available, eller "
+            "decided=",
             column="returned",
         )
     limit = decided.to_numpy(float)
@@ -626,6 +687,9 @@ def _returns(
         raise InputError(
             f"{describe_units(list(ids[over]))}: returned {given[i]:,.0f} kr exceeds the "
             f"unit's decided allocation of {limit[i]:,.0f} kr",
+            sv=f"{describe_units(list(ids[over]), 'sv')}: återlämnat belopp "
+            f"{format_kronor(given[i], 'sv')} är mer än förbundets beslutade tilldelning på "
+            f"{format_kronor(limit[i], 'sv')}",
             column="returned",
             units=list(ids[over]),
         )
@@ -634,6 +698,8 @@ def _returns(
         raise InputError(
             f"{describe_units(list(ids[both]))}: hands money back and applies for more in the "
             "same round; a unit does one or the other (docs/surplus.md)",
+            sv=f"{describe_units(list(ids[both]), 'sv')}: lämnar tillbaka pengar och ansöker om "
+            "mer i samma omgång; ett förbund gör det ena eller det andra (docs/surplus.md)",
             column="returned",
             units=list(ids[both]),
         )
@@ -642,12 +708,51 @@ def _returns(
 
 def _number(value: object, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise InputError(f"{name} must be a number of kronor, got {value!r}", column=name)
+        raise InputError(
+            f"{name} must be a number of kronor, got {value!r}",
+            sv=f"{_named(name)} måste vara ett tal, inte {value!r}",
+            column=name,
+        )
     if not math.isfinite(float(value)) or float(value) < 0:
-        raise InputError(f"{name} must be finite and ≥ 0, got {value}", column=name)
+        raise InputError(
+            f"{name} must be finite and ≥ 0, got {value}",
+            sv=f"{_named(name)} måste vara ändligt och ≥ 0, inte {_decimal(float(value))}",
+            column=name,
+        )
     if float(value) > MAX_AMOUNT:
-        raise InputError(f"{name} must be at most {MAX_AMOUNT:,.0f} kr, got {value:g}", column=name)
+        raise InputError(
+            f"{name} must be at most {MAX_AMOUNT:,.0f} kr, got {value:g}",
+            sv=f"{_named(name)} får vara högst {format_kronor(MAX_AMOUNT, 'sv')}, inte "
+            f"{_decimal(float(value))}",
+            column=name,
+        )
     return float(value)
+
+
+_SWEDISH_NAMES = {
+    **SWEDISH_HEADERS,
+    "decided": "Beslutad tilldelning (decided)",
+    "available": "beloppet att fördela (available)",
+    "kappa": "κ (kappa)",
+}
+
+
+def _named(column: str) -> str:
+    """A column or argument as a Swedish message names it."""
+    return _SWEDISH_NAMES.get(column, column)
+
+
+def _decimal(value: float) -> str:
+    """A number as given, with a decimal comma."""
+    return f"{value:g}".replace(".", ",")
+
+
+def _choices(codes: Iterable[str], last: str = "") -> str:
+    """Policies or solvers to choose from: the code to type and its Swedish name."""
+    named = [f"'{code}' ({term(code, 'sv')})" for code in codes]
+    if not last or len(named) < 2:
+        return ", ".join(named)
+    return f"{', '.join(named[:-1])} {last} {named[-1]}"
 
 
 def _from_table(
@@ -659,6 +764,7 @@ def _from_table(
     if "application" not in applications.columns:
         raise InputError(
             "the applications table needs the column 'application' (Ansökan ofördelade medel)",
+            sv=f"ansökningstabellen behöver kolumnen '{SWEDISH_HEADERS['application']}'",
             column="application",
         )
     extras = []
@@ -666,6 +772,8 @@ def _from_table(
         if column in applications.columns and given is not None:
             raise InputError(
                 f"{column} is given twice: as a column of the applications table and as an "
+                "argument",
+                sv=f"{_named(column)} anges två gånger: som kolumn i ansökningstabellen och som "
                 "argument",
                 column=column,
             )
@@ -681,14 +789,22 @@ def _series(values: object, column: str) -> pd.Series:
     if not isinstance(values, pd.Series):
         raise InputError(
             f"{column} must be a pandas Series indexed by unit id, got {type(values).__name__}",
+            sv=f"{_named(column)} måste vara en pandas Series med förbundens namn som index, "
+            f"inte {type(values).__name__}",
             column=column,
         )
     if values.index.isna().any():
-        raise InputError(f"{column}: a unit id is missing", column=column)
+        raise InputError(
+            f"{column}: a unit id is missing",
+            sv=f"{_named(column)}: ett förbunds namn saknas",
+            column=column,
+        )
     duplicated = values.index[values.index.duplicated()].unique()
     if len(duplicated):
         raise InputError(
             f"{column}: {describe_units(list(duplicated))} appear(s) more than once",
+            sv=f"{_named(column)}: {describe_units(list(duplicated), 'sv')} förekommer mer än "
+            "en gång",
             column=column,
             units=list(duplicated),
         )
@@ -702,6 +818,8 @@ def _amounts(
     if known_ids and len(unknown):
         raise InputError(
             f"{column}: {describe_units(list(unknown))} not in the unit table",
+            sv=f"{_named(column)}: {describe_units(list(unknown), 'sv')} finns inte i "
+            "förbundstabellen",
             column=column,
             units=list(unknown),
         )
@@ -711,19 +829,27 @@ def _amounts(
         where = list(values.index[bad.to_numpy()])
         raise InputError(
             f"{describe_units(where)}: {column} must be a number, got {values[bad].iloc[0]!r}",
+            sv=f"{describe_units(where, 'sv')}: {_named(column)} måste vara ett tal, inte "
+            f"{values[bad].iloc[0]!r}",
             column=column,
             units=where,
         )
     given = numeric.astype(float).reindex(ids).to_numpy()
-    for broken, rule in (
-        (np.isinf(given), "must be finite"),
-        (given < 0, "must be ≥ 0"),
-        (given > MAX_AMOUNT, f"must be at most {MAX_AMOUNT:,.0f} kr"),
+    for broken, rule, rule_sv in (
+        (np.isinf(given), "must be finite", "måste vara ändligt"),
+        (given < 0, "must be ≥ 0", "måste vara ≥ 0"),
+        (
+            given > MAX_AMOUNT,
+            f"must be at most {MAX_AMOUNT:,.0f} kr",
+            f"får vara högst {format_kronor(MAX_AMOUNT, 'sv')}",
+        ),
     ):
         if broken.any():
             where = list(ids[broken])
             raise InputError(
                 f"{describe_units(where)}: {column} {rule}, got {given[broken][0]:g}",
+                sv=f"{describe_units(where, 'sv')}: {_named(column)} {rule_sv}, inte "
+                f"{_decimal(given[broken][0])}",
                 column=column,
                 units=where,
             )
