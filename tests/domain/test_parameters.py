@@ -54,3 +54,12 @@ def test_bools_and_text_are_not_numbers(name: str, value: object) -> None:
 def test_a_fractional_rounding_unit_is_refused_also_from_numpy() -> None:
     with pytest.raises(fo.InputError, match="rounding_unit must be a whole number"):
         fo.Parameters(budget=339e6, rounding_unit=np.float64(1000.0))
+
+
+@pytest.mark.parametrize("kind", [np.float32, np.float64])
+def test_a_declared_phase_takes_numpy_fractions(kind: type) -> None:
+    raised = fo.DeclaredPhase("raise-limit", at_most=kind(0.25))
+    kept = fo.DeclaredPhase("scale-protection", keep=kind(0.5))
+    assert (type(raised.at_most), raised.at_most, kept.keep) == (float, 0.25, 0.5)
+    with pytest.raises(fo.InputError, match="at_most must be a number"):
+        fo.DeclaredPhase("raise-limit", at_most=np.True_)

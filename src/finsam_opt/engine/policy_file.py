@@ -137,6 +137,8 @@ class DeclaredPhase:
                 column="keep",
             )
         object.__setattr__(self, "keep", float(self.keep))
+        if self.at_most is not None:
+            object.__setattr__(self, "at_most", float(self.at_most))
 
     @property
     def complete(self) -> bool:
@@ -188,9 +190,12 @@ def _member(enum: type[_Member], value: object, what: str, where: str) -> _Membe
 
 
 def _fraction(value: object, *, closed: bool) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    # A numpy number is a number (np.float32 too); a bool, also numpy's, is not.
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
         return False
-    return 0.0 <= value <= 1.0 if closed else 0.0 <= value < 1.0
+    return bool(0.0 <= value <= 1.0 if closed else 0.0 <= value < 1.0)
 
 
 def parse_declaration(
