@@ -149,3 +149,27 @@ def test_bad_arguments_are_named(kwargs: dict, message: str) -> None:
     with pytest.raises(fo.InputError) as error:
         fo.synthetic_units(**kwargs)
     assert str(error.value) == message
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "swedish"),
+    [
+        ({"n_units": 0}, "n_units måste vara ett heltal ≥ 1, inte 0"),
+        ({"n_units": 10**9}, "n_units får vara högst 10 000 000, inte 1 000 000 000"),
+        ({"n_units": 5, "seed": -1}, "seed (fröet) måste vara ett heltal ≥ 0, inte -1"),
+        (
+            {"n_units": 5, "scenario": "deficit"},
+            "okänt scenario 'deficit'; välj 'balance' (balans), 'surplus' (överskott), "
+            "'mild-deficit' (litet underskott) eller 'severe-deficit' (stort underskott)",
+        ),
+        (
+            {"n_units": 5, "budget": 1_000_000},
+            "budgeten (1 000 000 kr) måste vara minst antalet förbund × grundtilldelningen "
+            "(5 × 400 000 kr)",
+        ),
+    ],
+)
+def test_bad_arguments_are_named_in_swedish(kwargs: dict, swedish: str) -> None:
+    with pytest.raises(fo.InputError) as error:
+        fo.synthetic_units(**kwargs)
+    assert error.value.text("sv") == swedish

@@ -15,6 +15,7 @@ import pandas as pd
 
 from finsam_opt.domain.units import EQUITY_COLUMNS, NO_LIMIT_COLUMNS, UNIT_COLUMNS
 from finsam_opt.errors import InputError, describe_units
+from finsam_opt.language.words import SWEDISH_HEADERS
 
 __all__ = [
     "Change",
@@ -149,6 +150,14 @@ class Update:
 
 Change = Join | Leave | Merge | Update
 
+_SWEDISH_KINDS = {
+    "Join": "Anslutning",
+    "Leave": "Utträde",
+    "Merge": "Sammanslagning",
+    "Update": "Ändring",
+}
+"""Each kind of change in Swedish, for messages."""
+
 
 def apply_change(table: pd.DataFrame, change: Change) -> pd.DataFrame:
     """``table`` with ``change`` applied (a new frame; ``table`` is not modified).
@@ -200,7 +209,11 @@ def changes_from_frame(frame: pd.DataFrame) -> list[Change]:
     """
     for column in ("year", "action", "unit"):
         if column not in frame.columns:
-            raise InputError(f"the changes table lacks required column '{column}'", column=column)
+            raise InputError(
+                f"the changes table lacks required column '{column}'",
+                sv=f"tabellen med förändringar saknar den obligatoriska kolumnen '{column}'",
+                column=column,
+            )
     data_columns = [c for c in frame.columns if c in UNIT_COLUMNS]
     changes: list[Change] = []
     for number, (_, row) in enumerate(frame.iterrows(), start=1):
@@ -218,6 +231,8 @@ def changes_from_frame(frame: pd.DataFrame) -> list[Change]:
                 raise InputError(
                     f"changes row {number}: a merge into {unit!r} needs 'members' "
                     "(unit ids separated by ';')",
+                    sv=f"förändringar, rad {number}: en sammanslagning till {unit!r} behöver "
+                    "'members' (förbundens id åtskilda med ';')",
                     column="members",
                 )
             changes.append(Merge(year, unit, tuple(m.strip() for m in members.split(";"))))
@@ -225,6 +240,8 @@ def changes_from_frame(frame: pd.DataFrame) -> list[Change]:
             raise InputError(
                 f"changes row {number}: action must be join, leave, merge or update, "
                 f"got {row['action']!r}",
+                sv=f"förändringar, rad {number}: action måste vara join, leave, merge eller "
+                f"update, inte {row['action']!r}",
                 column="action",
             )
     return changes
@@ -234,7 +251,9 @@ def _year(value: object, number: int) -> int:
     if isinstance(value, (int, np.integer)) or (isinstance(value, float) and value.is_integer()):
         return int(value)  # type: ignore[arg-type]
     raise InputError(
-        f"changes row {number}: year must be a whole number, got {value!r}", column="year"
+        f"changes row {number}: year must be a whole number, got {value!r}",
+        sv=f"förändringar, rad {number}: year måste vara ett heltal, inte {value!r}",
+        column="year",
     )
 
 
@@ -252,12 +271,15 @@ def check_changes(
         if not isinstance(change, (Join, Leave, Merge, Update)):
             raise InputError(
                 f"a change must be a Join, Leave, Merge or Update, got {type(change).__name__}",
+                sv=f"en förändring måste vara en Join, Leave, Merge eller Update, inte "
+                f"{type(change).__name__}",
                 column="changes",
             )
         if change.year not in years:
             raise InputError(
                 f"{type(change).__name__} in year {change.year}: the simulation runs years "
                 f"{years[0]}–{years[-1]}",
+                sv=f"{_swedish(change)}: simuleringen gäller åren {years[0]}–{years[-1]}",
                 column="year",
             )
     for year in years:
@@ -267,50 +289,76 @@ def check_changes(
     return by_year
 
 
+def _swedish(change: Change) -> str:
+    """``change``'s kind and year in Swedish: ``Sammanslagning år 2027``."""
+    return f"{_SWEDISH_KINDS[type(change).__name__]} år {change.year}"
+
+
+def _named(column: str) -> str:
+    """A unit column for a Swedish message: ``'support_measure' (Försörjningsmått)``."""
+    return f"'{column}' ({SWEDISH_HEADERS[column]})" if column in SWEDISH_HEADERS else f"'{column}'"
+
+
 def _check_one(change: Change, present: set[Hashable]) -> set[Hashable]:
-    where = f"{type(change).__name__} in year {change.year}"
+    where, var = f"{type(change).__name__} in year {change.year}", _swedish(change)
     if isinstance(change, (Join, Update)):
         if not isinstance(change.units, pd.DataFrame):
-            raise InputError(f"{where}: units must be a pandas DataFrame", column="changes")
-        _check_values(change.units, where)
+            raise InputError(
+                f"{where}: units must be a pandas DataFrame",
+                sv=f"{var}: units måste vara en pandas DataFrame",
+                column="changes",
+            )
+        _check_values(change.units, where, var)
         ids = list(change.units.index)
         if isinstance(change, Join):
             clash = [u for u in ids if u in present]
             if clash:
                 raise InputError(
-                    f"{where}: {describe_units(clash)} already in the model", units=clash
+                    f"{where}: {describe_units(clash)} already in the model",
+                    sv=f"{var}: {describe_units(clash, 'sv')} finns redan i modellen",
+                    units=clash,
                 )
             missing = [c for c in ("population", "support_measure") if c not in change.units]
             if missing:
                 raise InputError(
-                    f"{where}: joining units need column '{missing[0]}'", column=missing[0]
+                    f"{where}: joining units need column '{missing[0]}'",
+                    sv=f"{var}: förbund som ansluter behöver kolumnen {_named(missing[0])}",
+                    column=missing[0],
                 )
             return present | set(ids)
-        _require(ids, present, where)
+        _require(ids, present, where, var)
         return present
     if isinstance(change, Leave):
-        _require([change.unit], present, where)
+        _require([change.unit], present, where, var)
         return present - {change.unit}
     members = list(change.members)
     if len(members) < 2 or len(set(members)) != len(members):
-        raise InputError(f"{where}: a merge needs two or more different members", column="members")
-    _require(members, present, where)
+        raise InputError(
+            f"{where}: a merge needs two or more different members",
+            sv=f"{var}: en sammanslagning behöver två eller fler olika förbund",
+            column="members",
+        )
+    _require(members, present, where, var)
     if change.into in present and change.into not in members:
         raise InputError(
-            f"{where}: {describe_units([change.into])} already in the model", units=[change.into]
+            f"{where}: {describe_units([change.into])} already in the model",
+            sv=f"{var}: {describe_units([change.into], 'sv')} finns redan i modellen",
+            units=[change.into],
         )
     return (present - set(members)) | {change.into}
 
 
-def _require(ids: list[Hashable], present: set[Hashable], where: str) -> None:
+def _require(ids: list[Hashable], present: set[Hashable], where: str, var: str) -> None:
     absent = [u for u in ids if u not in present]
     if absent:
         raise InputError(
-            f"{where}: {describe_units(absent)} not in the model that year", units=absent
+            f"{where}: {describe_units(absent)} not in the model that year",
+            sv=f"{var}: {describe_units(absent, 'sv')} finns inte i modellen det året",
+            units=absent,
         )
 
 
-def _check_values(frame: pd.DataFrame, where: str) -> None:
+def _check_values(frame: pd.DataFrame, where: str, var: str) -> None:
     for column in frame.columns:
         if column not in UNIT_COLUMNS:
             # Other columns (a name, a region) travel along untouched; a misspelt unit
@@ -319,6 +367,7 @@ def _check_values(frame: pd.DataFrame, where: str) -> None:
             if close:
                 raise InputError(
                     f"{where}: unknown column '{column}' (did you mean '{close[0]}'?)",
+                    sv=f"{var}: okänd kolumn '{column}' (menade du {_named(close[0])}?)",
                     column=str(column),
                 )
             continue
@@ -329,10 +378,14 @@ def _check_values(frame: pd.DataFrame, where: str) -> None:
         bad = (values.isna() & frame[column].notna()) | ~finite | (values < 0)
         if bad.any():
             ids = list(frame.index[bad.to_numpy()])
+            value = frame[column][bad].iloc[0]
             raise InputError(
                 f"{where}: {describe_units(ids)}: {column} must be a "
                 f"{'number ≥ 0 or inf' if infinite_ok else 'finite number ≥ 0'}, "
-                f"got {frame[column][bad].iloc[0]!r}",
+                f"got {value!r}",
+                sv=f"{var}: {describe_units(ids, 'sv')}: kolumnen {_named(column)} måste vara "
+                f"{'ett tal ≥ 0 eller inf' if infinite_ok else 'ett ändligt tal ≥ 0'}, "
+                f"inte {value.item() if isinstance(value, np.generic) else value!r}",
                 column=str(column),
                 units=ids,
             )

@@ -45,6 +45,8 @@ import pandas as pd
 from finsam_opt.domain.parameters import Parameters
 from finsam_opt.errors import InputError
 from finsam_opt.io.safe import atomic_outputs
+from finsam_opt.language.numbers import format_kronor, format_number
+from finsam_opt.language.words import term
 
 __all__ = [
     "MAX_SYNTHETIC_UNITS",
@@ -168,6 +170,9 @@ def synthetic_units(
         raise InputError(
             f"budget ({params.budget:,.0f} kr) must be at least n_units × base_amount "
             f"({n} × {params.base_amount:,.0f} kr)",
+            sv=f"budgeten ({format_kronor(params.budget, 'sv', ore=True)}) måste vara minst "
+            f"antalet förbund × grundtilldelningen ({n} × "
+            f"{format_kronor(params.base_amount, 'sv', ore=True)})",
             column="budget",
         )
     rng = np.random.default_rng(seed)
@@ -268,18 +273,33 @@ MAX_SYNTHETIC_UNITS = 10_000_000
 
 def _check_arguments(n_units: object, seed: object, scenario: object) -> int:
     if isinstance(n_units, bool) or not isinstance(n_units, (int, np.integer)) or n_units < 1:
-        raise InputError(f"n_units must be a whole number ≥ 1, got {n_units!r}", column="n_units")
+        raise InputError(
+            f"n_units must be a whole number ≥ 1, got {n_units!r}",
+            sv=f"n_units måste vara ett heltal ≥ 1, inte {n_units!r}",
+            column="n_units",
+        )
     if n_units > MAX_SYNTHETIC_UNITS:
         # Beyond this the arrays alone need tens of gigabytes: refuse before allocating them.
         raise InputError(
             f"n_units must be at most {MAX_SYNTHETIC_UNITS:,}, got {int(n_units):,}",
+            sv=f"n_units får vara högst {format_number(MAX_SYNTHETIC_UNITS, 'sv')}, inte "
+            f"{format_number(int(n_units), 'sv')}",
             column="n_units",
         )
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise InputError(f"seed must be a whole number ≥ 0, got {seed!r}", column="seed")
+        raise InputError(
+            f"seed must be a whole number ≥ 0, got {seed!r}",
+            sv=f"seed (fröet) måste vara ett heltal ≥ 0, inte {seed!r}",
+            column="seed",
+        )
     if scenario not in SCENARIOS:
         known = ", ".join(f"'{s}'" for s in SCENARIOS)
-        raise InputError(f"unknown scenario {scenario!r}; choose one of {known}", column="scenario")
+        named = [f"'{s}' ({term(s, 'sv')})" for s in SCENARIOS]
+        raise InputError(
+            f"unknown scenario {scenario!r}; choose one of {known}",
+            sv=f"okänt scenario {scenario!r}; välj {', '.join(named[:-1])} eller {named[-1]}",
+            column="scenario",
+        )
     return int(n_units)
 
 
