@@ -316,7 +316,7 @@ def test_synthetic_beyond_the_limit_is_an_input_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["synthetic", "100000000", "-o", str(tmp_path / "s.csv")]) == 2
-    assert "n_units must be at most 10,000,000, got 100,000,000" in capsys.readouterr().err
+    assert "n_units får vara högst 10 000 000, inte 100 000 000" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
 
