@@ -48,3 +48,14 @@ def test_an_equity_policy_without_a_staircase_names_the_policies_in_swedish() ->
         "trappan för rimligt eget kapital (parameters.staircase); ange en trappa, eller välj "
         "'proportional' (proportionellt) eller 'by-key' (enligt nyckeln)"
     )
+
+
+def test_a_policy_file_that_cannot_always_place_the_budget_is_refused_in_swedish() -> None:
+    text = 'name = "gains"\n[[phase]]\nkind = "scale-gains"\n'
+    error = _refused(fo.policy_from_toml, text)
+    assert error.text("sv") == (
+        "policy: rad 3: den sista fasen, skalade ökningar ('scale-gains'), håller några förbund "
+        "över sitt ideal inom taket eller sitt golv, så principen kan inte alltid fördela "
+        "budgeten; avsluta med höjd spärr ('raise-limit') utan at_most, skalat skydd "
+        "('scale-protection') med keep = 0, eller sänkta golv ('relax-floors')"
+    )

@@ -39,6 +39,7 @@ from finsam_opt._compat import StrEnum, tomllib
 from finsam_opt.engine.damping import Phase
 from finsam_opt.engine.model import Quantities
 from finsam_opt.errors import InputError
+from finsam_opt.language.words import term
 
 __all__ = ["DeclaredPhase", "PhaseWeight", "StepKind", "parse_declaration", "read_declaration"]
 
@@ -123,17 +124,21 @@ class DeclaredPhase:
     line: int | None = None
 
     def __post_init__(self) -> None:
-        where = "" if self.line is None else f"line {self.line}: "
-        object.__setattr__(self, "kind", _member(StepKind, self.kind, "phase kind", where))
-        object.__setattr__(self, "weight", _member(PhaseWeight, self.weight, "weight", where))
+        where = ("", "") if self.line is None else (f"line {self.line}: ", f"rad {self.line}: ")
+        object.__setattr__(self, "kind", _member(StepKind, self.kind, where))
+        object.__setattr__(self, "weight", _member(PhaseWeight, self.weight, where))
         if self.at_most is not None and not _fraction(self.at_most, closed=True):
             raise InputError(
-                f"{where}at_most must be a number from 0 to 1, got {self.at_most!r}",
+                f"{where[0]}at_most must be a number from 0 to 1, got {self.at_most!r}",
+                sv=f"{where[1]}at_most måste vara ett tal från 0 till 1, inte {self.at_most!r}",
                 column="at_most",
             )
         if not _fraction(self.keep, closed=False):
             raise InputError(
-                f"{where}keep must be a number from 0 up to (not including) 1, got {self.keep!r}",
+                f"{where[0]}keep must be a number from 0 up to (not including) 1, "
+                f"got {self.keep!r}",
+                sv=f"{where[1]}keep måste vara ett tal från 0 upp till (men inte) 1, "
+                f"inte {self.keep!r}",
                 column="keep",
             )
         object.__setattr__(self, "keep", float(self.keep))
@@ -178,14 +183,31 @@ class DeclaredPhase:
 _Member = TypeVar("_Member", StepKind, PhaseWeight)
 
 
-def _member(enum: type[_Member], value: object, what: str, where: str) -> _Member:
+_SWEDISH_KINDS: dict[str, str] = {
+    **{kind: str(term(kind, "sv")) for kind in ("raise-limit", "scale-protection", "scale-gains")},
+    "relax-floors": "sänkta golv",
+    "protection": "efter skyddet",
+    "need": "efter behovet",
+}
+
+
+def _named(value: object) -> str:
+    """A phase kind or weight as a Swedish message names it: its meaning and the keyword."""
+    return f"{_SWEDISH_KINDS[str(value)]} ('{value}')"
+
+
+def _member(enum: type[_Member], value: object, where: tuple[str, str]) -> _Member:
     try:
         return enum(value)
     except ValueError:
         known = ", ".join(f"'{m}'" for m in enum)
+        kind = enum is StepKind
         raise InputError(
-            f"{where}unknown {what} {value!r}; choose one of {known}",
-            column="kind" if enum is StepKind else "weight",
+            f"{where[0]}unknown {'phase kind' if kind else 'weight'} {value!r}; "
+            f"choose one of {known}",
+            sv=f"{where[1]}okänd {'typ av fas' if kind else 'vikt'} {value!r}; välj någon av "
+            + ", ".join(map(_named, enum)),
+            column="kind" if kind else "weight",
         ) from None
 
 
@@ -211,24 +233,34 @@ def parse_declaration(
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise InputError(f"{source}: not valid TOML: {error}", column="policy") from None
+        raise InputError(
+            f"{source}: not valid TOML: {error}",
+            sv=f"{source}: inte giltig TOML: {error}",
+            column="policy",
+        ) from None
     unknown = sorted(set(data) - {"name", "phase", "description"})
     if unknown:
+        line = _line_of(lines, unknown[0])
         raise InputError(
-            f"{source}: line {_line_of(lines, unknown[0])}: unknown key {unknown[0]!r}; "
+            f"{source}: line {line}: unknown key {unknown[0]!r}; "
             "a policy has 'name', 'description' and [[phase]] tables",
+            sv=f"{source}: rad {line}: okänd nyckel {unknown[0]!r}; en princip har 'name', "
+            "'description' och [[phase]]-tabeller",
             column="policy",
         )
     declared_name = data.get("name", name)
     if not isinstance(declared_name, str) or not declared_name.strip():
+        line = _line_of(lines, "name")
         raise InputError(
-            f'{source}: line {_line_of(lines, "name")}: the policy needs a name (name = "…")',
+            f'{source}: line {line}: the policy needs a name (name = "…")',
+            sv=f'{source}: rad {line}: principen behöver ett namn (name = "…")',
             column="policy",
         )
     tables = data.get("phase")
     if not isinstance(tables, list) or not tables:
         raise InputError(
             f"{source}: declares no phase; add at least one [[phase]] table with a kind",
+            sv=f"{source}: anger ingen fas; lägg till minst en [[phase]]-tabell med en kind",
             column="policy",
         )
     starts = [i + 1 for i, line in enumerate(lines) if re.match(r"\s*\[\[\s*phase\s*\]\]", line)]
@@ -240,6 +272,8 @@ def parse_declaration(
         raise InputError(
             f"{source}: line {phases[0].line}: relax-floors relaxes the floors a phase before it "
             "kept, so it cannot come first",
+            sv=f"{source}: rad {phases[0].line}: {_named('relax-floors')} sänker golv som en "
+            "tidigare fas har hållit, så den kan inte komma först",
             column="kind",
         )
     if not phases[-1].complete:
@@ -248,6 +282,10 @@ def parse_declaration(
             "units above their capped ideal or floor, so the policy cannot always place the "
             "budget; end with raise-limit without at_most, scale-protection with keep = 0, "
             "or relax-floors",
+            sv=f"{source}: rad {phases[-1].line}: den sista fasen, {_named(phases[-1].kind)}, "
+            "håller några förbund över sitt ideal inom taket eller sitt golv, så principen kan "
+            f"inte alltid fördela budgeten; avsluta med {_named('raise-limit')} utan at_most, "
+            f"{_named('scale-protection')} med keep = 0, eller {_named('relax-floors')}",
             column="policy",
         )
     return declared_name.strip(), tuple(phases)
@@ -259,7 +297,11 @@ def read_declaration(path: str | Path) -> tuple[str, tuple[DeclaredPhase, ...]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot read the policy file: {error}", column="policy") from None
+        raise InputError(
+            f"{path}: cannot read the policy file: {error}",
+            sv=f"{path}: kan inte läsa filen med principen: {error}",
+            column="policy",
+        ) from None
     return parse_declaration(text, name=path.stem, source=str(path))
 
 
@@ -273,25 +315,35 @@ def _line_of(lines: list[str], key: str, start: int = 1) -> int:
 
 
 def _phase(table: object, lines: list[str], line: int | None, source: str) -> DeclaredPhase:
-    where = f"{source}: line {line}" if line is not None else source
+    where = (f"{source}: line {line}", f"{source}: rad {line}") if line else (source, source)
     if not isinstance(table, Mapping):
-        raise InputError(f"{where}: a phase must be a [[phase]] table", column="policy")
+        raise InputError(
+            f"{where[0]}: a phase must be a [[phase]] table",
+            sv=f"{where[1]}: en fas måste vara en [[phase]]-tabell",
+            column="policy",
+        )
     if "kind" not in table:
         raise InputError(
-            f"{where}: the phase has no kind; give kind = one of "
+            f"{where[0]}: the phase has no kind; give kind = one of "
             + ", ".join(f"'{k}'" for k in StepKind),
+            sv=f"{where[1]}: fasen saknar kind; ange kind = någon av "
+            + ", ".join(map(_named, StepKind)),
             column="kind",
         )
     start = line or 1
     kind_line = _line_of(lines, "kind", start)
-    kind = _member(StepKind, table["kind"], "phase kind", f"{source}: line {kind_line}: ")
+    kind = _member(
+        StepKind, table["kind"], (f"{source}: line {kind_line}: ", f"{source}: rad {kind_line}: ")
+    )
     allowed = _PARAMETERS[kind]
     for key in table:
         if key != "kind" and key not in allowed:
             takes = ", ".join(allowed) if allowed else "no parameters"
+            at = _line_of(lines, key, start)
             raise InputError(
-                f"{source}: line {_line_of(lines, key, start)}: {kind} does not take {key!r} "
-                f"(it takes {takes})",
+                f"{source}: line {at}: {kind} does not take {key!r} (it takes {takes})",
+                sv=f"{source}: rad {at}: {_named(kind)} tar inte {key!r} "
+                f"({'den tar ' + ', '.join(allowed) if allowed else 'den tar inga parametrar'})",
                 column=str(key),
             )
     parameters = {key: table[key] for key in allowed if key in table}
@@ -299,7 +351,9 @@ def _phase(table: object, lines: list[str], line: int | None, source: str) -> De
         return DeclaredPhase(kind, line=kind_line, **parameters)
     except InputError as error:
         key = error.column or "kind"
+        at = _line_of(lines, key, start)
         message = re.sub(r"^line \d+: ", "", str(error))
+        message_sv = re.sub(r"^rad \d+: ", "", error.text("sv"))
         raise InputError(
-            f"{source}: line {_line_of(lines, key, start)}: {message}", column=key
+            f"{source}: line {at}: {message}", sv=f"{source}: rad {at}: {message_sv}", column=key
         ) from None
