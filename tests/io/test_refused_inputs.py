@@ -259,3 +259,18 @@ def test_a_hidden_first_sheet_is_not_read_unless_named(tmp_path: Path) -> None:
         read_units(path)
     assert len(read_units(path, sheet="Förbund")) == 2
     assert len(read_units(path, sheet="Gammal")) == 2  # named: read as asked
+
+
+def test_the_command_line_names_the_hidden_rows_in_swedish(tmp_path: Path, capsys) -> None:
+    from finsam_opt.cli.app import main
+
+    path = tmp_path / "förbund.xlsx"
+    book = _workbook(path)
+    book.active.row_dimensions[3].hidden = True
+    book.active.row_dimensions[4].hidden = True
+    book.save(path)
+    assert main(["allocate", str(path), "--budget", "15 Mkr", "-o", str(tmp_path / "ut.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "förbund.xlsx, bladet 'Sheet': raderna 3 och 4 är dolda" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "ut.xlsx").exists()

@@ -226,7 +226,9 @@ def _refuse_utf16(path: Path, data: bytes) -> None:
     ):
         raise InputError(
             f"{path.name}: the file is UTF-16 (Excel's 'Unicode text'), not a CSV file; "
-            "in Excel, save it as 'CSV UTF-8 (kommaavgränsad)' or as an Excel workbook (.xlsx)"
+            "in Excel, save it as 'CSV UTF-8 (kommaavgränsad)' or as an Excel workbook (.xlsx)",
+            sv=f"{path.name}: filen är UTF-16 (Excels 'Unicode-text'), inte en CSV-fil; spara "
+            "den i Excel som 'CSV UTF-8 (kommaavgränsad)' eller som Excel-arbetsbok (.xlsx)",
         )
 
 
@@ -304,7 +306,10 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Sheet:
                 raise InputError(
                     f"{path.name}: the first sheet, '{chosen.title}', is hidden, and it is the "
                     "one read when no sheet is named; unhide it in Excel, or name the sheet to "
-                    "read (--sheet on the command line, sheet= in Python)"
+                    "read (--sheet on the command line, sheet= in Python)",
+                    sv=f"{path.name}: första bladet, '{chosen.title}', är dolt, och det är det "
+                    "som läses när inget blad anges; ta fram det i Excel, eller ange bladet "
+                    "(--sheet på kommandoraden, sheet= i Python)",
                 )
         elif sheet in book.sheetnames:
             chosen = book[sheet]
@@ -401,7 +406,11 @@ def refuse_hidden(sheet: Sheet, header_index: int, used: Iterable[int] | None = 
         raise InputError(
             f"{sheet.where}: {noun} {shown} {verb} hidden; a hidden row would be read like "
             "any other, though it is not on the screen: unhide them (or clear the filter) "
-            "and delete the rows that should be left out"
+            "and delete the rows that should be left out",
+            sv=f"{_swedish(sheet.where)}: {'raderna' if len(filled) > 1 else 'raden'} "
+            f"{shown.replace(' and ', ' och ')} är dold{'a' if len(filled) > 1 else ''}; en "
+            "dold rad skulle läsas som alla andra, fast den inte syns: ta fram raderna (eller "
+            "ta bort filtret) och radera de rader som inte ska vara med",
         )
     header = sheet.rows[header_index] if sheet.rows else ()
     width = max((len(row) for row in sheet.rows), default=0)
@@ -411,11 +420,18 @@ def refuse_hidden(sheet: Sheet, header_index: int, used: Iterable[int] | None = 
         if any(c is not None for c in column):
             name = header[position] if position < len(header) else None
             label = f" ('{name}')" if name is not None else ""
+            letter = get_column_letter(position + 1)
             raise InputError(
-                f"{sheet.where}: column {get_column_letter(position + 1)}{label} is hidden; it "
-                "would be read, though it is not on the screen: unhide it, or delete it if it "
-                "should not be read"
+                f"{sheet.where}: column {letter}{label} is hidden; it would be read, though it "
+                "is not on the screen: unhide it, or delete it if it should not be read",
+                sv=f"{_swedish(sheet.where)}: kolumn {letter}{label} är dold; den skulle läsas, "
+                "fast den inte syns: ta fram den, eller radera den om den inte ska läsas",
             )
+
+
+def _swedish(where: str) -> str:
+    """``file.xlsx, sheet 'X'`` in Swedish."""
+    return where.replace(", sheet '", ", bladet '", 1)
 
 
 def _listed(items: list[str]) -> str:
