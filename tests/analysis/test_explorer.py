@@ -58,6 +58,22 @@ def test_bad_slider_settings_are_refused() -> None:
         fo.write_explorer(units, params, "utforskare.xlsx")
 
 
+def test_bad_slider_settings_are_refused_in_swedish(tmp_path: Path) -> None:
+    units, params = fo.example_units(), fo.Parameters(budget=20_000_000)
+    with pytest.raises(fo.InputError) as caught:
+        fo.explorer_data(units, params, span=1.5)
+    assert caught.value.text("sv") == "span måste vara från 0 upp till 1, inte 1.5"
+    with pytest.raises(fo.InputError) as caught:
+        fo.explorer_data(units, params, step=1_000)
+    assert caught.value.text("sv") == (
+        "12001 budgetar är för många för en sida (högst 2001); ta ett större steg (step)"
+    )
+    with pytest.raises(fo.InputError) as caught:
+        fo.write_explorer(units, params, tmp_path / "utforskare.xlsx")
+    assert caught.value.text("sv") == "utforskare.xlsx: utforskaren skrivs som .html"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_page_is_one_file_that_needs_no_network(tmp_path: Path) -> None:
     page = fo.write_explorer(
         fo.example_units(), fo.Parameters(budget=20_000_000), tmp_path / "utforskare.html"

@@ -132,6 +132,15 @@ def test_bad_choices_are_refused() -> None:
         fo.plot_glide_paths(SIMULATION, units=["A", "Q"])
 
 
+def test_bad_choices_are_refused_in_swedish() -> None:
+    with pytest.raises(fo.InputError) as caught:
+        fo.plot_allocation(RESULT, lang="de")
+    assert caught.value.text("sv") == "parametern lang måste vara 'sv' eller 'en', inte 'de'"
+    with pytest.raises(fo.InputError) as caught:
+        fo.plot_glide_paths(SIMULATION, units=["A", "Q"])
+    assert caught.value.text("sv") == "förbundet 'Q' finns inte i den här simuleringen"
+
+
 def test_importing_the_library_does_not_import_matplotlib() -> None:
     code = "import sys, finsam_opt; sys.exit('matplotlib' in sys.modules)"
     src = str(Path(fo.__file__).resolve().parents[1])

@@ -72,6 +72,18 @@ def test_bad_tables_are_refused() -> None:
         fo.policy_table(units, params, futures={"policy": "scale-gains"})
 
 
+def test_bad_tables_are_refused_in_swedish() -> None:
+    units, params = fo.example_units(), fo.Parameters(budget=20_000_000)
+    with pytest.raises(fo.InputError) as caught:
+        fo.policy_table(units, params, ["raise-limit", "raise-limit"])
+    assert caught.value.text("sv") == "två principer har samma namn: höjd spärr, höjd spärr"
+    with pytest.raises(fo.InputError) as caught:
+        fo.policy_table(units, params, futures={"policy": "scale-gains"})
+    assert caught.value.text("sv") == (
+        "futures kan inte ange 'policy'; den bestäms av tabellen själv"
+    )
+
+
 def test_one_plot_panel_per_figure() -> None:
     t = fo.policy_table(fo.example_units(), fo.Parameters(budget=20_000_000), years=3)
     figure = fo.plot_policy_table(t, lang="en")

@@ -237,15 +237,17 @@ def test_surplus_with_an_amount_and_no_unit_table(tmp_path: Path, capsys) -> Non
 @pytest.mark.parametrize(
     ("extra_argv", "matched", "message"),
     [
-        ([], "2 500", "give --available, or --units to allocate the budget"),
+        ([], "2 500", "ange --available, eller --units för att fördela budgeten"),
         (["--available", "1 Mkr"], "1 000", "Ansökan ofördelade medel 5 000 000 kr är "
          "mer än 2 × min"),
         (["--available", "1 Mkr", "--staircase", "STAIRS"], "2 500", "trappa.csv: a staircase "
          "table needs the column(s) 'turnover_upper_bound'"),
-        (["--available", "340 Mkr"], "2 500", "--available 340,000,000 kr is more than the "
-         "year's budget (--budget 339,000,000 kr)"),
-        (["--available", "14 Mkr", "--units", "UNITS"], "2 500", "--available 14,000,000 kr is "
-         "more than what allocating --budget 339,000,000 kr to --units leaves (13,963,080 kr)"),
+        (["--available", "340 Mkr"], "2 500", "--available 340 000 000 kr är mer än årets "
+         "budget (--budget 339 000 000 kr): årets beslut skulle tillsammans bli större än "
+         "budgeten"),
+        (["--available", "14 Mkr", "--units", "UNITS"], "2 500", "--available 14 000 000 kr är "
+         "mer än de ofördelade medel som blir kvar när --budget 339 000 000 kr fördelas till "
+         "--units (13 963 080 kr)"),
     ],
 )  # fmt: skip
 def test_surplus_bad_input_writes_nothing(tmp_path: Path, capsys, extra_argv, matched, message):

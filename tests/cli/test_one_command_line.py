@@ -100,9 +100,9 @@ def test_csv_follows_the_language_for_every_command(units: Path, tmp_path: Path,
         (["synthetic", "20", "-o", "s.ods"], "write .xlsx, .csv"),
         (["allocate", "{units}", "--year", "2027", "-o", "x.xlsx"],
          "en förbundstabell har inga år"),
-        (["template", "{units}", "-d", "forbund.csv"], "is a file, not a folder"),
+        (["template", "{units}", "-d", "forbund.csv"], "är en fil, inte en mapp"),
         (["allocate", "{units}", "--budget", "0", "-o", "x.xlsx"], "budgeten (0 kr)"),
-        (["allocate", "{units}", "-o", "{units}"], "is a file this command reads"),
+        (["allocate", "{units}", "-o", "{units}"], "är en fil som kommandot läser"),
         (["compare", "{units}", "-o", "c.csv", "--summary", "{units}"], "--summary"),
     ],
 )  # fmt: skip
@@ -121,7 +121,7 @@ def test_failures_are_one_line_exit_2_before_any_work(
 
 def test_synthetic_refuses_fewer_than_ten_units(tmp_path: Path, capsys) -> None:
     assert main(["synthetic", "5", "-o", str(tmp_path / "x.csv")]) == 2
-    assert "n_units must be at least 10, got 5" in capsys.readouterr().err
+    assert "antalet förbund (n_units) måste vara minst 10, inte 5" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
 
@@ -166,5 +166,5 @@ def test_no_output_may_name_an_input(option: str, units: Path, tmp_path: Path, c
     if option != "-o":
         argv += ["-o", str(tmp_path / "t.csv")]
     assert main(argv) == 2
-    assert f"{option} {units}: is a file this command reads" in capsys.readouterr().err
+    assert f"{option} {units}: är en fil som kommandot läser" in capsys.readouterr().err
     assert units.read_bytes() == before

@@ -223,14 +223,24 @@ def _assumed(table: UnitTable, params: Parameters) -> pd.DataFrame:
 
 def _budgets(params: Parameters, span: float, step: float, n: int) -> np.ndarray:
     if not (isinstance(span, (int, float)) and 0.0 <= span < 1.0):
-        raise InputError(f"span must be from 0 up to 1, got {span!r}", column="span")
+        raise InputError(
+            f"span must be from 0 up to 1, got {span!r}",
+            sv=f"span måste vara från 0 upp till 1, inte {span!r}",
+            column="span",
+        )
     if not (isinstance(step, (int, float)) and step > 0):
-        raise InputError(f"step must be > 0 kronor, got {step!r}", column="step")
+        raise InputError(
+            f"step must be > 0 kronor, got {step!r}",
+            sv=f"step måste vara > 0 kronor, inte {step!r}",
+            column="step",
+        )
     count = int(np.floor(params.budget * span / step + 1e-9))
     if 2 * count + 1 > _MOST_BUDGETS:
         raise InputError(
             f"{2 * count + 1} budgets are too many for one page (at most {_MOST_BUDGETS}); "
             "take a larger step",
+            sv=f"{2 * count + 1} budgetar är för många för en sida (högst {_MOST_BUDGETS}); "
+            "ta ett större steg (step)",
             column="step",
         )
     budgets = params.budget + step * np.arange(-count, count + 1)
@@ -302,7 +312,10 @@ def write_explorer(
     check_language(lang)
     target = Path(path)
     if target.suffix.lower() not in (".html", ".htm"):
-        raise InputError(f"{target.name}: the explorer is written as .html")
+        raise InputError(
+            f"{target.name}: the explorer is written as .html",
+            sv=f"{target.name}: utforskaren skrivs som .html",
+        )
     data = explorer_data(units, params, policies, span=span, step=step)
     page = explorer_html(data, lang)
 

@@ -54,7 +54,9 @@ def plot_forecast(
     absent = [u for u in chosen if u not in set(bands["unit"])]
     if absent or not chosen:
         raise InputError(
-            f"unit {absent[0] if absent else None!r} is not in this forecast", units=absent
+            f"unit {absent[0] if absent else None!r} is not in this forecast",
+            sv=f"förbundet {absent[0] if absent else None!r} finns inte i den här prognosen",
+            units=absent,
         )
     figure, axes = new_figure(8.0, 2.6 * len(chosen), rows=len(chosen))
     for ax, unit in zip(axes, chosen, strict=True):

@@ -19,7 +19,8 @@ from finsam_opt.analysis.compare import Comparison
 from finsam_opt.analysis.simulate import Simulation
 from finsam_opt.engine.result import Allocation
 from finsam_opt.errors import InputError
-from finsam_opt.language.words import check_language, label
+from finsam_opt.language.numbers import format_kronor
+from finsam_opt.language.words import check_language, label, term
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -223,6 +224,8 @@ def plot_comparison(
     if base.empty:
         raise InputError(
             f"the baseline {comparison.baseline!r} has no allocation at budget {budget:,.0f} kr",
+            sv=f"jämförelseprincipen '{term(comparison.baseline, 'sv')}' har ingen fördelning "
+            f"vid budgeten {format_kronor(budget, 'sv', ore=True)}",
             column="baseline",
         )
     order = base.sort_values("ideal", ascending=False, kind="stable")["unit"].tolist()
@@ -285,7 +288,11 @@ def plot_glide_paths(
     chosen = list(dict.fromkeys(tr["unit"])) if units is None else list(units)
     absent = [u for u in chosen if u not in set(tr["unit"])]
     if absent:
-        raise InputError(f"unit {absent[0]!r} is not in this simulation", units=absent)
+        raise InputError(
+            f"unit {absent[0]!r} is not in this simulation",
+            sv=f"förbundet {absent[0]!r} finns inte i den här simuleringen",
+            units=absent,
+        )
     figure, (ax,) = _figure(8.0, 4.8)
     for unit in chosen:
         rows = tr[tr["unit"] == unit]

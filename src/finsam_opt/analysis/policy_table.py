@@ -137,12 +137,20 @@ def policy_table(
     chosen = [resolve_policy(p) for p in (policies or list(DEFICIT_POLICIES))]
     names = [p.name for p in chosen]
     if len(set(names)) != len(names):
-        raise InputError(f"two policies have the same name: {names}", column="policy")
+        raise InputError(
+            f"two policies have the same name: {names}",
+            sv=f"två principer har samma namn: {', '.join(str(term(n, 'sv')) for n in names)}",
+            column="policy",
+        )
     levels = [params.budget] if budgets is None else [float(b) for b in budgets]
     options = dict(futures or {"scenarios": 1})
     for key in ("policy", "years", "first_year"):
         if key in options:
-            raise InputError(f"futures cannot set {key!r}; it is the table's own", column=key)
+            raise InputError(
+                f"futures cannot set {key!r}; it is the table's own",
+                sv=f"futures kan inte ange {key!r}; den bestäms av tabellen själv",
+                column=key,
+            )
     rows, forecasts = [], {}
     for budget in levels:
         year_params = replace(params, budget=budget)

@@ -207,7 +207,9 @@ def report_html(
         key, sections = "report_simulation", _simulation_sections(obj, lang)
     else:
         raise InputError(
-            f"a report needs an Allocation, Comparison or Simulation, got {type(obj).__name__}"
+            f"a report needs an Allocation, Comparison or Simulation, got {type(obj).__name__}",
+            sv="en rapport behöver en Allocation, Comparison eller Simulation, inte "
+            f"{type(obj).__name__}",
         )
     meta = f"{label('generated', lang)} {version('finsam_opt')}, {date.today().isoformat()}"
     if units is not None and "synthetic" in units.columns and units["synthetic"].notna().any():

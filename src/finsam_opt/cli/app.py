@@ -231,7 +231,10 @@ def _cmd_allocate(args: argparse.Namespace) -> int:
 def _cmd_template(args: argparse.Namespace) -> int:
     folder = Path(args.directory)
     if folder.exists() and not folder.is_dir():
-        raise InputError(f"-d {args.directory}: is a file, not a folder")
+        raise InputError(
+            f"-d {args.directory}: is a file, not a folder",
+            sv=f"-d {args.directory}: är en fil, inte en mapp",
+        )
     units = load_units(args)
     params = parameters(args)
     preliminary = ideal_table(units, params)["amount"]  # June's amounts, adding up to B
@@ -288,7 +291,11 @@ def _cmd_surplus(args: argparse.Namespace) -> int:
         progress(say("leftover", args.language, budget=budget))
         available = allocate(units, params, solver=args.solver)
     else:
-        raise InputError("give --available, or --units to allocate the budget and use its leftover")
+        raise InputError(
+            "give --available, or --units to allocate the budget and use its leftover",
+            sv="ange --available, eller --units för att fördela budgeten och använda de "
+            "ofördelade medel som blir kvar",
+        )
     extra = redistribute(
         applications,
         available,
@@ -309,14 +316,23 @@ def _checked_available(
 ) -> float:
     """``--available``, refused above what the year's budget leaves (money above the budget)."""
     left, what = args.budget, f"the year's budget (--budget {args.budget:,.0f} kr)"
+    budget = format_kronor(args.budget, "sv", ore=True)
+    vad = f"årets budget (--budget {budget})"
     if units is not None:
         left = allocate(units, params, solver=args.solver).unallocated
         what = f"what allocating --budget {args.budget:,.0f} kr to --units leaves ({left:,.0f} kr)"
+        vad = (
+            f"de ofördelade medel som blir kvar när --budget {budget} fördelas till --units "
+            f"({format_kronor(left, 'sv', ore=True)})"
+        )
     if args.available > left:
         raise InputError(
             f"--available {args.available:,.0f} kr is more than {what}: the year's decisions "
             "would add up to more than its budget; give at most that amount, or the right "
             "--budget",
+            sv=f"--available {format_kronor(args.available, 'sv', ore=True)} är mer än {vad}: "
+            "årets beslut skulle tillsammans bli större än budgeten; ange högst det beloppet, "
+            "eller rätt --budget",
             column="available",
         )
     return float(args.available)
@@ -325,9 +341,17 @@ def _checked_available(
 def _cmd_synthetic(args: argparse.Namespace) -> int:
     output = check_output(args.output, TABLES)
     if args.units < 10:
-        raise InputError(f"n_units must be at least 10, got {args.units}", column="n_units")
+        raise InputError(
+            f"n_units must be at least 10, got {args.units}",
+            sv=f"antalet förbund (n_units) måste vara minst 10, inte {args.units}",
+            column="n_units",
+        )
     if output.suffix.lower() == ".xlsx" and args.units > EXCEL_ROWS:
-        raise InputError(f"-o {output}: an Excel sheet holds {EXCEL_ROWS:,} förbund; write .csv")
+        raise InputError(
+            f"-o {output}: an Excel sheet holds {EXCEL_ROWS:,} förbund; write .csv",
+            sv=f"-o {output}: en flik i Excel rymmer {format_number(EXCEL_ROWS, 'sv')} förbund; "
+            "skriv .csv",
+        )
     case = synthetic_units(args.units, seed=args.seed, scenario=args.scenario, budget=args.budget)
     if output.suffix.lower() == ".csv":
         files = _write_csv_fast(case.units, output, args.language)
@@ -530,7 +554,9 @@ def _refuse_writing_an_input(args: argparse.Namespace) -> None:
             if any(os.path.samefile(value, source) for source in inputs):
                 raise InputError(
                     f"{option} {value}: is a file this command reads; write the result to "
-                    "another file"
+                    "another file",
+                    sv=f"{option} {value}: är en fil som kommandot läser; skriv resultatet till "
+                    "en annan fil",
                 )
 
 

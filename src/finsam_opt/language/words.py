@@ -191,7 +191,11 @@ def label(key: str, lang: str) -> str:
 def check_language(lang: str) -> None:
     """Raise :class:`InputError` unless ``lang`` is one of :data:`LANGUAGES`."""
     if lang not in LANGUAGES:
-        raise InputError(f"parameter lang must be 'sv' or 'en', got {lang!r}", column="lang")
+        raise InputError(
+            f"parameter lang must be 'sv' or 'en', got {lang!r}",
+            sv=f"parametern lang måste vara 'sv' eller 'en', inte {lang!r}",
+            column="lang",
+        )
 
 
 # canonical column → (Swedish header, English header, kind)
