@@ -70,6 +70,6 @@ def test_a_budget_below_the_base_amounts_is_in_swedish_kronor() -> None:
 def test_a_staircase_out_of_order_is_refused_in_swedish() -> None:
     error = _refused(fo.Staircase, (5e6, 2.5e6, float("inf")), (0.2, 0.15, 0.1))
     assert error.text("sv") == (
-        "trappan rad 2: omsättningens övre gräns (turnover_upper_bound) måste vara större än "
+        "trappan, rad 2: omsättningens övre gräns (turnover_upper_bound) måste vara större än "
         "på raden före (5 000 000), inte 2 500 000"
     )

@@ -72,7 +72,7 @@ class Staircase:
             if math.isnan(bound) or bound <= 0:
                 raise InputError(
                     f"staircase row {row}: turnover_upper_bound must be > 0, got {bound}",
-                    sv=f"trappan rad {row}: omsättningens övre gräns (turnover_upper_bound) "
+                    sv=f"trappan, rad {row}: omsättningens övre gräns (turnover_upper_bound) "
                     f"måste vara > 0, inte {_sv(bound)}",
                     column=STAIRCASE_COLUMNS[0],
                 )
@@ -80,7 +80,7 @@ class Staircase:
                 raise InputError(
                     f"staircase row {row}: turnover_upper_bound must be greater than the row "
                     f"before ({bounds[row - 2]:g}), got {bound:g}",
-                    sv=f"trappan rad {row}: omsättningens övre gräns (turnover_upper_bound) "
+                    sv=f"trappan, rad {row}: omsättningens övre gräns (turnover_upper_bound) "
                     f"måste vara större än på raden före ({_sv(bounds[row - 2])}), inte "
                     f"{_sv(bound)}",
                     column=STAIRCASE_COLUMNS[0],
@@ -88,7 +88,7 @@ class Staircase:
             if not 0 <= fraction <= 1:
                 raise InputError(
                     f"staircase row {row}: allowed_fraction must be in [0, 1], got {fraction}",
-                    sv=f"trappan rad {row}: andelen (allowed_fraction) måste ligga mellan 0 och "
+                    sv=f"trappan, rad {row}: andelen (allowed_fraction) måste ligga mellan 0 och "
                     f"1, inte {_sv(fraction)}",
                     column=STAIRCASE_COLUMNS[1],
                 )
@@ -96,7 +96,7 @@ class Staircase:
             raise InputError(
                 f"staircase row {len(bounds)}: the last turnover_upper_bound must be inf "
                 f"(open-ended), got {bounds[-1]:g}",
-                sv=f"trappan rad {len(bounds)}: den sista övre gränsen för omsättningen "
+                sv=f"trappan, rad {len(bounds)}: den sista övre gränsen för omsättningen "
                 f"(turnover_upper_bound) måste vara inf eller tom (utan övre gräns), inte "
                 f"{_sv(bounds[-1])}",
                 column=STAIRCASE_COLUMNS[0],

@@ -618,7 +618,7 @@ def _check_column_names(columns: pd.Index) -> None:
             raise InputError(
                 f"unknown column '{name}' in the unit table (did you mean '{close[0]}'?)",
                 sv=f"okänd kolumn '{name}' i förbundstabellen (menade du '{close[0]}', "
-                f"{SWEDISH_HEADERS[close[0]]}?)",
+                f"det vill säga {SWEDISH_HEADERS[close[0]]}?)",
                 column=name,
             )
 
