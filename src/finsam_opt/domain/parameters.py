@@ -10,6 +10,7 @@ import numpy as np
 from finsam_opt._compat import StrEnum
 from finsam_opt.domain.staircase import Staircase
 from finsam_opt.errors import InputError
+from finsam_opt.language.numbers import format_kronor, format_number
 
 __all__ = ["MAX_AMOUNT", "EquityFloor", "Parameters", "Unanswered"]
 
@@ -127,16 +128,23 @@ class Parameters:
             value = _plain_number(self, name)
             if value is None:
                 raise InputError(
-                    f"parameter {name} must be a number, got {getattr(self, name)!r}", column=name
+                    f"parameter {name} must be a number, got {getattr(self, name)!r}",
+                    sv=f"parametern {name} måste vara ett tal, inte {getattr(self, name)!r}",
+                    column=name,
                 )
             if not math.isfinite(value) or value < 0:
                 raise InputError(
-                    f"parameter {name} must be finite and ≥ 0, got {value}", column=name
+                    f"parameter {name} must be finite and ≥ 0, got {value}",
+                    sv=f"parametern {name} måste vara ändlig och ≥ 0, inte {value}",
+                    column=name,
                 )
             if value > MAX_AMOUNT:
                 raise InputError(
                     f"parameter {name} must be at most {MAX_AMOUNT:,.0f} kr, got {value:,.0f}: "
                     "beyond it sums of kronor are not exact to the öre",
+                    sv=f"parametern {name} får vara högst {format_kronor(MAX_AMOUNT, 'sv')}, "
+                    f"inte {format_number(value, 'sv')}: större belopp än så kan inte summeras "
+                    "exakt på öret",
                     column=name,
                 )
         total = self.weight_support + self.weight_population
@@ -144,12 +152,16 @@ class Parameters:
             raise InputError(
                 "parameters weight_support and weight_population must sum to 1, "
                 f"got {self.weight_support} + {self.weight_population} = {total}",
+                sv="parametrarna weight_support och weight_population måste ha summan 1, "
+                f"men {self.weight_support} + {self.weight_population} = {total}",
                 column="weight_support",
             )
         d = _plain_number(self, "decrease_limit")
         if d is None or not 0 <= d < 1:
             raise InputError(
                 f"parameter decrease_limit must be in [0, 1), got {self.decrease_limit!r}",
+                sv="parametern decrease_limit (spärren) måste ligga i [0, 1), inte "
+                f"{self.decrease_limit!r}",
                 column="decrease_limit",
             )
         unit = _plain_number(self, "rounding_unit")
@@ -157,11 +169,15 @@ class Parameters:
             raise InputError(
                 "parameter rounding_unit must be a whole number of kronor from 1 to "
                 f"{MAX_AMOUNT:,.0f}, got {self.rounding_unit!r}",
+                sv="parametern rounding_unit måste vara ett helt antal kronor från 1 till "
+                f"{format_number(MAX_AMOUNT, 'sv')}, inte {self.rounding_unit!r}",
                 column="rounding_unit",
             )
         if self.staircase is not None and not isinstance(self.staircase, Staircase):
             raise InputError(
                 f"parameter staircase must be a Staircase or None, got "
+                f"{type(self.staircase).__name__}",
+                sv="parametern staircase (trappan) måste vara en Staircase eller None, inte "
                 f"{type(self.staircase).__name__}",
                 column="staircase",
             )
@@ -172,7 +188,9 @@ class Parameters:
             except ValueError:
                 known = ", ".join(f"'{k.value}'" for k in kind)
                 raise InputError(
-                    f"parameter {name} must be one of {known}, got {value!r}", column=name
+                    f"parameter {name} must be one of {known}, got {value!r}",
+                    sv=f"parametern {name} måste vara en av {known}, inte {value!r}",
+                    column=name,
                 ) from None
 
 

@@ -30,6 +30,8 @@ from finsam_opt.engine.policies import Policy, resolve_policy
 from finsam_opt.engine.policy_file import DeclaredPhase
 from finsam_opt.engine.rounding import effective_floor
 from finsam_opt.errors import InputError, SolverError, VerificationError
+from finsam_opt.language.numbers import format_kronor, format_number
+from finsam_opt.language.words import term
 
 __all__ = ["BatchAllocation", "allocate_batch", "allocate_rows", "solve_batch"]
 
@@ -82,7 +84,10 @@ def solve_batch(
         raise InputError(
             f"solve_batch needs hi, lo and weight of one shape (variants, units) and "
             f"available of shape (variants,), got {hi.shape}, {lo.shape}, {w.shape} "
-            f"and {available.shape}"
+            f"and {available.shape}",
+            sv="solve_batch behöver hi, lo och weight med samma form (varianter, förbund) och "
+            f"available med formen (varianter,), fick {hi.shape}, {lo.shape}, {w.shape} "
+            f"och {available.shape}",
         )
     _check_rows(hi, lo, w, available)
     lo = np.minimum(lo, hi)  # within Phase's tolerance of hi
@@ -387,7 +392,9 @@ def _solve(
     if len(rows):
         raise SolverError(
             f"policy {chosen.name!r}: not even its last phase fits the budget of variant(s) "
-            f"{rows[:5].tolist()}"
+            f"{rows[:5].tolist()}",
+            sv=f"principen '{term(chosen.name, 'sv')}': inte ens dess sista fas ryms i budgeten "
+            f"för variant(erna) {rows[:5].tolist()}",
         )
     _check(allocation, q, budget, deficit, phase_lo, phase_hi, table.ids)
     batch = BatchAllocation(
@@ -424,7 +431,11 @@ def _constants(
     items = list(variants) if not isinstance(variants, np.ndarray) else None
     if items is not None and items and all(isinstance(p, Parameters) for p in items):
         if params is not None:
-            raise InputError("give params only with an array of budgets", column="params")
+            raise InputError(
+                "give params only with an array of budgets",
+                sv="ange params bara tillsammans med en lista (array) av budgetar",
+                column="params",
+            )
         given = [p for p in items if isinstance(p, Parameters)]
         first = _shared_rules(given)
 
@@ -445,14 +456,22 @@ def _constants(
         budgets = np.asarray(variants, dtype=float).reshape(-1)
     except (TypeError, ValueError):
         raise InputError(
-            "variants must be a sequence of Parameters or an array of budgets", column="budget"
+            "variants must be a sequence of Parameters or an array of budgets",
+            sv="variants måste vara en följd av Parameters eller en lista (array) av budgetar",
+            column="budget",
         ) from None
     if budgets.size == 0:
-        raise InputError("there are no variants to allocate", column="budget")
+        raise InputError(
+            "there are no variants to allocate",
+            sv="det finns inga varianter att fördela",
+            column="budget",
+        )
     bad = np.flatnonzero(~np.isfinite(budgets) | (budgets < 0))
     if len(bad):
         raise InputError(
             f"variant(s) {bad[:5].tolist()}: budget must be finite and ≥ 0, got {budgets[bad[0]]}",
+            sv=f"variant(erna) {bad[:5].tolist()}: budgeten måste vara ändlig och ≥ 0, inte "
+            f"{budgets[bad[0]]}",
             column="budget",
         )
     template = params if params is not None else Parameters(budget=0.0)
@@ -483,6 +502,9 @@ def _shared_rules(variants: Sequence[Parameters]) -> Parameters:
         raise InputError(
             f"variant(s) {differ[:5]}: allocate_batch needs one staircase, one equity_floor "
             "and one unanswered for every variant; use allocate() for variants that differ",
+            sv=f"variant(erna) {differ[:5]}: allocate_batch behöver samma staircase, samma "
+            "equity_floor och samma unanswered för alla varianter; använd allocate() för "
+            "varianter som skiljer sig",
             column="staircase",
         )
     return first
@@ -496,6 +518,9 @@ def _check_budgets(constants: _Constants, n: int) -> None:
             f"variant(s) {short[:5].tolist()}: budget must be at least the number of units × "
             f"base_amount, got {constants.budget[v, 0]:,.0f} kr < {n} × "
             f"{constants.base_amount[v, 0]:,.0f} kr",
+            sv=f"variant(erna) {short[:5].tolist()}: budgeten måste vara minst antalet förbund × "
+            f"grundtilldelningen, men {format_kronor(constants.budget[v, 0], 'sv', ore=True)} "
+            f"< {n} × {format_kronor(constants.base_amount[v, 0], 'sv', ore=True)}",
             column="budget",
         )
 
@@ -644,26 +669,52 @@ def _check(
     tol = _CHECK_RELATIVE * np.maximum(budget, 1.0)[:, None]
     total = allocation.sum(axis=1)
     rules = [
-        (~np.isfinite(allocation), "the allocation is not a finite number"),
-        (allocation < -tol, "the allocation is negative"),
-        (allocation > q.cap, "the allocation exceeds the matching cap"),
+        (
+            ~np.isfinite(allocation),
+            "the allocation is not a finite number",
+            "tilldelningen är inte ett ändligt tal",
+        ),
+        (allocation < -tol, "the allocation is negative", "tilldelningen är negativ"),
+        (
+            allocation > q.cap,
+            "the allocation exceeds the matching cap",
+            "tilldelningen är större än taket enligt matchningen",
+        ),
         (
             ~deficit[:, None] & (np.abs(allocation - q.target) > tol),
             "outside a deficit the allocation must equal the target",
+            "utan underskott måste tilldelningen vara lika med målet",
         ),
-        (allocation < phase_lo - tol, "the allocation is below the phase's lower bound"),
-        (allocation > phase_hi + tol, "the allocation is above the phase's upper bound"),
+        (
+            allocation < phase_lo - tol,
+            "the allocation is below the phase's lower bound",
+            "tilldelningen är under fasens undre gräns",
+        ),
+        (
+            allocation > phase_hi + tol,
+            "the allocation is above the phase's upper bound",
+            "tilldelningen är över fasens övre gräns",
+        ),
     ]
-    for broken, rule in rules:
+    for broken, rule, rule_sv in rules:
         if broken.any():
             v, i = np.argwhere(broken)[0]
-            raise VerificationError(f"variant {v}, unit {ids[i]!r}: {rule}")
+            raise VerificationError(
+                f"variant {v}, unit {ids[i]!r}: {rule}",
+                sv=f"variant {v}, förbundet {ids[i]!r}: {rule_sv}",
+            )
     # A balance may overshoot by the scenario tolerance (allocate's rounding takes it back).
     over = total > budget + tol[:, 0] + np.where(deficit, 0.0, BALANCE_TOLERANCE)
     unbalanced = deficit & (np.abs(total - budget) > tol[:, 0])
-    for broken, rule in ((over, "over the budget"), (unbalanced, "not the budget in a deficit")):
+    checks = (
+        (over, "over the budget", "mer än budgeten"),
+        (unbalanced, "not the budget in a deficit", "inte budgeten fast det är underskott"),
+    )
+    for broken, rule, rule_sv in checks:
         if broken.any():
             v = int(np.flatnonzero(broken)[0])
             raise VerificationError(
-                f"variant {v}: the allocations sum to {total[v]:,.2f} kr, {rule}"
+                f"variant {v}: the allocations sum to {total[v]:,.2f} kr, {rule}",
+                sv=f"variant {v}: tilldelningarna blir tillsammans "
+                f"{format_number(total[v], 'sv', 2)} kr, {rule_sv}",
             )

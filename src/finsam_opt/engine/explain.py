@@ -51,7 +51,11 @@ def explain_allocation(result: Allocation, unit: Hashable, language: str = "sv")
     """The text of :meth:`Allocation.explain` for ``unit`` in ``language``."""
     check_language(language)
     if unit not in result.table.index:
-        raise InputError(f"unit {unit!r} is not in this allocation", units=[unit])
+        raise InputError(
+            f"unit {unit!r} is not in this allocation",
+            sv=f"förbundet {unit!r} finns inte i den här tilldelningen",
+            units=[unit],
+        )
     sv = language == "sv"
     row = result.table.loc[[unit]].iloc[0]
     p = result.parameters
@@ -215,7 +219,11 @@ def explain_redistribution(extra: Redistribution, unit: Hashable, language: str 
     """The text of :meth:`Redistribution.explain` for ``unit`` in ``language``."""
     check_language(language)
     if unit not in extra.table.index:
-        raise InputError(f"unit {unit!r} is not in this surplus round", units=[unit])
+        raise InputError(
+            f"unit {unit!r} is not in this surplus round",
+            sv=f"förbundet {unit!r} finns inte i den här fördelningen av överskottet",
+            units=[unit],
+        )
     sv = language == "sv"
     row = extra.table.loc[[unit]].iloc[0]
 

@@ -33,6 +33,7 @@ from finsam_opt.engine.policy_file import (
 )
 from finsam_opt.errors import FinsamError, InputError, describe_units
 from finsam_opt.language.numbers import format_kronor
+from finsam_opt.language.words import TERMS, term
 
 __all__ = [
     "DEFICIT_POLICIES",
@@ -111,7 +112,11 @@ class Policy:
 
     def __post_init__(self) -> None:
         if not self.phases:
-            raise InputError(f"policy {self.name!r} has no phases", column="policy")
+            raise InputError(
+                f"policy {self.name!r} has no phases",
+                sv=f"principen {_swedish_name(self.name)} har inga faser",
+                column="policy",
+            )
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Policy:
@@ -157,7 +162,10 @@ def _scale_gains(q: Quantities, previous: Phase | None) -> Phase:
 
 def _relax_floors(q: Quantities, previous: Phase | None) -> Phase:
     if previous is None:
-        raise InputError("the floor-relaxing phase of 'scale-gains' needs a phase before it")
+        raise InputError(
+            "the floor-relaxing phase of 'scale-gains' needs a phase before it",
+            sv=f"fasen som sänker golven i {_swedish_name('scale-gains')} behöver en fas före sig",
+        )
     above_base = previous.lo > q.base
     return Phase(hi=previous.lo, lo=q.base, weight=np.where(above_base, q.previous, 0.0))
 
@@ -335,8 +343,16 @@ def resolve_policy(policy: str | Path | Policy) -> Policy:
         raise InputError(
             f"unknown deficit policy {policy!r}; choose one of {known}, a .toml policy file "
             "or a Policy",
+            sv=f"okänd princip för underskott {policy!r}; välj en av "
+            + ", ".join(map(_swedish_name, DEFICIT_POLICIES))
+            + ", en .toml-fil med en princip eller en Policy",
             column="policy",
         ) from None
+
+
+def _swedish_name(name: str) -> str:
+    """A policy as a Swedish message names it: its Swedish name and the name to write."""
+    return f"{term(name, 'sv')} ('{name}')" if name in TERMS else repr(name)
 
 
 _DESCRIPTIONS = {

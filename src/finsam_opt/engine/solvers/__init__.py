@@ -62,4 +62,8 @@ def get_solver(name: str) -> SolveFn:
 
         return scipy_lp.solve
     known = ", ".join(f"'{s}'" for s in SOLVERS)
-    raise InputError(f"unknown solver {name!r}; choose one of {known}", column="solver")
+    raise InputError(
+        f"unknown solver {name!r}; choose one of {known}",
+        sv=f"okänd lösare {name!r}; välj en av {known}",
+        column="solver",
+    )

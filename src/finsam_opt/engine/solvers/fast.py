@@ -13,5 +13,8 @@ def solve(phase: Phase, available: float) -> PhaseSolution:
     """Solve one damping phase exactly by sorting its breakpoints."""
     rate = solve_exact(phase, available)
     if rate is None:
-        raise SolverError("solver 'fast': the phase cannot fit in the amount available")
+        raise SolverError(
+            "solver 'fast': the phase cannot fit in the amount available",
+            sv="lösaren 'fast' (exakt brytpunktslösare): fasen ryms inte i det belopp som finns",
+        )
     return PhaseSolution(rate=rate, allocation=allocation_at(phase, rate), exact=True)

@@ -106,8 +106,10 @@ def solve(phase: Phase, available: float) -> PhaseSolution:
     h.run()
     status = h.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
+        shown = h.modelStatusToString(status)
         raise SolverError(
-            f"solver 'highs' did not solve the phase: status {h.modelStatusToString(status)!r}"
+            f"solver 'highs' did not solve the phase: status {shown!r}",
+            sv=f"lösaren 'highs' löste inte fasen: status {shown!r}",
         )
     values = np.asarray(h.getSolution().col_value)
     return PhaseSolution(rate=float(values[n]) * unit, allocation=values[:n] / scale)

@@ -117,7 +117,10 @@ def solver_for(name: str) -> SolveFn:
     """The solve function for backend ``'highs'`` or ``'cbc'``."""
     backend = pulp_solver(name)
     if not backend.available():
-        raise SolverError(f"solver {name!r} is not available (PuLP cannot find {backend.name})")
+        raise SolverError(
+            f"solver {name!r} is not available (PuLP cannot find {backend.name})",
+            sv=f"lösaren {name!r} finns inte installerad (PuLP hittar inte {backend.name})",
+        )
 
     def solve(phase: Phase, available: float) -> PhaseSolution:
         build = build_fill_problem if phase.kind is PhaseKind.FILL else build_problem
@@ -125,7 +128,10 @@ def solver_for(name: str) -> SolveFn:
         problem.solve(backend)
         status = _STATUS.get(problem.status, f"unknown status {problem.status}")
         if status != "optimal" or rate.varValue is None:
-            raise SolverError(f"solver {name!r} did not solve the phase: status {status!r}")
+            raise SolverError(
+                f"solver {name!r} did not solve the phase: status {status!r}",
+                sv=f"lösaren {name!r} löste inte fasen: status {status!r}",
+            )
         scale = 1.0 / amount_scale(phase, available)
         values = np.array([v.varValue for v in x], dtype=float) * scale
         return PhaseSolution(rate=float(rate.varValue) * unit, allocation=values)

@@ -55,7 +55,10 @@ def solve(phase: Phase, available: float) -> PhaseSolution:
     result = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
     status = _STATUS.get(result.status, f"unknown status {result.status}")
     if result.status != 0:
-        raise SolverError(f"solver 'scipy' did not solve the phase: status {status!r}")
+        raise SolverError(
+            f"solver 'scipy' did not solve the phase: status {status!r}",
+            sv=f"lösaren 'scipy' löste inte fasen: status {status!r}",
+        )
     return PhaseSolution(rate=float(result.x[n]) * unit, allocation=result.x[:n] / scale)
 
 
@@ -87,5 +90,8 @@ def _solve_fill(phase: Phase, available: float) -> PhaseSolution:
     result = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
     status = _STATUS.get(result.status, f"unknown status {result.status}")
     if result.status != 0:
-        raise SolverError(f"solver 'scipy' did not solve the fill phase: status {status!r}")
+        raise SolverError(
+            f"solver 'scipy' did not solve the fill phase: status {status!r}",
+            sv=f"lösaren 'scipy' löste inte utfyllnadsfasen: status {status!r}",
+        )
     return PhaseSolution(rate=float(result.x[n]) * unit, allocation=result.x[:n] / scale)
