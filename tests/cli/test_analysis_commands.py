@@ -89,7 +89,7 @@ def test_bad_input_gives_exit_code_2_and_a_message(
     err = capsys.readouterr().err
     assert "finsam-opt report: budgeten (1 000 000 kr) måste vara minst" in err
     assert _run("compare", str(tmp_path / "missing.csv")) == 2
-    assert "missing.csv: file not found" in capsys.readouterr().err
+    assert "missing.csv: filen finns inte" in capsys.readouterr().err
     assert _run("simulate", str(units_csv), "--budget-path", "20e6,lots", "--no-progress") == 2
     assert "--budget-path: not an amount: 'lots'" in capsys.readouterr().err
     broken = tmp_path / "changes.csv"
@@ -97,7 +97,7 @@ def test_bad_input_gives_exit_code_2_and_a_message(
     argv = ["simulate", str(units_csv), "--changes", str(broken), "--no-progress"]
     assert _run(*argv) == 2
     err = capsys.readouterr().err
-    assert 'simulate: changes.csv, line 2: a quote (") opened here is never closed' in err
+    assert 'simulate: changes.csv, rad 2: ett citattecken (") som inleds här avslutas aldrig' in err
     assert "Traceback" not in err
 
 

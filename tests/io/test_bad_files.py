@@ -69,6 +69,19 @@ EXPECTED = {
     "units_zip_bomb.xlsx": "unpacks to 210,000,000 bytes, more than the limit",
 }
 
+SWEDISH = {
+    "units_csv_sheet_given.csv": "en CSV-fil har inga flikar (fliken 'Nope' angavs)",
+    "units_missing_sheet.xlsx": "ingen flik 'Nope' (flikarna heter 'Data')",
+    "units_not_a_zip.xlsx": "ingen giltig .xlsx-fil (inget zip-arkiv)",
+    "units_nul_bytes.csv": "ingen textfil (innehåller NUL-byte)",
+    "units_old_excel.xls": "det gamla Excel-formatet .xls stöds inte; spara filen som "
+    "Excel-arbetsbok (.xlsx) eller som 'CSV UTF-8 (kommaavgränsad)'",
+    "units_wrong_suffix.ods": "okänd filtyp '.ods'; använd .xlsx eller .csv",
+    "units_xml_entities.xlsx": "läses inte: filen innehåller XML-entiteter eller DTD-deklarationer",
+    "units_zip_bomb.xlsx": "packas upp till 210 000 000 byte, mer än gränsen på 200 000 000",
+}
+"""The Swedish message each file gives (``error.text('sv')``, the command line's default)."""
+
 
 @pytest.fixture(scope="module")
 def bad(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -92,6 +105,9 @@ def test_bad_file_gives_its_message(name: str, bad: Path) -> None:
     assert message.startswith(name)
     assert EXPECTED[name] in message
     assert "\n" not in message
+    swedish = info.value.text("sv")
+    assert swedish.startswith(name)
+    assert SWEDISH.get(name, EXPECTED[name]) in swedish
     assert sorted(bad.iterdir()) == before
 
 
@@ -102,5 +118,5 @@ def test_cli_writes_nothing_for_a_bad_file(name: str, bad: Path, tmp_path: Path,
     else:
         argv = ["allocate", str(bad / name)]
     assert main([*argv, "-o", str(tmp_path / "beslut.xlsx")]) == 2
-    assert EXPECTED[name] in capsys.readouterr().err
+    assert SWEDISH.get(name, EXPECTED[name]) in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []

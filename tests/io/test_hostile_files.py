@@ -166,6 +166,13 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
     "missing.csv": (lambda path: None, "units", "missing.csv: file not found"),
 }
 
+SWEDISH = {
+    "folder.csv": "folder.csv: är en mapp, inte en fil; ange sökvägen till en .xlsx- eller",
+    "fifo.csv": "fifo.csv: är ingen vanlig fil (utan en pipe, en socket eller en enhet)",
+    "missing.csv": "missing.csv: filen finns inte",
+}
+"""The Swedish message each file gives (``error.text('sv')``, the command line's default)."""
+
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -184,6 +191,7 @@ def test_hostile_file_gives_its_message(name: str, corpus: Path) -> None:
     assert message.startswith(name)
     assert expected in message
     assert "\n" not in message
+    assert SWEDISH.get(name, expected) in info.value.text("sv")
 
 
 @pytest.mark.parametrize("name", sorted(n for n, case in CASES.items() if case[1] == "units"))
@@ -191,7 +199,7 @@ def test_cli_refuses_hostile_file_and_writes_nothing(
     name: str, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["allocate", str(corpus / name), "-o", str(tmp_path / "beslut.xlsx")]) == 2
-    assert CASES[name][2] in capsys.readouterr().err
+    assert SWEDISH.get(name, CASES[name][2]) in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
 

@@ -271,6 +271,6 @@ def test_the_command_line_names_the_hidden_rows_in_swedish(tmp_path: Path, capsy
     book.save(path)
     assert main(["allocate", str(path), "--budget", "15 Mkr", "-o", str(tmp_path / "ut.xlsx")]) == 2
     err = capsys.readouterr().err
-    assert "förbund.xlsx, bladet 'Sheet': raderna 3 och 4 är dolda" in err
+    assert "förbund.xlsx, flik 'Sheet': raderna 3 och 4 är dolda" in err
     assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "ut.xlsx").exists()

@@ -17,7 +17,7 @@ import re
 import stat
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import defusedxml
@@ -26,12 +26,14 @@ import openpyxl.xml
 from openpyxl.utils import get_column_letter
 
 from finsam_opt.errors import InputError
+from finsam_opt.language.numbers import format_number
 
 __all__ = [
     "MAX_FILE_BYTES",
     "MAX_ROWS",
     "MAX_UNPACKED_BYTES",
     "ErrorValue",
+    "Place",
     "Sheet",
     "Uncomputed",
     "read_bytes",
@@ -81,6 +83,59 @@ _HIDDEN = re.compile(rb'(?:^|\s)hidden="(?:1|true)"')
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where in a file a message points: file, sheet, row and column, in English and Swedish.
+
+    Examples
+    --------
+    >>> from finsam_opt.io.raw import Place
+    >>> place = Place("forbund.xlsx", "Förbund").at(3, "Försörjningsmått")
+    >>> print(place.en)
+    forbund.xlsx, sheet 'Förbund', row 3, column 'Försörjningsmått'
+    >>> print(place.sv)
+    forbund.xlsx, flik 'Förbund', rad 3, kolumn 'Försörjningsmått'
+    >>> print(place.cell("D5", "sv"))
+    forbund.xlsx, flik 'Förbund', cell D5 (kolumn 'Försörjningsmått')
+    """
+
+    file: str  # "forbund.xlsx"
+    sheet: str | None = None  # the sheet of an .xlsx file; None for a CSV file
+    row: int | None = None  # as the user sees it (1-based)
+    column: str | None = None  # the header as written in the file
+
+    def at(self, row: int, column: str | None = None) -> Place:
+        """The place of row ``row`` (and ``column``) of this file and sheet."""
+        return replace(self, row=row, column=column)
+
+    @property
+    def en(self) -> str:
+        """``file.xlsx, sheet 'S', row 3, column 'X'``."""
+        return self._text(("sheet", "row", "column"))
+
+    @property
+    def sv(self) -> str:
+        """``file.xlsx, flik 'S', rad 3, kolumn 'X'``."""
+        return self._text(("flik", "rad", "kolumn"))
+
+    def cell(self, coordinate: str, language: str = "en") -> str:
+        """``file.xlsx, sheet 'S', cell D5 (column 'X')``: a cell named by its coordinate."""
+        sheet, column = ("flik", "kolumn") if language == "sv" else ("sheet", "column")
+        where = self.file if self.sheet is None else f"{self.file}, {sheet} '{self.sheet}'"
+        named = f" ({column} '{self.column}')" if self.column is not None else ""
+        return f"{where}, cell {coordinate}{named}"
+
+    def _text(self, words: tuple[str, str, str]) -> str:
+        parts = [self.file]
+        if self.sheet is not None:
+            parts.append(f"{words[0]} '{self.sheet}'")
+        if self.row is not None:
+            parts.append(f"{words[1]} {self.row}")
+        if self.column is not None:
+            parts.append(f"{words[2]} '{self.column}'")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
 class Sheet:
     """The rows of one sheet; ``rows[k]`` is row ``first_row + k`` in the file.
 
@@ -89,7 +144,7 @@ class Sheet:
     as many fields as its header (Excel rows have their columns, not fields).
     """
 
-    where: str  # "file.xlsx, sheet 'Svar'" or "file.csv"
+    place: Place  # the file and, in an .xlsx file, the sheet
     rows: tuple[tuple[Cell, ...], ...]
     first_row: int = 1
     lines: tuple[int, ...] | None = None
@@ -97,6 +152,11 @@ class Sheet:
     percent: frozenset[tuple[int, int]] = frozenset()  # (row index, column) of "0%" cells
     hidden_rows: frozenset[int] = frozenset()  # row numbers (as in Excel) hidden in an .xlsx
     hidden_columns: frozenset[int] = frozenset()  # column positions (0 is A) hidden in an .xlsx
+
+    @property
+    def where(self) -> str:
+        """``file.xlsx, sheet 'Svar'`` or ``file.csv``, for an English message."""
+        return self.place.en
 
     def line(self, index: int) -> int:
         """The row or line number the user sees for ``rows[index]``."""
@@ -116,16 +176,24 @@ def read_cells(path: str | Path, sheet: str | None = None) -> Sheet:
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
         if sheet is not None:
-            raise InputError(f"{path.name}: a CSV file has no sheets (asked for sheet '{sheet}')")
+            raise InputError(
+                f"{path.name}: a CSV file has no sheets (asked for sheet '{sheet}')",
+                sv=f"{path.name}: en CSV-fil har inga flikar (fliken '{sheet}' angavs)",
+            )
         return _read_csv(path, read_bytes(path))
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, read_bytes(path), sheet)
     if suffix == ".xls":
         raise InputError(
             f"{path.name}: the old Excel format .xls is not supported; "
-            "save the file as .xlsx (Excel-arbetsbok) or CSV"
+            "save the file as .xlsx (Excel-arbetsbok) or CSV",
+            sv=f"{path.name}: det gamla Excel-formatet .xls stöds inte; spara filen som "
+            "Excel-arbetsbok (.xlsx) eller som 'CSV UTF-8 (kommaavgränsad)'",
         )
-    raise InputError(f"{path.name}: unknown file type '{suffix}'; use .xlsx or .csv")
+    raise InputError(
+        f"{path.name}: unknown file type '{suffix}'; use .xlsx or .csv",
+        sv=f"{path.name}: okänd filtyp '{suffix}'; använd .xlsx eller .csv",
+    )
 
 
 def read_bytes(path: str | Path) -> bytes:
@@ -155,9 +223,9 @@ def read_bytes(path: str | Path) -> bytes:
         with os.fdopen(descriptor, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        raise InputError(f"{path.name}: cannot be read ({error.strerror})") from None
+        raise _cannot_read(path, error) from None
     if len(data) > MAX_FILE_BYTES:  # the file grew, or its size was not what stat said
-        raise _too_large(path, f"more than {MAX_FILE_BYTES:,} bytes")
+        raise _too_large(path, None)
     return data
 
 
@@ -165,26 +233,45 @@ def _check_file(path: Path) -> None:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise InputError(f"{path.name}: file not found ({path})") from None
+        raise InputError(
+            f"{path.name}: file not found ({path})",
+            sv=f"{path.name}: filen finns inte ({path})",
+        ) from None
     except OSError as error:
-        raise InputError(f"{path.name}: cannot be read ({error.strerror})") from None
+        raise _cannot_read(path, error) from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError(
-            f"{path.name}: is a folder, not a file; give the path of a .xlsx or .csv file"
+            f"{path.name}: is a folder, not a file; give the path of a .xlsx or .csv file",
+            sv=f"{path.name}: är en mapp, inte en fil; ange sökvägen till en .xlsx- eller .csv-fil",
         )
     if not stat.S_ISREG(info.st_mode):
         raise InputError(
             f"{path.name}: is not a regular file (a pipe, socket or device); "
-            "save the data to a file and give that file's path"
+            "save the data to a file and give that file's path",
+            sv=f"{path.name}: är ingen vanlig fil (utan en pipe, en socket eller en enhet); "
+            "spara data i en fil och ange den filens sökväg",
         )
     if info.st_size > MAX_FILE_BYTES:
-        raise _too_large(path, f"{info.st_size:,} bytes")
+        raise _too_large(path, info.st_size)
 
 
-def _too_large(path: Path, size: str) -> InputError:
+def _cannot_read(path: Path, error: OSError) -> InputError:
     return InputError(
-        f"{path.name}: file is {size}, larger than the limit of {MAX_FILE_BYTES:,} bytes; "
-        "this is not a table of förbund or municipalities"
+        f"{path.name}: cannot be read ({error.strerror})",
+        sv=f"{path.name}: kan inte läsas ({error.strerror})",
+    )
+
+
+def _too_large(path: Path, size: int | None) -> InputError:
+    """``size`` bytes (None: more than the limit, read so far) is more than a table holds."""
+    limit_en, limit_sv = f"{MAX_FILE_BYTES:,}", format_number(MAX_FILE_BYTES, "sv")
+    en = f"more than {limit_en}" if size is None else f"{size:,}"
+    sv = f"mer än {limit_sv}" if size is None else format_number(size, "sv")
+    return InputError(
+        f"{path.name}: file is {en} bytes, larger than the limit of {limit_en} bytes; "
+        "this is not a table of förbund or municipalities",
+        sv=f"{path.name}: filen är på {sv} byte, mer än gränsen på {limit_sv} byte; det är "
+        "ingen tabell över förbund eller kommuner",
     )
 
 
@@ -212,7 +299,11 @@ def _check_one_encoding(path: Path, data: bytes) -> None:
             raise InputError(
                 f"{path.name}, line {bad}: not UTF-8, while other lines are: the file mixes "
                 "two encodings (rows pasted from another export) and its å, ä and ö would be "
-                "garbled; save the file again as 'CSV UTF-8' after correcting that line"
+                "garbled; save the file again as 'CSV UTF-8' after correcting that line",
+                sv=f"{path.name}, rad {bad}: inte UTF-8, fast andra rader är det: filen blandar "
+                "två kodningar (rader inklistrade från en annan export), och dess å, ä och ö "
+                "skulle bli fel; rätta raden och spara filen igen som 'CSV UTF-8 "
+                "(kommaavgränsad)'",
             )
 
 
@@ -239,10 +330,14 @@ def _read_csv(path: Path, data: bytes) -> Sheet:
         text = _decode(data)
     except UnicodeDecodeError as error:
         raise InputError(
-            f"{path.name}: not a text file (neither UTF-8 nor Windows-1252)"
+            f"{path.name}: not a text file (neither UTF-8 nor Windows-1252)",
+            sv=f"{path.name}: ingen textfil (varken UTF-8 eller Windows-1252)",
         ) from error
     if "\x00" in text:
-        raise InputError(f"{path.name}: not a text file (contains NUL bytes)")
+        raise InputError(
+            f"{path.name}: not a text file (contains NUL bytes)",
+            sv=f"{path.name}: ingen textfil (innehåller NUL-byte)",
+        )
     # The header is the line with the most separators among the first lines; title
     # lines above it have none.
     lines = text.splitlines()[:20]
@@ -258,17 +353,29 @@ def _read_csv(path: Path, data: bytes) -> Sheet:
             if row is None:
                 break
             if len(rows) >= MAX_ROWS:
-                raise InputError(f"{path.name}: more than {MAX_ROWS:,} rows; refused")
+                raise _too_many_rows(Place(path.name))
             rows.append(tuple(cell if cell.strip() else None for cell in row))
             starts.append(start)
     except csv.Error as error:
         if "unexpected end of data" in str(error):
             raise InputError(
                 f'{path.name}, line {start}: a quote (") opened here is never closed; '
-                "close it or remove it"
+                "close it or remove it",
+                sv=f'{path.name}, rad {start}: ett citattecken (") som inleds här avslutas '
+                "aldrig; lägg till det avslutande citattecknet eller ta bort det",
             ) from error
-        raise InputError(f"{path.name}, line {reader.line_num}: broken CSV ({error})") from error
-    return Sheet(path.name, tuple(rows), lines=tuple(starts))
+        raise InputError(
+            f"{path.name}, line {reader.line_num}: broken CSV ({error})",
+            sv=f"{path.name}, rad {reader.line_num}: trasig CSV ({error})",
+        ) from error
+    return Sheet(Place(path.name), tuple(rows), lines=tuple(starts))
+
+
+def _too_many_rows(place: Place) -> InputError:
+    return InputError(
+        f"{place.en}: more than {MAX_ROWS:,} rows; refused",
+        sv=f"{place.sv}: fler än {format_number(MAX_ROWS, 'sv')} rader; läses inte",
+    )
 
 
 def _check_zip(path: Path, data: bytes) -> None:
@@ -276,18 +383,26 @@ def _check_zip(path: Path, data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as error:
-        raise InputError(f"{path.name}: not a valid .xlsx file (not a zip archive)") from error
+        raise InputError(
+            f"{path.name}: not a valid .xlsx file (not a zip archive)",
+            sv=f"{path.name}: ingen giltig .xlsx-fil (inget zip-arkiv)",
+        ) from error
     if unpacked > MAX_UNPACKED_BYTES:
         raise InputError(
             f"{path.name}: unpacks to {unpacked:,} bytes, more than the limit of "
-            f"{MAX_UNPACKED_BYTES:,}; refused"
+            f"{MAX_UNPACKED_BYTES:,}; refused",
+            sv=f"{path.name}: packas upp till {format_number(unpacked, 'sv')} byte, mer än "
+            f"gränsen på {format_number(MAX_UNPACKED_BYTES, 'sv')}; läses inte",
         )
 
 
 def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Sheet:
     # openpyxl parses with defusedxml when it is installed; refuse to run without it.
     if not openpyxl.xml.DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
-        raise InputError("reading .xlsx needs the package defusedxml (pip install defusedxml)")
+        raise InputError(
+            "reading .xlsx needs the package defusedxml (pip install defusedxml)",
+            sv="för att läsa .xlsx behövs paketet defusedxml (pip install defusedxml)",
+        )
     _check_zip(path, data)
     try:
         # Values as Excel last computed them, and the formulas, to find cells without a value.
@@ -307,23 +422,25 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Sheet:
                     f"{path.name}: the first sheet, '{chosen.title}', is hidden, and it is the "
                     "one read when no sheet is named; unhide it in Excel, or name the sheet to "
                     "read (--sheet on the command line, sheet= in Python)",
-                    sv=f"{path.name}: första bladet, '{chosen.title}', är dolt, och det är det "
-                    "som läses när inget blad anges; ta fram det i Excel, eller ange bladet "
+                    sv=f"{path.name}: första fliken, '{chosen.title}', är dold, och det är den "
+                    "som läses när ingen flik anges; ta fram den i Excel, eller ange fliken "
                     "(--sheet på kommandoraden, sheet= i Python)",
                 )
         elif sheet in book.sheetnames:
             chosen = book[sheet]
         else:
             names = ", ".join(f"'{s}'" for s in book.sheetnames)
-            raise InputError(f"{path.name}: no sheet '{sheet}' (the sheets are {names})")
+            raise InputError(
+                f"{path.name}: no sheet '{sheet}' (the sheets are {names})",
+                sv=f"{path.name}: ingen flik '{sheet}' (flikarna heter {names})",
+            )
         rows: list[tuple[Cell, ...]] = []
         percent: set[tuple[int, int]] = set()
+        place = Place(path.name, chosen.title)
         written = iter(()) if formulas is None else formulas[chosen.title].iter_rows()
         for row in chosen.iter_rows():
             if len(rows) >= MAX_ROWS:
-                raise InputError(
-                    f"{path.name}, sheet '{chosen.title}': more than {MAX_ROWS:,} rows; refused"
-                )
+                raise _too_many_rows(place)
             source = {c.coordinate: c.value for c in next(written, ()) if hasattr(c, "coordinate")}
             rows.append(tuple(_cell(cell, source) for cell in row))
             percent.update(
@@ -333,10 +450,9 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Sheet:
                 and "%" in str(getattr(cell, "number_format", ""))
             )
         part = getattr(chosen, "_worksheet_path", "")
-        where = f"{path.name}, sheet '{chosen.title}'"
         hidden_rows, hidden_columns = _hidden(data, part)
         return Sheet(
-            where,
+            place,
             tuple(rows),
             merged=_merged_ranges(data, part),
             percent=frozenset(percent),
@@ -407,7 +523,7 @@ def refuse_hidden(sheet: Sheet, header_index: int, used: Iterable[int] | None = 
             f"{sheet.where}: {noun} {shown} {verb} hidden; a hidden row would be read like "
             "any other, though it is not on the screen: unhide them (or clear the filter) "
             "and delete the rows that should be left out",
-            sv=f"{_swedish(sheet.where)}: {'raderna' if len(filled) > 1 else 'raden'} "
+            sv=f"{sheet.place.sv}: {'raderna' if len(filled) > 1 else 'raden'} "
             f"{shown.replace(' and ', ' och ')} är dold{'a' if len(filled) > 1 else ''}; en "
             "dold rad skulle läsas som alla andra, fast den inte syns: ta fram raderna (eller "
             "ta bort filtret) och radera de rader som inte ska vara med",
@@ -424,14 +540,9 @@ def refuse_hidden(sheet: Sheet, header_index: int, used: Iterable[int] | None = 
             raise InputError(
                 f"{sheet.where}: column {letter}{label} is hidden; it would be read, though it "
                 "is not on the screen: unhide it, or delete it if it should not be read",
-                sv=f"{_swedish(sheet.where)}: kolumn {letter}{label} är dold; den skulle läsas, "
+                sv=f"{sheet.place.sv}: kolumn {letter}{label} är dold; den skulle läsas, "
                 "fast den inte syns: ta fram den, eller radera den om den inte ska läsas",
             )
-
-
-def _swedish(where: str) -> str:
-    """``file.xlsx, sheet 'X'`` in Swedish."""
-    return where.replace(", sheet '", ", bladet '", 1)
 
 
 def _listed(items: list[str]) -> str:
@@ -454,11 +565,16 @@ def _unreadable(path: Path, error: BaseException) -> InputError:
         if isinstance(cause, defusedxml.DefusedXmlException):
             return InputError(
                 f"{path.name}: refused: the file contains XML entity or DTD declarations, "
-                "which Excel never writes (possible XML attack)"
+                "which Excel never writes (possible XML attack)",
+                sv=f"{path.name}: läses inte: filen innehåller XML-entiteter eller "
+                "DTD-deklarationer, som Excel aldrig skriver (en möjlig XML-attack)",
             )
         cause = cause.__cause__ or cause.__context__
     first = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return InputError(f"{path.name}: not a readable .xlsx file ({first})")
+    return InputError(
+        f"{path.name}: not a readable .xlsx file ({first})",
+        sv=f"{path.name}: ingen läsbar .xlsx-fil ({first})",
+    )
 
 
 def _cell(cell: object, formulas: dict[str, object]) -> Cell:
