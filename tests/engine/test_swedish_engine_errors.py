@@ -1,81 +1,61 @@
-"""The engine's and the parameters' errors in Swedish (``error.text("sv")``), English kept."""
+"""The most common errors of the engine layer, as a Swedish user reads them."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 import finsam_opt as fo
-from finsam_opt.engine.solvers import get_solver, pulp_lp
+
+MKR = 1_000_000.0
 
 
-def test_a_batch_budget_below_n_times_the_base_amount_in_swedish() -> None:
-    with pytest.raises(fo.InputError) as caught:
-        fo.allocate_batch(fo.example_units(), np.array([3e6, 1_000_000.5]))
-    assert caught.value.text("sv") == (
-        "variant(erna) [1]: budgeten måste vara minst antalet förbund × grundtilldelningen, "
-        "men 1 000 000,50 kr < 5 × 400 000 kr"
+def _refused(call, *args, **kwargs) -> fo.InputError:
+    with pytest.raises(fo.InputError) as error:
+        call(*args, **kwargs)
+    return error.value
+
+
+def test_a_return_above_the_decided_amount_is_refused_in_swedish() -> None:
+    result = fo.allocate(fo.example_units(), fo.Parameters(budget=30 * MKR))
+    error = _refused(
+        fo.redistribute, {"A": MKR}, result, result.parameters, returned={"C": 3 * MKR}
     )
-    assert str(caught.value).startswith("variant(s) [1]: budget must be at least")
+    assert error.text("sv") == (
+        "förbundet 'C': återlämnat belopp 3 000 000 kr är mer än förbundets beslutade "
+        "tilldelning på 2 500 000 kr"
+    )
+    assert str(error).startswith("unit 'C': returned 3,000,000 kr exceeds")
 
 
-def test_an_unknown_solver_in_swedish() -> None:
-    with pytest.raises(fo.InputError) as caught:
-        get_solver("gurobi")
-    assert caught.value.text("sv") == (
-        "okänd lösare 'gurobi'; välj en av 'fast', 'highs', 'cbc', 'scipy'"
+def test_an_application_above_its_matching_is_refused_in_swedish() -> None:
+    error = _refused(
+        fo.redistribute, {"A": 5 * MKR}, 1 * MKR, fo.Parameters(budget=30 * MKR),
+        municipal_extra={"A": MKR}, regional_extra={"A": 2 * MKR},
+    )  # fmt: skip
+    assert error.text("sv") == (
+        "förbundet 'A': Ansökan ofördelade medel 5 000 000 kr är mer än 2 × min(Kommunernas "
+        "extra bidrag, Regionens extra bidrag) = 2 000 000 kr (staten betalar högst dubbelt så "
+        "mycket som det minsta av kommunernas och regionens extra bidrag)"
     )
 
 
-def test_a_missing_solver_in_swedish(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pulp_lp.pulp.PULP_CBC_CMD, "available", lambda self: False)
-    with pytest.raises(fo.SolverError) as caught:
-        get_solver("cbc")
-    assert caught.value.text("sv") == (
-        "lösaren 'cbc' finns inte installerad (PuLP hittar inte PULP_CBC_CMD)"
+def test_an_equity_policy_without_a_staircase_names_the_policies_in_swedish() -> None:
+    error = _refused(
+        fo.redistribute, {"A": MKR}, 1 * MKR, fo.Parameters(budget=30 * MKR), "equity-first"
     )
-    assert str(caught.value) == "solver 'cbc' is not available (PuLP cannot find PULP_CBC_CMD)"
-
-
-def test_an_unknown_policy_is_named_in_swedish_with_the_names_to_write() -> None:
-    with pytest.raises(fo.InputError) as caught:
-        fo.allocate(fo.example_units(), fo.Parameters(budget=20_000_000), "cut-all")
-    swedish = caught.value.text("sv")
-    assert swedish.startswith(
-        "okänd princip för underskott 'cut-all'; välj en av höjd spärr "
-        "('raise-limit'), skalat skydd ('scale-protection')"
+    assert error.text("sv") == (
+        "principen eget kapital först minskar efter överskjutande eget kapital, som kräver "
+        "trappan för rimligt eget kapital (parameters.staircase); ange en trappa, eller välj "
+        "'proportional' (proportionellt) eller 'by-key' (enligt nyckeln)"
     )
-    assert "scale-gains" in swedish and "skalade ökningar" in swedish
 
 
-@pytest.mark.parametrize(
-    ("given", "swedish"),
-    [
-        ({"budget": -1}, "parametern budget måste vara ändlig och ≥ 0, inte -1"),
-        (
-            {"budget": 1e20},
-            "parametern budget får vara högst 10 000 000 000 000 kr, inte "
-            "100 000 000 000 000 000 000: större belopp än så kan inte summeras exakt på öret",
-        ),
-        (
-            {"budget": 1e7, "decrease_limit": 1.5},
-            "parametern decrease_limit (spärren) måste ligga i [0, 1), inte 1.5",
-        ),
-        (
-            {"budget": 1e7, "equity_floor": "sometimes"},
-            "parametern equity_floor måste vara en av 'deficit', 'always', 'never', "
-            "inte 'sometimes'",
-        ),
-    ],
-)
-def test_parameters_are_refused_in_swedish(given: dict, swedish: str) -> None:
-    with pytest.raises(fo.InputError) as caught:
-        fo.Parameters(**given)
-    assert caught.value.text("sv") == swedish
-
-
-def test_explain_of_a_unit_not_in_the_allocation_in_swedish() -> None:
-    result = fo.allocate(fo.example_units(), fo.Parameters(budget=20_000_000))
-    with pytest.raises(fo.InputError) as caught:
-        result.explain("Z")
-    assert caught.value.text("sv") == "förbundet 'Z' finns inte i den här tilldelningen"
+def test_a_policy_file_that_cannot_always_place_the_budget_is_refused_in_swedish() -> None:
+    text = 'name = "gains"\n[[phase]]\nkind = "scale-gains"\n'
+    error = _refused(fo.policy_from_toml, text)
+    assert error.text("sv") == (
+        "policy: rad 3: den sista fasen, skalade ökningar ('scale-gains'), håller några förbund "
+        "över sitt ideal inom taket eller sitt golv, så principen kan inte alltid fördela "
+        "budgeten; avsluta med höjd spärr ('raise-limit') utan at_most, skalat skydd "
+        "('scale-protection') med keep = 0, eller sänkta golv ('relax-floors')"
+    )
