@@ -28,7 +28,7 @@ def test_the_site_builds_strictly(tmp_path: Path) -> None:
     assert "usage: finsam-opt" in cli_page  # the CLI help was generated into the page
     assert "$ finsam-opt example -o exempel.xlsx" in cli_page  # and a session with its output
     assert "79 förbund · överskott · princip höjd spärr" in cli_page
-    assert "-o beslut.txt: the extension picks the format" in cli_page  # a failure, exit 2
+    assert "-o beslut.txt: filändelsen avgör formatet" in cli_page  # a failure, exit 2
     swedish = (tmp_path / "sv" / "kommandorad" / "index.html").read_text(encoding="utf-8")
     assert "$ finsam-opt surplus ansokningar.csv" in swedish
     assert (tmp_path / "sv" / "modell" / "index.html").exists()

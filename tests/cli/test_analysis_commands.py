@@ -91,7 +91,9 @@ def test_bad_input_gives_exit_code_2_and_a_message(
     assert _run("compare", str(tmp_path / "missing.csv")) == 2
     assert "missing.csv: filen finns inte" in capsys.readouterr().err
     assert _run("simulate", str(units_csv), "--budget-path", "20e6,lots", "--no-progress") == 2
-    assert "--budget-path: not an amount: 'lots'" in capsys.readouterr().err
+    assert "--budget-path: inget belopp: 'lots' (skriv budgetarna år för år" in (
+        capsys.readouterr().err
+    )
     broken = tmp_path / "changes.csv"
     broken.write_text('year,action,unit\n2,"join\n', encoding="utf-8")  # an unclosed quote
     argv = ["simulate", str(units_csv), "--changes", str(broken), "--no-progress"]

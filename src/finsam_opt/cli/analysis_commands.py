@@ -290,12 +290,19 @@ def run_simulate(args: argparse.Namespace) -> int:
     outputs = _outputs(args)
     units = load_units(args)
     params = parameters(args)
-    path = None
+    path: list[float] | None = None
     if args.budget_path:
-        try:
-            path = [kronor(b) for b in args.budget_path.split(",")]
-        except argparse.ArgumentTypeError as error:
-            raise InputError(f"--budget-path: {error}", column="budget_path") from None
+        path = []
+        for amount in args.budget_path.split(","):
+            try:
+                path.append(kronor(amount))
+            except argparse.ArgumentTypeError as error:
+                raise InputError(
+                    f"--budget-path: {error}",
+                    sv=f"--budget-path: inget belopp: {amount!r} (skriv budgetarna år för år "
+                    "med kommatecken emellan, till exempel 339e6,345e6)",
+                    column="budget_path",
+                ) from None
     changes = changes_from_frame(read_plain_table(args.changes)) if args.changes else ()
     growth = read_growth(args.growth) if args.growth else GrowthTable()
     result = simulate(

@@ -53,16 +53,31 @@ def check_output(path: str, allowed: Sequence[str], option: str = "-o") -> Path:
     suffix = target.suffix.lower()
     if suffix not in allowed:
         kinds = ", ".join(allowed)
-        raise InputError(f"{option} {path}: the extension picks the format; write {kinds}")
+        kinds_sv = " eller ".join(
+            [", ".join(allowed[:-1]), allowed[-1]] if allowed[1:] else allowed
+        )
+        raise InputError(
+            f"{option} {path}: the extension picks the format; write {kinds}",
+            sv=f"{option} {path}: filändelsen avgör formatet; skriv {kinds_sv}",
+        )
     folder = target.parent
     if not folder.is_dir():
-        raise InputError(f"{option} {path}: the folder {folder} does not exist")
+        raise InputError(
+            f"{option} {path}: the folder {folder} does not exist",
+            sv=f"{option} {path}: mappen {folder} finns inte",
+        )
     if target.is_dir():
-        raise InputError(f"{option} {path}: is a folder")
+        raise InputError(f"{option} {path}: is a folder", sv=f"{option} {path}: är en mapp")
     if not os.access(folder, os.W_OK):
-        raise InputError(f"{option} {path}: the folder {folder} is not writable")
+        raise InputError(
+            f"{option} {path}: the folder {folder} is not writable",
+            sv=f"{option} {path}: det går inte att skriva i mappen {folder}",
+        )
     if suffix in PLOTS and importlib.util.find_spec("matplotlib") is None:
-        raise InputError(f"{option} {path}: plots need matplotlib (pip install finsam_opt[plot])")
+        raise InputError(
+            f"{option} {path}: plots need matplotlib (pip install finsam_opt[plot])",
+            sv=f"{option} {path}: diagram kräver matplotlib (pip install finsam_opt[plot])",
+        )
     return target
 
 
@@ -83,7 +98,10 @@ def write_output(
     suffix = path.suffix.lower()
     if suffix in REPORTS:
         if not isinstance(result, (Allocation, Comparison, Simulation)):
-            raise InputError(f"{path.name}: this result has no report; write .xlsx or .csv")
+            raise InputError(
+                f"{path.name}: this result has no report; write .xlsx or .csv",
+                sv=f"{path.name}: det här resultatet har ingen rapport; skriv .xlsx eller .csv",
+            )
         return [write_report(result, path, lang=language, units=units)]
     if suffix in PLOTS:
         figure = _plot(result, language)
@@ -112,7 +130,10 @@ def _plot(result: Result, language: str) -> Any:
         return plots.plot_comparison(result, widest_budget(result), lang=language)
     if isinstance(result, Simulation):
         return plots.plot_glide_paths(result, lang=language)
-    raise InputError("this command's result has no plot; write .xlsx or .csv")
+    raise InputError(
+        "this command's result has no plot; write .xlsx or .csv",
+        sv="kommandots resultat har inget diagram; skriv .xlsx eller .csv",
+    )
 
 
 def widest_budget(comparison: Comparison) -> float:

@@ -74,7 +74,11 @@ _SHEETS = {"sv": ("Beslutsunderlag", "Parametrar"), "en": ("Decision table", "Pa
 
 def _check_language(language: str) -> None:
     if language not in ("sv", "en"):
-        raise InputError(f"language must be 'sv' or 'en', got {language!r}", column="language")
+        raise InputError(
+            f"language must be 'sv' or 'en', got {language!r}",
+            sv=f"språket måste vara 'sv' eller 'en', inte {language!r}",
+            column="language",
+        )
 
 
 def decision_frame(result: Allocation, units: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -241,7 +245,10 @@ def write_table(
         with atomic_outputs(targets) as temporaries:
             write_csv(temporaries, table, parameters, language, _YES_NO[language])
         return targets
-    raise InputError(f"{path.name}: tables are written as .xlsx or .csv")
+    raise InputError(
+        f"{path.name}: tables are written as .xlsx or .csv",
+        sv=f"{path.name}: tabeller skrivs som .xlsx eller .csv; välj en av de filändelserna",
+    )
 
 
 def table_sheet(frame: pd.DataFrame, language: str, title: str, total: bool = True) -> Sheet:
@@ -289,7 +296,7 @@ def read_decision_table(path: str | Path) -> pd.DataFrame:
     """
     cells = read_cells(path)
     if not cells.rows:
-        raise InputError(f"{cells.where}: empty file")
+        raise InputError(f"{cells.where}: empty file", sv=f"{cells.place.sv}: filen är tom")
     refuse_hidden(cells, 0)
     lookup = {}
     for column, (swedish, english, kind) in DECISION_HEADERS.items():
@@ -297,7 +304,10 @@ def read_decision_table(path: str | Path) -> pd.DataFrame:
         lookup[normalize_header(english)] = (column, kind)
     header = [lookup.get(normalize_header(str(c)), (str(c), "exact")) for c in cells.rows[0]]
     if not header or header[0][0] != "unit":
-        raise InputError(f"{cells.where}: not a decision table (first column is not 'Förbund')")
+        raise InputError(
+            f"{cells.where}: not a decision table (first column is not 'Förbund')",
+            sv=f"{cells.place.sv}: inget beslutsunderlag (första kolumnen är inte 'Förbund')",
+        )
     records = []
     for number, row in enumerate(cells.rows[1:], start=2):
         if not row or row[0] is None:
@@ -306,7 +316,11 @@ def read_decision_table(path: str | Path) -> pd.DataFrame:
             continue
         record = {}
         for (column, kind), value in zip(header, row, strict=False):
-            where = f"{cells.where}, row {number}, column '{column}'"
+            header_sv = DECISION_HEADERS.get(column, (column,))[0]
+            where = (
+                f"{cells.where}, row {number}, column '{column}'",
+                f"{cells.place.sv}, rad {number}, kolumn '{header_sv}'",
+            )
             record[column] = _read_value(value, kind, where)
             if value is None and column in _UNLIMITED:
                 record[column] = math.inf  # written as an empty cell with a note
@@ -321,14 +335,20 @@ def read_decision_table(path: str | Path) -> pd.DataFrame:
     return frame
 
 
-def _read_value(value: object, kind: str, where: str) -> object:
+def _read_value(value: object, kind: str, where: tuple[str, str]) -> object:
+    """A cell's value; ``where`` names the cell in English and Swedish."""
     if isinstance(value, Uncomputed):
         raise InputError(
-            f"{where}: the formula {value.formula} in cell {value.cell} was saved without its "
-            "computed value; open the file in Excel and save it, or write values"
+            f"{where[0]}: the formula {value.formula} in cell {value.cell} was saved without its "
+            "computed value; open the file in Excel and save it, or write values",
+            sv=f"{where[1]}: formeln {value.formula} i cell {value.cell} sparades utan sitt "
+            "beräknade värde; öppna filen i Excel och spara den, eller skriv in värden",
         )
     if isinstance(value, ErrorValue):
-        raise InputError(f"{where}: cell {value.cell} holds the Excel error {value.error}")
+        raise InputError(
+            f"{where[0]}: cell {value.cell} holds the Excel error {value.error}",
+            sv=f"{where[1]}: cell {value.cell} innehåller Excel-felet {value.error}",
+        )
     if value is None:
         return np.nan if kind not in ("text", "bool") else None
     if kind == "text":
@@ -342,6 +362,9 @@ def _read_value(value: object, kind: str, where: str) -> object:
     try:
         number, _ = parse_number(str(value))
     except ValueError as error:
-        raise InputError(f"{where}: not a number: {value!r} ({error})") from None
+        raise InputError(
+            f"{where[0]}: not a number: {value!r} ({error})",
+            sv=f"{where[1]}: inte ett tal: {value!r}",
+        ) from None
     return int(number) if number == number.to_integral_value() and kind in (
         "kr", "count") else float(number)  # fmt: skip
