@@ -79,7 +79,7 @@ def test_english_and_csv(tmp_path: Path) -> None:
         (["example", "--budget", "tre"], "argument --budget: not an amount: 'tre'"),
         (["allocate", "-o", "x.xlsx"], "inga förbund: ange en förbundstabell"),
         (["allocate", "BAD/units_negative_previous.csv", "-o", "OUT.xlsx"],
-         "units_negative_previous.csv, row 3, column 'Föregående års tilldelning'"),
+         "units_negative_previous.csv, rad 3, kolumn 'Föregående års tilldelning'"),
         (["ideal", "BAD/units_zip_bomb.xlsx", "-o", "OUT.xlsx"], "packas upp till 210 000 000"),
         (["example", "--budget", "10 kr", "-o", "OUT.xlsx"], "budgeten (10 kr) måste vara minst"),
         (["nonsense"], "invalid choice: 'nonsense'"),
@@ -242,8 +242,8 @@ def test_surplus_with_an_amount_and_no_unit_table(tmp_path: Path, capsys) -> Non
         ([], "2 500", "ange --available, eller --units för att fördela budgeten"),
         (["--available", "1 Mkr"], "1 000", "Ansökan ofördelade medel 5 000 000 kr är "
          "mer än 2 × min"),
-        (["--available", "1 Mkr", "--staircase", "STAIRS"], "2 500", "trappa.csv: a staircase "
-         "table needs the column(s) 'turnover_upper_bound'"),
+        (["--available", "1 Mkr", "--staircase", "STAIRS"], "2 500", "trappa.csv: en tabell "
+         "med trappan behöver kolumnen/kolumnerna 'turnover_upper_bound'"),
         (["--available", "340 Mkr"], "2 500", "--available 340 000 000 kr är mer än årets "
          "budget (--budget 339 000 000 kr): årets beslut skulle tillsammans bli större än "
          "budgeten"),

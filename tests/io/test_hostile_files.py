@@ -167,6 +167,37 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
 }
 
 SWEDISH = {
+    "ragged_decimal_comma.csv": "ragged_decimal_comma.csv, rad 2: 7 fält, men rubrikraden (rad 1) "
+    "har 6; värdena skulle hamna i fel kolumner. Ett tal med decimalkomma i en kommaavgränsad "
+    "fil måste stå inom citattecken (\"9500000,5\"), eller spara filen med ';' som avgränsare",
+    "ragged_short_row.csv": "ragged_short_row.csv, rad 3: 2 fält, men rubrikraden (rad 1) har 3",
+    "ragged_after_quoted_newline.csv": "rad 4: 4 fält, men rubrikraden (rad 1) har 3",
+    "formula_without_value.xlsx": "formula_without_value.xlsx, flik 'Sheet', cell D3 (kolumn "
+    "'Kommunernas bidrag'): formeln =D2*2 sparades utan sitt beräknade värde (filen skrevs av ett "
+    "program, den sparades inte i Excel); öppna filen i Excel och spara den, eller skriv värdena "
+    "i stället för formler",
+    "formula_without_value_in_name.xlsx": "cell A2 (kolumn 'Förbund'): formeln "
+    '=CONCAT("A","B") sparades utan',
+    "control_character.csv": "rad 2, kolumn 'Förbund': innehåller det osynliga tecknet U+0007",
+    "zero_width_space.csv": "innehåller det osynliga tecknet U+200B (ZERO WIDTH SPACE) på plats 5",
+    "control_character_region.csv": "kolumn 'Län': innehåller det osynliga tecknet U+001B",
+    "tab_in_answer_name.csv": "kolumn 'Förbund': innehåller det osynliga tecknet U+0009",
+    "long_name.csv": "rad 2, kolumn 'Förbund': 100 000 tecken, fler än en cell i Excel rymmer "
+    "(32 767)",
+    "nfc_and_nfd.csv": "rad 3, kolumn 'Förbund': 'Åre' finns två gånger (även på rad 2)",
+    "case_and_spaces.csv": "rad 3, kolumn 'Förbund': 'SAMORDNINGSFÖRBUNDET OCKELBO M.FL.' finns "
+    "två gånger (även på rad 2 som 'Samordningsförbundet Ockelbo m.fl.') (namn som bara skiljer "
+    "sig i stora och små bokstäver, mellanslag eller Unicode-form)",
+    "id_number_and_text.xlsx": "flik 'Sheet', rad 3, kolumn 'Förbund': '1' finns två gånger "
+    "(även på rad 2)",
+    "duplicate_application_case.csv": "'uppsala' finns två gånger (även på rad 2 som 'Uppsala')",
+    "amount_1e308.csv": "rad 2, kolumn 'Försörjningsmått': '1e308' är mer än 10 000 000 000 000, "
+    "det största belopp eller antal som räknas exakt på öret; kontrollera enheten",
+    "previous_1e15_mkr.csv": "kolumn 'Föregående års tilldelning (Mkr)': '1 000 000 000' är mer "
+    "än 10 000 000 000 000",
+    "age_band_16_65.csv": "rad 1, kolumn 'Invånare 16-65': räknar invånare i åldern 16-65, men det "
+    "angivna åldersintervallet är 16-64 (docs/model.md); ange 16-65 för att använda kolumnen "
+    "(age_band='16-65', --age-band 16-65)",
     "folder.csv": "folder.csv: är en mapp, inte en fil; ange sökvägen till en .xlsx- eller",
     "fifo.csv": "fifo.csv: är ingen vanlig fil (utan en pipe, en socket eller en enhet)",
     "missing.csv": "missing.csv: filen finns inte",
@@ -182,6 +213,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def test_every_file_has_its_swedish_message() -> None:
+    assert sorted(SWEDISH) == sorted(CASES)
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_hostile_file_gives_its_message(name: str, corpus: Path) -> None:
     _, kind, expected = CASES[name]
@@ -191,7 +226,7 @@ def test_hostile_file_gives_its_message(name: str, corpus: Path) -> None:
     assert message.startswith(name)
     assert expected in message
     assert "\n" not in message
-    assert SWEDISH.get(name, expected) in info.value.text("sv")
+    assert SWEDISH[name] in info.value.text("sv")
 
 
 @pytest.mark.parametrize("name", sorted(n for n, case in CASES.items() if case[1] == "units"))
@@ -199,7 +234,7 @@ def test_cli_refuses_hostile_file_and_writes_nothing(
     name: str, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["allocate", str(corpus / name), "-o", str(tmp_path / "beslut.xlsx")]) == 2
-    assert SWEDISH.get(name, CASES[name][2]) in capsys.readouterr().err
+    assert SWEDISH[name] in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
 
@@ -311,13 +346,13 @@ def test_cli_staircase_and_changes_use_the_readers(
     applications.write_text("Förbund;Ansökan ofördelade medel\nA;100000\n")
     argv = ["surplus", str(applications), "--available", "1000000", "--staircase", str(stairs)]
     assert main([*argv, "-o", str(tmp_path / "b.xlsx")]) == 2
-    assert "trappa.csv, line 2: 3 fields, but the header (line 1) has 2" in capsys.readouterr().err
+    assert "trappa.csv, rad 2: 3 fält, men rubrikraden (rad 1) har 2" in capsys.readouterr().err
     changes = tmp_path / "changes.csv"
     changes.write_text("year,action,unit\n2,leave,A,x\n")
     units = tmp_path / "u.csv"
     units.write_text("Förbund;Invånare 16-64;Försörjningsmått\nA;1;1\nB;1;1\n")
     assert main(["simulate", str(units), "--years", "2", "--changes", str(changes)]) == 2
-    assert "changes.csv, line 2: 4 fields, but the header (line 1) has 3" in capsys.readouterr().err
+    assert "changes.csv, rad 2: 4 fält, men rubrikraden (rad 1) har 3" in capsys.readouterr().err
 
 
 def test_synthetic_beyond_the_limit_is_an_input_error(
@@ -362,8 +397,13 @@ def test_excel_error_values_are_refused(tmp_path: Path) -> None:
             target.writestr(item, data)
     with pytest.raises(
         InputError, match=r"cell A2 \(column 'Förbund'\): holds the Excel error #REF!"
-    ):
+    ) as info:
         read_table(tmp_path / "e.xlsx", "units")
+    # Swedish Excel shows #REF! as #REFERENS!: both are named.
+    assert info.value.text("sv") == (
+        "e.xlsx, flik 'Sheet', cell A2 (kolumn 'Förbund'): innehåller Excel-felet #REFERENS! "
+        "(#REF!), inget värde; rätta formeln i Excel"
+    )
 
 
 def test_a_population_that_is_not_whole_is_refused(tmp_path: Path) -> None:

@@ -109,3 +109,21 @@ def test_comma_csv_with_title_line(tmp_path: Path) -> None:
     path = tmp_path / "u.csv"
     path.write_text("Förbundens uppgifter\nunit,population,support_measure\nA,10,100.5\n")
     assert read_units(path)["support_measure"].tolist() == [100.5]
+
+
+def test_every_number_problem_has_its_swedish() -> None:
+    import ast
+
+    from finsam_opt.io import numbers, tables
+
+    source = ast.parse(Path(numbers.__file__).read_text(encoding="utf-8"))
+    problems = {
+        node.exc.args[0].value
+        for node in ast.walk(source)
+        if isinstance(node, ast.Raise)
+        and isinstance(node.exc, ast.Call)
+        and getattr(node.exc.func, "id", None) == "ValueError"
+        and isinstance(node.exc.args[0], ast.Constant)
+    }
+    assert len(problems) == 6
+    assert problems == set(tables._NUMBER_PROBLEMS_SV)

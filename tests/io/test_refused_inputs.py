@@ -31,8 +31,13 @@ _ROWS = (
 def test_a_totals_row_not_named_exactly_is_refused(tmp_path: Path, label: str) -> None:
     path = tmp_path / "förbund.csv"
     path.write_text(_HEADER + _ROWS + f"{label};Stockholms län;156682;4158130000;8910891\n")
-    with pytest.raises(InputError, match=r"förbund\.csv, row 4.*remove the totals row"):
+    with pytest.raises(InputError, match=r"förbund\.csv, row 4.*remove the totals row") as info:
         read_units(path)
+    assert info.value.text("sv") == (
+        f"förbund.csv, rad 4, kolumn 'Förbund': '{label}' ser ut som en summarad eller delsumma, "
+        "inte ett förbund; ta bort summaraden (bara en rad som heter exakt 'Totalt', 'Summa', "
+        "'Total' eller 'Sum' hoppas över)"
+    )
 
 
 @pytest.mark.parametrize("label", ["Totalt", "Summa", " summa ", "Total"])
@@ -69,6 +74,14 @@ def test_an_unknown_column_is_refused_with_the_accepted_headers(
     assert message.startswith(f"förbund.csv, row 1: unknown column '{header}'")
     assert "requested: 'requested', 'ansökt belopp'" in message
     assert "previous_allocation: 'previous_allocation', 'föregående års tilldelning'" in message
+    swedish = info.value.text("sv")
+    assert swedish.startswith(
+        f"förbund.csv, rad 1: okänd kolumn '{header}'; ge den rubriken för den kolumn den "
+        "innehåller, eller 'Kommentar' om den bara är information. Godkända rubriker för "
+        "kolumnerna som inte finns i filen: "
+    )
+    assert "'Ansökt belopp': 'requested', 'ansökt belopp'" in swedish
+    assert "'Föregående års tilldelning': 'previous_allocation', 'föregående års" in swedish
 
 
 def test_information_columns_are_skipped(tmp_path: Path) -> None:
@@ -131,8 +144,12 @@ def test_a_blank_extra_contribution_is_no_answer(tmp_path: Path) -> None:
     path.write_text(header + "Alfa;200 000;100 000;\nBeta;150 000;ingen gräns;ingen gräns\n")
     with pytest.raises(
         InputError, match=r"ans\.csv: unit 'Alfa': column 'Regionens extra bidrag' is empty"
-    ):
+    ) as info:
         read_applications(path)
+    assert info.value.text("sv").startswith(
+        "ans.csv: förbundet 'Alfa': kolumnen 'Regionens extra bidrag' är tom, och en tom cell är "
+        "inget svar, inte 'ingen gräns'"
+    )
     path.write_text(header + "Alfa;200 000;100 000;ingen gräns\n")
     assert read_applications(path).loc["Alfa", "regional_extra"] == float("inf")
 
@@ -157,8 +174,13 @@ def test_a_merged_range_in_a_data_column_is_refused(tmp_path: Path) -> None:
     book.save(path)
     with pytest.raises(
         InputError, match=r"cells E3:E4, column 'Föregående års tilldelning'.*unmerge"
-    ):
+    ) as info:
         read_units(path)
+    assert info.value.text("sv") == (
+        "förbund.xlsx, flik 'Sheet', cellerna E3:E4, kolumn 'Föregående års tilldelning': "
+        "sammanfogade celler har sitt värde bara i den första cellen, så de andra raderna skulle "
+        "läsas som tomma; dela upp de sammanfogade cellerna och skriv värdet på varje rad"
+    )
 
 
 def test_a_percent_formatted_amount_is_refused(tmp_path: Path) -> None:
@@ -167,8 +189,14 @@ def test_a_percent_formatted_amount_is_refused(tmp_path: Path) -> None:
     book.active["E3"] = 0.5
     book.active["E3"].number_format = "0%"
     book.save(path)
-    with pytest.raises(InputError, match=r"row 3, column 'Föregående års tilldelning'.*percentage"):
+    with pytest.raises(
+        InputError, match=r"row 3, column 'Föregående års tilldelning'.*percentage"
+    ) as info:
         read_units(path)
+    assert info.value.text("sv").startswith(
+        "förbund.xlsx, flik 'Sheet', rad 3, kolumn 'Föregående års tilldelning': cellen är "
+        "formaterad som procent (den innehåller 0.5), inte som belopp eller antal"
+    )
 
 
 def test_a_file_in_two_encodings_is_refused_at_the_line(tmp_path: Path) -> None:
@@ -177,8 +205,14 @@ def test_a_file_in_two_encodings_is_refused_at_the_line(tmp_path: Path) -> None:
     path.write_bytes(
         text.encode("utf-8") + "Epsilön;Gotlands län;35903;710191000;1\n".encode("cp1252")
     )
-    with pytest.raises(InputError, match=r"förbund\.csv, line 4: not UTF-8, while other lines are"):
+    with pytest.raises(
+        InputError, match=r"förbund\.csv, line 4: not UTF-8, while other lines are"
+    ) as info:
         read_units(path)
+    assert info.value.text("sv").startswith(
+        "förbund.csv, rad 4: inte UTF-8, fast andra rader är det: filen blandar två kodningar"
+    )
+    assert info.value.text("sv").endswith("spara filen igen som 'CSV UTF-8 (kommaavgränsad)'")
     path.write_bytes((text + "Epsilön;Gotlands län;35903;710191000;2040655\n").encode("cp1252"))
     assert "Epsilön" in read_units(path).index
 

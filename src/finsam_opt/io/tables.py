@@ -47,8 +47,9 @@ from finsam_opt.io.columns import (
     parse_header,
 )
 from finsam_opt.io.numbers import AMOUNT_UNITS, parse_date, parse_number
-from finsam_opt.io.raw import ErrorValue, Sheet, Uncomputed, read_cells, refuse_hidden
+from finsam_opt.io.raw import ErrorValue, Place, Sheet, Uncomputed, read_cells, refuse_hidden
 from finsam_opt.io.safe import restore
+from finsam_opt.language.numbers import format_number
 
 __all__ = [
     "SCHEMAS",
@@ -86,6 +87,36 @@ _CODE = re.compile(r"^\d{4}$")
 _TEXT_COLUMNS = frozenset({"unit", "municipality_code", "municipality_name", "region", "comment"})
 _NAME_COLUMNS = frozenset({"unit", "municipality_name", "region"})
 _DATE_COLUMN = "answered_on"  # when an answer or application came in (docs/process.md)
+_ID_SV = {"unit": "ett förbund", "municipality_code": "en kommunkod"}  # "not a unit"
+
+_EXCEL_ERRORS_SV = {
+    "#REF!": "#REFERENS!",
+    "#N/A": "#SAKNAS!",
+    "#DIV/0!": "#DIVISION/0!",
+    "#VALUE!": "#VÄRDEFEL!",
+    "#NAME?": "#NAMN?",
+    "#NUM!": "#OGILTIGT!",
+    "#NULL!": "#SKÄRNING!",
+}
+"""What Swedish Excel shows for the error a file stores (in English, whatever the language)."""
+
+_NUMBER_PROBLEMS_SV: dict[str, str] = {
+    "no digits": "inga siffror",
+    "not a number": "inget tal",
+    "ambiguous separators: both ',' and '.' (write 1 234,5 or 1234.5)": (
+        "tvetydiga avgränsare: både ',' och '.' (skriv 1 234,5 eller 1234.5)"
+    ),
+    "more than one decimal comma (group digits with spaces: 1 234 567)": (
+        "mer än ett decimalkomma (gruppera siffrorna med mellanslag: 1 234 567)"
+    ),
+    "more than one decimal point (group digits with spaces: 1 234 567)": (
+        "mer än en decimalpunkt (gruppera siffrorna med mellanslag: 1 234 567)"
+    ),
+    "digits grouped other than in threes from the right (write 3 080 000)": (
+        "siffrorna är inte grupperade tre och tre från höger (skriv 3 080 000)"
+    ),
+}
+"""The Swedish of each problem :func:`~finsam_opt.io.numbers.parse_number` names."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +190,17 @@ def _shown(name: str) -> str:
     return f"'{SWEDISH_HEADERS[name]}' ({name})"
 
 
+def _listed_sv(names: Iterable[str], last: str = "och") -> str:
+    """``'A', 'B' och 'C'``: the Swedish headers of canonical columns."""
+    quoted = [f"'{SWEDISH_HEADERS[n]}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} {last} {quoted[-1]}"
+
+
+def _columns_sv(names: list[str]) -> str:
+    """``kolumnen 'A'`` or ``kolumnerna 'A' och 'B'``."""
+    return f"{'kolumnen' if len(names) == 1 else 'kolumnerna'} {_listed_sv(names)}"
+
+
 def read_table(
     path: str | Path, kind: str, sheet: str | None = None, *, age_band: str = "16-64"
 ) -> pd.DataFrame:
@@ -205,10 +247,15 @@ def read_table(
     förbund.csv, line 2: 4 fields, but the header (line 1) has 3; ...
     """
     if kind not in SCHEMAS:
-        raise InputError(f"unknown table kind {kind!r}; one of {sorted(SCHEMAS)}")
+        raise InputError(
+            f"unknown table kind {kind!r}; one of {sorted(SCHEMAS)}",
+            sv=f"okänd tabelltyp {kind!r}; en av {sorted(SCHEMAS)}",
+        )
     if age_band not in AGE_BANDS:
         raise InputError(
-            f"unknown age band {age_band!r}; one of {', '.join(AGE_BANDS)}", column="population"
+            f"unknown age band {age_band!r}; one of {', '.join(AGE_BANDS)}",
+            sv=f"okänt åldersintervall {age_band!r}; ett av {', '.join(AGE_BANDS)}",
+            column="population",
         )
     schema = SCHEMAS[kind]
     cells = read_cells(path, sheet)
@@ -264,6 +311,10 @@ def read_applications(
                 f"{Path(path).name}: {describe_units(ids)}: column '{SWEDISH_HEADERS[name]}' "
                 "is empty, and a blank is no answer, not 'no limit' (MODEL.md §4a); write the "
                 "amount, or 'ingen gräns' for no limit",
+                sv=f"{Path(path).name}: {describe_units(ids, 'sv')}: kolumnen "
+                f"'{SWEDISH_HEADERS[name]}' är tom, och en tom cell är inget svar, inte 'ingen "
+                "gräns' (MODEL.md §4a); skriv beloppet, eller 'ingen gräns' om det inte finns "
+                "någon gräns",
                 column=name,
                 units=ids,
             )
@@ -334,7 +385,7 @@ def read_plain_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame
     cells = read_cells(path, sheet)
     filled = [k for k, row in enumerate(cells.rows) if any(c is not None for c in row)]
     if not filled:
-        raise InputError(f"{cells.where}: the file is empty")
+        raise _empty(cells)
     header_index = filled[0]
     refuse_hidden(cells, header_index)
     names = [str(c).strip() if c is not None else "" for c in cells.rows[header_index]]
@@ -347,7 +398,7 @@ def read_plain_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame
         record: list[object] = []
         for position, name in enumerate(names):
             value = row[position] if position < len(row) else None
-            where = f"{cells.where}, row {cells.line(offset)}, column '{name}'"
+            where = cells.place.at(cells.line(offset), name)
             header = Header(name, None, None)
             if isinstance(value, (Uncomputed, ErrorValue)):
                 _convert(value, "comment", header, where)
@@ -399,23 +450,30 @@ def read_staircase(path: str | Path, sheet: str | None = None) -> Staircase:
     try:
         return Staircase.from_frame(frame)
     except InputError as error:
-        raise InputError(f"{Path(path).name}: {error}", column=error.column) from error
+        raise error.within(Path(path).name) from error
 
 
 def _find_header(cells: Sheet, schema: Schema) -> tuple[int, list[Header]]:
     if not any(any(c is not None for c in row) for row in cells.rows):
-        raise InputError(f"{cells.where}: the file is empty")
+        raise _empty(cells)
     for index, row in enumerate(cells.rows[:_HEADER_SEARCH_ROWS]):
         headers = [parse_header(str(c)) if c is not None else Header("", None, None) for c in row]
         names = {h.name for h in headers}
         key = schema.id_column or schema.required[0]
         if key in names:
             return index, headers
-    expected = ", ".join(_shown(c) for c in (schema.id_column, *schema.required) if c)
+    needed = [c for c in (schema.id_column, *schema.required) if c]
+    expected = ", ".join(_shown(c) for c in needed)
     raise InputError(
         f"{cells.where}: no header row found in the first {_HEADER_SEARCH_ROWS} rows; "
-        f"expected the column(s) {expected}"
+        f"expected the column(s) {expected}",
+        sv=f"{cells.place.sv}: ingen rubrikrad bland de {_HEADER_SEARCH_ROWS} första raderna; "
+        f"rubrikraden ska ha {_columns_sv(needed)}",
     )
+
+
+def _empty(cells: Sheet) -> InputError:
+    return InputError(f"{cells.where}: the file is empty", sv=f"{cells.place.sv}: filen är tom")
 
 
 def _map_columns(
@@ -432,25 +490,33 @@ def _map_columns(
             continue
         if header.name not in schema.columns:
             continue  # a known column that this kind of table does not use
+        where = cells.place.at(row, header.text)
         if header.name in columns:
             first = headers[columns[header.name]].text
             raise InputError(
                 f"{cells.where}, row {row}: columns '{first}' and '{header.text}' "
                 f"both mean {header.name}",
+                sv=f"{cells.place.at(row).sv}: kolumnerna '{first}' och '{header.text}' är "
+                f"båda kolumnen '{SWEDISH_HEADERS[header.name]}'; ta bort den ena",
                 column=header.name,
             )
         if header.band is not None and header.band != age_band:
             raise InputError(
-                f"{cells.where}, row {row}, column '{header.text}': counts inhabitants aged "
+                f"{where.en}: counts inhabitants aged "
                 f"{header.band}, but the age band declared is {age_band} (docs/model.md); "
                 f"declare it to use this column (age_band='{header.band}', "
                 f"--age-band {header.band}) or give the population aged {age_band}",
+                sv=f"{where.sv}: räknar invånare i åldern {header.band}, men det angivna "
+                f"åldersintervallet är {age_band} (docs/model.md); ange {header.band} för att "
+                f"använda kolumnen (age_band='{header.band}', --age-band {header.band}) eller "
+                f"ge antalet invånare i åldern {age_band}",
                 column=header.name,
             )
         if header.unit is not None and header.name not in AMOUNT_COLUMNS:
             raise InputError(
-                f"{cells.where}, row {row}, column '{header.text}': {header.name} is not "
-                f"an amount and cannot be in {header.unit}",
+                f"{where.en}: {header.name} is not an amount and cannot be in {header.unit}",
+                sv=f"{where.sv}: '{SWEDISH_HEADERS[header.name]}' är inget belopp och kan inte "
+                f"anges i {header.unit}",
                 column=header.name,
             )
         columns[header.name] = position
@@ -459,24 +525,39 @@ def _map_columns(
     missing = [c for c in (schema.id_column, *schema.required) if c and c not in columns]
     if missing:
         listed = ", ".join(_shown(c) for c in missing)
-        raise InputError(f"{cells.where}: missing required column(s) {listed}", column=missing[0])
+        raise InputError(
+            f"{cells.where}: missing required column(s) {listed}",
+            sv=f"{cells.place.sv}: {_columns_sv(missing)} saknas men krävs",
+            column=missing[0],
+        )
     if schema.kind == "answers" and not set(columns) & AMOUNT_COLUMNS:
+        amounts = ["requested", "municipal_match", "regional_match"]
         raise InputError(
             f"{cells.where}: an answer table needs at least one of the columns "
-            f"{_shown('requested')}, {_shown('municipal_match')}, {_shown('regional_match')}"
+            f"{_shown('requested')}, {_shown('municipal_match')}, {_shown('regional_match')}",
+            sv=f"{cells.place.sv}: en svarstabell behöver minst en av kolumnerna "
+            f"{_listed_sv(amounts, 'och')}",
         )
     return columns
 
 
 def _refuse_unknown(cells: Sheet, row: int, text: str, missing: list[str]) -> None:
     # An ignored column could be the floor's or the cap's amounts under another name.
-    accepted = "; ".join(
-        f"{name}: " + ", ".join(f"'{a}'" for a in accepted_headers(name)) for name in missing
-    )
+    def accepted(shown: dict[str, str]) -> str:
+        return "; ".join(
+            f"{shown[name]}: " + ", ".join(f"'{a}'" for a in accepted_headers(name))
+            for name in missing
+        )
+
+    english = accepted({name: name for name in missing})
+    swedish = accepted({name: f"'{SWEDISH_HEADERS[name]}'" for name in missing})
     raise InputError(
         f"{cells.where}, row {row}: unknown column '{text}'; rename it to the column it "
         f"holds, or to 'Kommentar' if it is only information. Accepted headers for the "
-        f"columns not in the file: {accepted or 'none (every column is there)'}"
+        f"columns not in the file: {english or 'none (every column is there)'}",
+        sv=f"{cells.place.at(row).sv}: okänd kolumn '{text}'; ge den rubriken för den kolumn "
+        "den innehåller, eller 'Kommentar' om den bara är information. Godkända rubriker för "
+        f"kolumnerna som inte finns i filen: {swedish or 'inga (alla kolumner finns)'}",
     )
 
 
@@ -494,6 +575,10 @@ def _refuse_merged(
                 f"{cells.where}, cells {merged}, column '{headers[touched[0]].text}': merged "
                 "cells hold their value in the first cell only, so the other rows would read "
                 "as blank; unmerge the cells and write the value in every row",
+                sv=f"{cells.place.sv}, cellerna {merged}, kolumn '{headers[touched[0]].text}': "
+                "sammanfogade celler har sitt värde bara i den första cellen, så de andra raderna "
+                "skulle läsas som tomma; dela upp de sammanfogade cellerna och skriv värdet på "
+                "varje rad",
                 column=next(n for n, p in columns.items() if p == touched[0]),
             )
 
@@ -504,7 +589,8 @@ def _reject_near_miss(cells: Sheet, row: int, text: str) -> None:
     )
     if close:
         raise InputError(
-            f"{cells.where}, row {row}: unknown column '{text}' (did you mean '{close[0]}'?)"
+            f"{cells.where}, row {row}: unknown column '{text}' (did you mean '{close[0]}'?)",
+            sv=f"{cells.place.at(row).sv}: okänd kolumn '{text}' (menade du '{close[0]}'?)",
         )
 
 
@@ -530,28 +616,37 @@ def _build(
             if isinstance(label, str) and label.strip().casefold() in TOTAL_LABELS:
                 continue
             if isinstance(label, str) and _TOTAL_LIKE.match(" ".join(label.split()).casefold()):
+                at = cells.place.at(number, headers[id_position].text)
                 raise InputError(
-                    f"{cells.where}, row {number}, column '{headers[id_position].text}': "
-                    f"'{label.strip()}' looks like a totals or subtotal row, not a "
+                    f"{at.en}: '{label.strip()}' looks like a totals or subtotal row, not a "
                     f"{schema.id_column}; remove the totals row (only a row named exactly "
                     "'Totalt', 'Summa', 'Total' or 'Sum' is skipped)",
+                    sv=f"{at.sv}: '{label.strip()}' ser ut som en summarad eller delsumma, inte "
+                    f"{_ID_SV[str(schema.id_column)]}; ta bort summaraden (bara en rad som heter "
+                    "exakt 'Totalt', 'Summa', 'Total' eller 'Sum' hoppas över)",
                     column=schema.id_column,
                 )
         for name, position in columns.items():
             value = row[position] if position < len(row) else None
-            where = f"{cells.where}, row {number}, column '{headers[position].text}'"
+            where = cells.place.at(number, headers[position].text)
             if (offset, position) in cells.percent and name not in _TEXT_COLUMNS:
                 # Excel stores 50 % as 0.5: read as an amount it would be half a krona.
                 raise InputError(
-                    f"{where}: the cell is formatted as a percentage (it holds {value!r}), "
+                    f"{where.en}: the cell is formatted as a percentage (it holds {value!r}), "
                     "not an amount or a count; write the number in "
                     "kronor (or persons) in a cell with a number format",
+                    sv=f"{where.sv}: cellen är formaterad som procent (den innehåller "
+                    f"{value!r}), inte som belopp eller antal; skriv talet i kronor (eller "
+                    "personer) i en cell med talformat",
                     column=name,
                 )
             data[name].append(_convert(value, name, headers[position], where))
         rows_seen.append(number)
     if not rows_seen:
-        raise InputError(f"{cells.where}: the table has a header but no rows")
+        raise InputError(
+            f"{cells.where}: the table has a header but no rows",
+            sv=f"{cells.place.sv}: tabellen har en rubrikrad men inga rader",
+        )
     frame = pd.DataFrame(data)
     _check_ids(frame, schema, cells, headers, columns, rows_seen)
     for name in frame.columns:
@@ -568,23 +663,34 @@ def _refuse_ragged(cells: Sheet, header_index: int, offset: int, fields: int, wi
         f"{cells.where}, line {cells.line(offset)}: {fields} fields, but the header "
         f"(line {cells.line(header_index)}) has {width}; the values would shift into the "
         "wrong columns. A number with a decimal comma in a comma-separated file must be "
-        "quoted (\"9500000,5\"), or save the file with ';' as separator"
+        "quoted (\"9500000,5\"), or save the file with ';' as separator",
+        sv=f"{cells.place.sv}, rad {cells.line(offset)}: {fields} fält, men rubrikraden "
+        f"(rad {cells.line(header_index)}) har {width}; värdena skulle hamna i fel kolumner. "
+        "Ett tal med decimalkomma i en kommaavgränsad fil måste stå inom citattecken "
+        "(\"9500000,5\"), eller spara filen med ';' som avgränsare",
     )
 
 
-def _convert(value: object, name: str, header: Header, where: str) -> object:
+def _convert(value: object, name: str, header: Header, where: Place) -> object:
     if isinstance(value, Uncomputed):
         raise InputError(
-            f"{where.split(', row ')[0]}, cell {value.cell} (column '{header.text}'): the formula "
+            f"{where.cell(value.cell)}: the formula "
             f"{value.formula} was saved without its computed value (the file was written by a "
             "program, not saved in Excel); open the file in Excel and save it, or write the "
             "values instead of formulas",
+            sv=f"{where.cell(value.cell, 'sv')}: formeln {value.formula} sparades utan sitt "
+            "beräknade värde (filen skrevs av ett program, den sparades inte i Excel); öppna "
+            "filen i Excel och spara den, eller skriv värdena i stället för formler",
             column=name,
         )
     if isinstance(value, ErrorValue):
+        swedish = _EXCEL_ERRORS_SV.get(value.error)
+        shown = value.error if swedish is None else f"{swedish} ({value.error})"
         raise InputError(
-            f"{where.split(', row ')[0]}, cell {value.cell} (column '{header.text}'): holds the "
+            f"{where.cell(value.cell)}: holds the "
             f"Excel error {value.error}, not a value; correct the formula in Excel",
+            sv=f"{where.cell(value.cell, 'sv')}: innehåller Excel-felet {shown}, inget värde; "
+            "rätta formeln i Excel",
             column=name,
         )
     if name in _TEXT_COLUMNS:
@@ -596,7 +702,7 @@ def _convert(value: object, name: str, header: Header, where: str) -> object:
     return _number(value, name, header, where)
 
 
-def _text(value: object, name: str, where: str) -> str | None:
+def _text(value: object, name: str, where: Place) -> str | None:
     if value is None:
         return None
     if name == "municipality_code":
@@ -609,7 +715,7 @@ def _text(value: object, name: str, where: str) -> str | None:
     return " ".join(text.split()) if name in _NAME_COLUMNS else text
 
 
-def _date(value: object, where: str) -> dt.date | None:
+def _date(value: object, where: Place) -> dt.date | None:
     """A date cell: an Excel date, or a text written ``2026-09-04`` (the Swedish way)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -618,21 +724,22 @@ def _date(value: object, where: str) -> dt.date | None:
         return day
     number = isinstance(value, (int, float))
     raise InputError(
-        f"{where}: not a date: {value!r}; write it as 2026-09-04"
+        f"{where.en}: not a date: {value!r}; write it as 2026-09-04"
         + ("; format the cell as a date in Excel" if number else " (year-month-day)"),
-        sv=f"{where}: inget datum: {value!r}; skriv det som 2026-09-04"
+        sv=f"{where.sv}: inget datum: {value!r}; skriv det som 2026-09-04"
         + ("; formatera cellen som datum i Excel" if number else " (år-månad-dag)"),
         column=_DATE_COLUMN,
     )
 
 
-def _check_characters(text: str, name: str, where: str) -> None:
+def _check_characters(text: str, name: str, where: Place) -> None:
     problem = text_problem(text, comment=name == "comment")
     if problem is not None:
-        raise InputError(f"{where}: {problem}", column=name)
+        swedish = text_problem(text, comment=name == "comment", language="sv")
+        raise InputError(f"{where.en}: {problem}", sv=f"{where.sv}: {swedish}", column=name)
 
 
-def _code(value: object, where: str) -> str:
+def _code(value: object, where: Place) -> str:
     # Excel and CSV tools drop the leading zero of 0114; three digits get it back.
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -642,20 +749,26 @@ def _code(value: object, where: str) -> str:
     if re.fullmatch(r"\d{3}", text):
         text = "0" + text
     if not _CODE.match(text):
-        raise InputError(f"{where}: a municipality code has four digits (e.g. 0114), got {value!r}")
+        raise InputError(
+            f"{where.en}: a municipality code has four digits (e.g. 0114), got {value!r}",
+            sv=f"{where.sv}: en kommunkod har fyra siffror (till exempel 0114), inte {value!r}",
+        )
     return text
 
 
-def _year(value: object, where: str) -> int | None:
+def _year(value: object, where: Place) -> int | None:
     if value is None:
         return None
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     if not re.fullmatch(r"\s*(19|20)\d\d\s*", text):
-        raise InputError(f"{where}: a year has four digits (e.g. 2025), got {value!r}")
+        raise InputError(
+            f"{where.en}: a year has four digits (e.g. 2025), got {value!r}",
+            sv=f"{where.sv}: ett år har fyra siffror (till exempel 2025), inte {value!r}",
+        )
     return int(text)
 
 
-def _number(value: object, name: str, header: Header, where: str) -> float:
+def _number(value: object, name: str, header: Header, where: Place) -> float:
     if value is None:
         return math.nan
     if name in _LIMIT_COLUMNS and _says_no_limit(value):
@@ -664,44 +777,66 @@ def _number(value: object, name: str, header: Header, where: str) -> float:
     if isinstance(value, (int, float)):
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         if isinstance(value, float) and not math.isfinite(value):
-            raise InputError(f"{where}: must be a finite number, got {value}")
+            raise InputError(
+                f"{where.en}: must be a finite number, got {value}",
+                sv=f"{where.sv}: måste vara ett ändligt tal, inte {value}",
+            )
     else:
         try:
             number, unit = parse_number(str(value))
         except ValueError as error:
-            raise InputError(f"{where}: {name} must be a number, got {value!r} ({error})") from None
+            problem = _NUMBER_PROBLEMS_SV.get(str(error), str(error))
+            raise InputError(
+                f"{where.en}: {name} must be a number, got {value!r} ({error})",
+                sv=f"{where.sv}: måste vara ett tal, inte {value!r} ({problem})",
+            ) from None
         if unit is not None:
             if name in COUNT_COLUMNS:
                 raise InputError(
-                    f"{where}: {name} is a number of inhabitants, not an amount in {unit}; "
-                    f"got {value!r}"
+                    f"{where.en}: {name} is a number of inhabitants, not an amount in {unit}; "
+                    f"got {value!r}",
+                    sv=f"{where.sv}: antalet invånare är inget belopp i {unit}; cellen "
+                    f"innehåller {value!r}",
                 )
             # The unit typed in the cell is explicit and wins over the header's.
             factor = Decimal(AMOUNT_UNITS[unit])
         if factor == 1 and name in AMOUNT_COLUMNS and _THOUSANDS_OR_DECIMAL.match(str(value)):
             # Kronor have two decimals (öre): '6,250' is 6 250 in English, or a tkr amount.
             raise InputError(
-                f"{where}: {value!r} is ambiguous: one ',' or '.' before three digits is a "
+                f"{where.en}: {value!r} is ambiguous: one ',' or '.' before three digits is a "
                 "thousands separator in English, and kronor have at most two decimals; write "
                 "6 250 (kronor), or declare tkr in the header or the cell (6,250 tkr)",
+                sv=f"{where.sv}: {value!r} är tvetydigt: ett ',' eller '.' före tre siffror "
+                "skiljer tusental på engelska, och kronor har högst två decimaler; skriv 6 250 "
+                "(kronor), eller ange tkr i rubriken eller i cellen (6,250 tkr)",
                 column=name,
             )
     if not number.is_finite():
-        raise InputError(f"{where}: must be a finite number, got {value!r}")
+        raise InputError(
+            f"{where.en}: must be a finite number, got {value!r}",
+            sv=f"{where.sv}: måste vara ett ändligt tal, inte {value!r}",
+        )
     if number < 0:
-        raise InputError(f"{where}: {name} must be ≥ 0, got {value!r}")
+        raise InputError(
+            f"{where.en}: {name} must be ≥ 0, got {value!r}",
+            sv=f"{where.sv}: måste vara ≥ 0, inte {value!r}",
+        )
     if name in COUNT_COLUMNS and number != number.to_integral_value():
         # "120.000" is 120 000 people where a dot groups digits, 120 where it is a decimal point.
         raise InputError(
-            f"{where}: {name} is a number of people, got {value!r}, not a whole number; "
+            f"{where.en}: {name} is a number of people, got {value!r}, not a whole number; "
             "write it without decimals (group digits with spaces: 120 000)",
+            sv=f"{where.sv}: ett antal personer måste vara ett heltal, inte {value!r}; skriv det "
+            "utan decimaler (gruppera siffrorna med mellanslag: 120 000)",
             column=name,
         )
     amount = number * factor
     if amount > Decimal(MAX_AMOUNT):
         raise InputError(
-            f"{where}: {name} is {value!r}, more than {MAX_AMOUNT:,.0f}, the largest "
+            f"{where.en}: {name} is {value!r}, more than {MAX_AMOUNT:,.0f}, the largest "
             "amount or count computed exactly to the öre; check the unit",
+            sv=f"{where.sv}: {value!r} är mer än {format_number(MAX_AMOUNT, 'sv')}, det största "
+            "belopp eller antal som räknas exakt på öret; kontrollera enheten",
             column=name,
         )
     return float(amount)
@@ -725,10 +860,12 @@ def _check_ids(
     for name in required:
         missing = frame[name].isna().to_numpy()
         if missing.any():
-            row = rows[int(np.flatnonzero(missing)[0])]
+            blank = cells.place.at(
+                rows[int(np.flatnonzero(missing)[0])], headers[columns[name]].text
+            )
             raise InputError(
-                f"{cells.where}, row {row}, column '{headers[columns[name]].text}': "
-                f"{name} must be given, the cell is empty",
+                f"{blank.en}: {name} must be given, the cell is empty",
+                sv=f"{blank.sv}: cellen är tom, men kolumnen måste vara ifylld på varje rad",
                 column=name,
             )
     if schema.id_column:
@@ -739,12 +876,19 @@ def _check_ids(
             at = int(np.flatnonzero(duplicated)[0])
             value = ids.iloc[at]
             earlier = int(np.flatnonzero((keys == keys.iloc[at]).to_numpy())[0])
-            same = "" if ids.iloc[earlier] == value else f" as '{ids.iloc[earlier]}'"
-            how = "" if not same else " (names that differ only in case, spaces or Unicode form)"
+            differs = ids.iloc[earlier] != value
+            same = f" as '{ids.iloc[earlier]}'" if differs else ""
+            how = " (names that differ only in case, spaces or Unicode form)" if differs else ""
+            where = cells.place.at(rows[at], headers[columns[schema.id_column]].text)
             raise InputError(
-                f"{cells.where}, row {rows[at]}, column "
-                f"'{headers[columns[schema.id_column]].text}': '{value}' appears twice "
-                f"(also in row {rows[earlier]}{same}){how}",
+                f"{where.en}: '{value}' appears twice (also in row {rows[earlier]}{same}){how}",
+                sv=f"{where.sv}: '{value}' finns två gånger (även på rad {rows[earlier]}"
+                + (
+                    f" som '{ids.iloc[earlier]}') (namn som bara skiljer sig i stora och små "
+                    "bokstäver, mellanslag eller Unicode-form)"
+                    if differs
+                    else ")"
+                ),
                 column=schema.id_column,
                 units=[value],
             )
