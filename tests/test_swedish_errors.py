@@ -20,12 +20,7 @@ from finsam_opt.errors import InputError
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "finsam_opt"
 ERRORS = {"InputError", "SolverError", "VerificationError"}
 
-NOT_YET: dict[str, int] = {
-    "analysis/compare.py": 8,
-    "analysis/forecast.py": 15,
-    "analysis/letters.py": 2,
-    "analysis/simulate.py": 8,
-}
+NOT_YET: dict[str, int] = {}
 
 
 def _english_only() -> Counter[str]:

@@ -18,6 +18,8 @@ from finsam_opt.engine.policies import DEFICIT_POLICIES, Policy, resolve_policy
 from finsam_opt.engine.result import Allocation
 from finsam_opt.engine.solvers import get_solver
 from finsam_opt.errors import InputError
+from finsam_opt.language.numbers import format_kronor
+from finsam_opt.language.words import term
 
 __all__ = ["Comparison", "compare"]
 
@@ -105,6 +107,8 @@ class Comparison:
             raise InputError(
                 f"policy {policy!r} has no allocation at budget {budget:,.0f} kr "
                 f"in this comparison",
+                sv=f"principen '{term(policy, 'sv')}' har ingen tilldelning vid budgeten "
+                f"{format_kronor(budget, 'sv', ore=True)} i den här jämförelsen",
                 column="policy",
             )
         return rows.set_index("unit")["difference"].rename(policy)
@@ -114,7 +118,9 @@ class Comparison:
             return float(budget)
         if len(self.budgets) != 1:
             raise InputError(
-                f"this comparison has {len(self.budgets)} budgets; name one", column="budget"
+                f"this comparison has {len(self.budgets)} budgets; name one",
+                sv=f"jämförelsen har {len(self.budgets)} budgetar; ange en av dem",
+                column="budget",
             )
         return self.budgets[0]
 
@@ -205,6 +211,8 @@ def _gate(
         if baseline not in DEFICIT_POLICIES:
             raise InputError(
                 f"baseline {baseline!r} is neither among the policies compared nor built in",
+                sv=f"jämförelseprincipen {baseline!r} finns varken bland de jämförda principerna "
+                "eller bland de inbyggda",
                 column="baseline",
             )
         chosen.insert(0, resolve_policy(baseline))
@@ -223,11 +231,19 @@ def check_policies(policies: Sequence[str | Policy] | str | Policy | None) -> li
         policies = [policies]
     chosen = [resolve_policy(p) for p in policies]
     if not chosen:
-        raise InputError("policies must name at least one policy", column="policy")
+        raise InputError(
+            "policies must name at least one policy",
+            sv="policies måste ange minst en princip",
+            column="policy",
+        )
     names = [p.name for p in chosen]
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
-        raise InputError(f"policy {duplicated[0]!r} is named more than once", column="policy")
+        raise InputError(
+            f"policy {duplicated[0]!r} is named more than once",
+            sv=f"principen '{term(duplicated[0], 'sv')}' anges mer än en gång",
+            column="policy",
+        )
     return chosen
 
 
@@ -238,7 +254,11 @@ def check_budgets(params: Parameters, budgets: Iterable[float] | None) -> list[f
     one = isinstance(budgets, (int, float, np.number))  # one budget, also a numpy number
     values: list[float] = [budgets] if one else list(budgets)  # type: ignore[list-item]
     if not values:
-        raise InputError("budgets must hold at least one budget", column="budget")
+        raise InputError(
+            "budgets must hold at least one budget",
+            sv="budgets måste innehålla minst en budget",
+            column="budget",
+        )
     for value in values:
         if (
             isinstance(value, bool)
@@ -247,11 +267,17 @@ def check_budgets(params: Parameters, budgets: Iterable[float] | None) -> list[f
             or value < 0
         ):
             raise InputError(
-                f"every budget must be a finite number ≥ 0, got {value!r}", column="budget"
+                f"every budget must be a finite number ≥ 0, got {value!r}",
+                sv=f"varje budget måste vara ett ändligt tal ≥ 0, inte {value!r}",
+                column="budget",
             )
     floats = [float(v) for v in values]
     if len(set(floats)) != len(floats):
-        raise InputError("budgets must not repeat a budget", column="budget")
+        raise InputError(
+            "budgets must not repeat a budget",
+            sv="budgets får inte innehålla samma budget två gånger",
+            column="budget",
+        )
     return floats
 
 

@@ -26,6 +26,7 @@ from finsam_opt.engine.batch import allocate_rows
 from finsam_opt.engine.policies import Policy, resolve_policy
 from finsam_opt.engine.rounding import id_ranks, round_rows
 from finsam_opt.errors import InputError, describe_units
+from finsam_opt.language.numbers import format_kronor, format_number
 
 __all__ = ["Drift", "Forecast", "Reason", "YearOutcome", "forecast"]
 
@@ -109,7 +110,11 @@ class Drift:
         """
         levels = history.apply(pd.to_numeric, errors="coerce").astype(float)
         if levels.shape[1] < 2:
-            raise InputError("a history needs at least two years (columns)", column="history")
+            raise InputError(
+                "a history needs at least two years (columns)",
+                sv="en historik behöver minst två år (kolumner)",
+                column="history",
+            )
         bad = ~np.isfinite(levels.to_numpy()) | (levels.to_numpy() <= 0)
         if bad.any():
             row, col = np.argwhere(bad)[0]
@@ -117,6 +122,8 @@ class Drift:
             raise InputError(
                 f"history: unit {unit!r}, year {year}: a level must be a number > 0, got "
                 f"{history.iloc[row, col]!r}",
+                sv=f"historik: förbundet {unit!r}, år {year}: en nivå måste vara ett tal > 0, "
+                f"inte {history.iloc[row, col]!r}",
                 column=str(year),
                 units=[unit],
             )
@@ -256,7 +263,11 @@ class Forecast:
         for outcome in self.outcomes:
             if outcome.year == year:
                 return outcome
-        raise InputError(f"year {year} is not in the forecast {self.year_labels}", column="year")
+        raise InputError(
+            f"year {year} is not in the forecast {self.year_labels}",
+            sv=f"år {year} finns inte i prognosen {self.year_labels}",
+            column="year",
+        )
 
 
 @dataclass
@@ -376,11 +387,15 @@ def forecast(
     chosen = resolve_policy(policy)
     if carry not in _CARRY:
         raise InputError(
-            f"parameter carry must be 'rounded' or 'exact', got {carry!r}", column="carry"
+            f"parameter carry must be 'rounded' or 'exact', got {carry!r}",
+            sv=f"parametern carry måste vara 'rounded' eller 'exact', inte {carry!r}",
+            column="carry",
         )
     if params.staircase is not None:
         raise InputError(
             "forecast does not apply the equity staircase; use simulate() for a staircase",
+            sv="prognosen tillämpar inte trappan för eget kapital (staircase); använd "
+            "simulate() med en trappa",
             column="staircase",
         )
     rng = np.random.default_rng(seed)
@@ -474,19 +489,30 @@ def _assumed_rows(state: _State, params: Parameters, year: int) -> pd.DataFrame:
 def _labels(years: object, first_year: object) -> list[int]:
     count = _positive(years, "years")
     if isinstance(first_year, bool) or not isinstance(first_year, (int, np.integer)):
-        raise InputError(f"parameter first_year must be a whole number, got {first_year!r}")
+        raise InputError(
+            f"parameter first_year must be a whole number, got {first_year!r}",
+            sv=f"parametern first_year måste vara ett heltal, inte {first_year!r}",
+        )
     return list(range(int(first_year), int(first_year) + count))
 
 
 def _positive(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise InputError(f"parameter {name} must be a whole number ≥ 1, got {value!r}", column=name)
+        raise InputError(
+            f"parameter {name} must be a whole number ≥ 1, got {value!r}",
+            sv=f"parametern {name} måste vara ett heltal ≥ 1, inte {value!r}",
+            column=name,
+        )
     return int(value)
 
 
 def _check_drift(drift: Drift, name: str, labels: list[int]) -> None:
     if not isinstance(drift, Drift):
-        raise InputError(f"{name} must be a Drift, got {type(drift).__name__}", column=name)
+        raise InputError(
+            f"{name} must be a Drift, got {type(drift).__name__}",
+            sv=f"{name} måste vara en Drift, inte {type(drift).__name__}",
+            column=name,
+        )
     parts: list[tuple[str, object]] = [("mean", drift.mean), ("sd", drift.sd)]
     for part, value in parts:
         if isinstance(value, pd.DataFrame):  # a unit or year not in a table does not grow
@@ -500,8 +526,11 @@ def _check_drift(drift: Drift, name: str, labels: list[int]) -> None:
         bad = ~np.isfinite(values) | (values < low) | ((values == low) & (part == "mean"))
         if bad.any():
             rule = "≥ 0" if part == "sd" else "> −1"
+            part_sv = "spridningen (sd)" if part == "sd" else "medeltillväxten (mean)"
             raise InputError(
                 f"{name} drift: {part} must be finite and {rule}, got {values[bad][0]!r}",
+                sv=f"tillväxten för {name}: {part_sv} måste vara ändlig och {rule}, inte "
+                f"{float(values[bad][0])!r}",
                 column=name,
             )
     if isinstance(drift.mean, pd.DataFrame):
@@ -509,6 +538,8 @@ def _check_drift(drift: Drift, name: str, labels: list[int]) -> None:
         if unknown:
             raise InputError(
                 f"{name} drift: year {unknown[0]!r} is not forecast ({labels[0]}–{labels[-1]})",
+                sv=f"tillväxten för {name}: år {unknown[0]!r} ingår inte i prognosen "
+                f"({labels[0]}–{labels[-1]})",
                 column=name,
             )
 
@@ -526,7 +557,11 @@ def _budgets(
     if isinstance(budget, Drift):
         _check_drift(budget, "budget", labels)
         if not all(isinstance(v, (int, float)) for v in (budget.mean, budget.sd)):
-            raise InputError("the budget's drift has one mean and one sd", column="budget")
+            raise InputError(
+                "the budget's drift has one mean and one sd",
+                sv="budgetens tillväxt har ett enda medelvärde (mean) och en enda spridning (sd)",
+                column="budget",
+            )
         mean, sd = float(budget.mean), float(budget.sd)  # type: ignore[arg-type]
         z = rng.standard_normal((futures, years - 1)) if sd > 0 else 0.0
         growth = np.maximum(1.0 + mean + sd * z, 0.0) * np.ones((futures, years - 1))
@@ -537,6 +572,7 @@ def _budgets(
     if len(given) != years:
         raise InputError(
             f"a budget path must give {years} budgets (one per year), got {len(given)}",
+            sv=f"en budgetbana måste ange {years} budgetar (en per år), men anger {len(given)}",
             column="budget",
         )
     return np.tile(np.array(given), (futures, 1))
@@ -672,6 +708,9 @@ def _check_bounds(state: _State, budget: np.ndarray, year: int) -> None:
                 f"year {year}: drift takes {name} of future(s) {futures[:5].tolist()} above "
                 f"{MAX_AMOUNT:,.0f} (got {array[over].max():,.0f}); choose a smaller drift "
                 "or fewer years",
+                sv=f"år {year}: tillväxten tar {name} i framtid(erna) {futures[:5].tolist()} över "
+                f"{format_number(MAX_AMOUNT, 'sv')} ({format_number(array[over].max(), 'sv')}); "
+                "välj en mindre tillväxt eller färre år",
                 column=name,
             )
 
@@ -686,6 +725,10 @@ def _allocate_year(
             f"year {year}: the budget of future(s) {short[:5].tolist()} "
             f"({budget[short[0]]:,.0f} kr) is below the number of units × base_amount "
             f"({table.size} × {params.base_amount:,.0f} kr)",
+            sv=f"år {year}: budgeten i framtid(erna) {short[:5].tolist()} "
+            f"({format_kronor(budget[short[0]], 'sv', ore=True)}) är mindre än antalet förbund × "
+            f"grundtilldelningen ({table.size} × "
+            f"{format_kronor(params.base_amount, 'sv', ore=True)})",
             column="budget",
         )
     _check_bounds(state, budget, year)
@@ -802,6 +845,8 @@ def _unknown_units(drift: Drift, ever: set[Hashable], name: str) -> None:
     if unknown:
         raise InputError(
             f"{name} drift: {describe_units(unknown)} never in the forecast",
+            sv=f"tillväxten för {name}: {describe_units(unknown, 'sv')} finns aldrig med i "
+            "prognosen",
             column=name,
             units=unknown,
         )

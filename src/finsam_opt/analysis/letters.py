@@ -108,7 +108,11 @@ def planning_letter(forecast: Forecast, unit: Hashable, lang: str = "sv") -> Pla
     check_language(lang)
     bands = forecast.bands[forecast.bands["unit"] == unit]
     if bands.empty:
-        raise InputError(f"unit {unit!r} is not in this forecast", units=[unit])
+        raise InputError(
+            f"unit {unit!r} is not in this forecast",
+            sv=f"förbundet {unit!r} finns inte i den här prognosen",
+            units=[unit],
+        )
     years = bands["year"].tolist()
     first = bands.iloc[0]
     reached = forecast.reached_ideal.loc[[unit]].iloc[0]
@@ -228,7 +232,10 @@ def write_forecast(forecast: Forecast, path: str | Path, lang: str = "sv") -> Pa
     check_language(lang)
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
-        raise InputError(f"{target.name}: a forecast is written as .xlsx")
+        raise InputError(
+            f"{target.name}: a forecast is written as .xlsx",
+            sv=f"{target.name}: en prognos skrivs som .xlsx; välj den filändelsen",
+        )
     words = _WORDS[lang]
     bands = forecast.bands.assign(
         reason=[words[f"reason_{Reason(r)}"] for r in forecast.bands["reason"]]

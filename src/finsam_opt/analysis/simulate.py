@@ -19,6 +19,7 @@ from finsam_opt.engine.policies import Policy, resolve_policy
 from finsam_opt.engine.result import Allocation
 from finsam_opt.engine.solvers import get_solver
 from finsam_opt.errors import InputError, describe_units
+from finsam_opt.language.numbers import format_kronor
 
 __all__ = ["CARRY", "Simulation", "simulate"]
 
@@ -229,7 +230,9 @@ def simulate(
     get_solver(solver)
     if carry not in CARRY:
         raise InputError(
-            f"parameter carry must be 'rounded' or 'exact', got {carry!r}", column="carry"
+            f"parameter carry must be 'rounded' or 'exact', got {carry!r}",
+            sv=f"parametern carry måste vara 'rounded' eller 'exact', inte {carry!r}",
+            column="carry",
         )
     budgets = _budget_path(params, budget_path, labels)
     validate_units(units, replace(params, budget=budgets[0]))
@@ -249,6 +252,9 @@ def simulate(
             raise InputError(
                 f"year {year}: budget ({budget:,.0f} kr) must be at least the number of units × "
                 f"base_amount ({len(ids)} × {params.base_amount:,.0f} kr)",
+                sv=f"år {year}: budgeten ({format_kronor(budget, 'sv', ore=True)}) måste vara "
+                f"minst antalet förbund × grundtilldelningen ({len(ids)} × "
+                f"{format_kronor(params.base_amount, 'sv', ore=True)})",
                 column="budget",
             )
 
@@ -274,16 +280,21 @@ def _whole(value: object, name: str, minimum: int | None) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         bound = "" if minimum is None else f" ≥ {minimum}"
         raise InputError(
-            f"parameter {name} must be a whole number{bound}, got {value!r}", column=name
+            f"parameter {name} must be a whole number{bound}, got {value!r}",
+            sv=f"parametern {name} måste vara ett heltal{bound}, inte {value!r}",
+            column=name,
         )
     return int(value)
 
 
-def _growth(rate: Growth, name: str, ever: set[Hashable]) -> Rate:
+def _growth(rate: Growth, name: str, ever: set[Hashable], year: object = None) -> Rate:
+    """The growth rate(s) checked; ``year`` names the column of a table of rates."""
+    where = name if year is None else f"{name}, year {year}"
+    where_sv = name if year is None else f"{name}, år {year}"
     if isinstance(rate, pd.DataFrame):
         # A unit or year missing from a table of rates does not grow (read_growth's pivot).
         filled = rate.fillna(0.0)
-        checked = {y: _growth(filled[y], f"{name}, year {y}", ever) for y in filled.columns}
+        checked = {y: _growth(filled[y], name, ever, y) for y in filled.columns}
         return pd.DataFrame(checked, index=filled.index)
     if isinstance(rate, Mapping):
         rate = pd.Series(rate, dtype=float)
@@ -291,8 +302,9 @@ def _growth(rate: Growth, name: str, ever: set[Hashable]) -> Rate:
         unknown = [u for u in rate.index if u not in ever]
         if unknown:
             raise InputError(
-                f"{name}: {describe_units(unknown)} never in the simulation",
-                column=name,
+                f"{where}: {describe_units(unknown)} never in the simulation",
+                sv=f"{where_sv}: {describe_units(unknown, 'sv')} finns aldrig med i simuleringen",
+                column=where,
                 units=unknown,
             )
         values = pd.to_numeric(rate, errors="coerce")
@@ -300,9 +312,11 @@ def _growth(rate: Growth, name: str, ever: set[Hashable]) -> Rate:
         if bad.any():
             ids = list(rate.index[bad])
             raise InputError(
-                f"{name}: {describe_units(ids)}: growth rate must be finite and > −1, "
+                f"{where}: {describe_units(ids)}: growth rate must be finite and > −1, "
                 f"got {rate[bad].iloc[0]!r}",
-                column=name,
+                sv=f"{where_sv}: {describe_units(ids, 'sv')}: tillväxten måste vara ändlig och "
+                f"> −1, inte {rate[bad].iloc[0]!r}",
+                column=where,
                 units=ids,
             )
         return values.astype(float)
@@ -311,7 +325,11 @@ def _growth(rate: Growth, name: str, ever: set[Hashable]) -> Rate:
         or not isinstance(rate, (int, float, np.number))
         or not (math.isfinite(rate) and rate > -1)
     ):
-        raise InputError(f"parameter {name} must be finite and > −1, got {rate!r}", column=name)
+        raise InputError(
+            f"parameter {where} must be finite and > −1, got {rate!r}",
+            sv=f"parametern {where_sv} måste vara ändlig och > −1, inte {rate!r}",
+            column=where,
+        )
     return float(rate)
 
 
@@ -325,6 +343,7 @@ def _budget_path(
         if unknown:
             raise InputError(
                 f"budget_path: year {unknown[0]} is not simulated ({labels[0]}–{labels[-1]})",
+                sv=f"budget_path: år {unknown[0]} simuleras inte ({labels[0]}–{labels[-1]})",
                 column="budget_path",
             )
         budgets = [path.get(y, params.budget) for y in labels]
@@ -333,6 +352,8 @@ def _budget_path(
         if len(budgets) != len(labels):
             raise InputError(
                 f"budget_path must give {len(labels)} budgets (one per year), got {len(budgets)}",
+                sv=f"budget_path måste ange {len(labels)} budgetar (en per år), men anger "
+                f"{len(budgets)}",
                 column="budget_path",
             )
     # Parameters checks each budget (a finite number ≥ 0) with its own message.
