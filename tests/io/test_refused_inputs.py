@@ -76,8 +76,9 @@ def test_an_unknown_column_is_refused_with_the_accepted_headers(
     assert "previous_allocation: 'previous_allocation', 'föregående års tilldelning'" in message
     swedish = info.value.text("sv")
     assert swedish.startswith(
-        f"förbund.csv, rad 1: okänd kolumn '{header}'; ge den rubriken för den kolumn den "
-        "innehåller, eller 'Kommentar' om den bara är information. Godkända rubriker för "
+        f"förbund.csv, rad 1: okänd kolumn '{header}'; byt rubriken till namnet på "
+        "kolumnen den innehåller, eller till 'Kommentar' om den bara är information. "
+        "Godkända rubriker för "
         "kolumnerna som inte finns i filen: "
     )
     assert "'Ansökt belopp': 'requested', 'ansökt belopp'" in swedish

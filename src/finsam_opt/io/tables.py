@@ -190,10 +190,10 @@ def _shown(name: str) -> str:
     return f"'{SWEDISH_HEADERS[name]}' ({name})"
 
 
-def _listed_sv(names: Iterable[str], last: str = "och") -> str:
+def _listed_sv(names: Iterable[str]) -> str:
     """``'A', 'B' och 'C'``: the Swedish headers of canonical columns."""
     quoted = [f"'{SWEDISH_HEADERS[n]}'" for n in names]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} {last} {quoted[-1]}"
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} och {quoted[-1]}"
 
 
 def _columns_sv(names: list[str]) -> str:
@@ -536,7 +536,7 @@ def _map_columns(
             f"{cells.where}: an answer table needs at least one of the columns "
             f"{_shown('requested')}, {_shown('municipal_match')}, {_shown('regional_match')}",
             sv=f"{cells.place.sv}: en svarstabell behöver minst en av kolumnerna "
-            f"{_listed_sv(amounts, 'och')}",
+            f"{_listed_sv(amounts)}",
         )
     return columns
 
@@ -555,8 +555,9 @@ def _refuse_unknown(cells: Sheet, row: int, text: str, missing: list[str]) -> No
         f"{cells.where}, row {row}: unknown column '{text}'; rename it to the column it "
         f"holds, or to 'Kommentar' if it is only information. Accepted headers for the "
         f"columns not in the file: {english or 'none (every column is there)'}",
-        sv=f"{cells.place.at(row).sv}: okänd kolumn '{text}'; ge den rubriken för den kolumn "
-        "den innehåller, eller 'Kommentar' om den bara är information. Godkända rubriker för "
+        sv=f"{cells.place.at(row).sv}: okänd kolumn '{text}'; byt rubriken till namnet på "
+        "kolumnen den innehåller, eller till 'Kommentar' om den bara är information. "
+        "Godkända rubriker för "
         f"kolumnerna som inte finns i filen: {swedish or 'inga (alla kolumner finns)'}",
     )
 
