@@ -356,3 +356,26 @@ def test_a_return_names_its_forbund_as_an_answer_does(
     assert code == 0, err
     spring = pd.read_csv(year / "2_surplus.csv", index_col="unit")
     assert spring.loc[VANSBRO, "returned"] == 500_000
+
+
+def test_skrev_is_said_only_once_the_files_are_in_place(
+    units_file: Path, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """Before, "sparade året …" and "skrev …" were printed before the files were put in
+    place, so a failure at that last step followed a line saying they had been written."""
+    import finsam_opt.io.safe as safe
+
+    def fail(self) -> None:
+        raise OSError(28, "No space left on device", str(tmp_path / "y" / "process.json"))
+
+    monkeypatch.setattr(safe._OutputSet, "commit", fail)
+    code, out, err = _run(capsys, "round", "preliminary", str(tmp_path / "y"), str(units_file),
+                          "--year", "2027")  # fmt: skip
+    assert code == 2 and "No space left on device" in err
+    assert "79 förbund · idealfördelning" in out  # the result itself is still shown
+    assert "sparade året" not in out
+    code, out, _ = _run(capsys, "allocate", str(units_file), "-o", str(tmp_path / "b.xlsx"))
+    assert code == 2 and "skrev" not in out
+    monkeypatch.undo()
+    code, out, _ = _run(capsys, "allocate", str(units_file), "-o", str(tmp_path / "b.xlsx"))
+    assert code == 0 and out.rstrip().endswith(f"skrev {tmp_path / 'b.xlsx'}")

@@ -31,6 +31,7 @@ from finsam_opt.cli.options import (
     add_policy,
     add_solver,
     add_units,
+    announce,
     load_units,
     parameters,
     policy_help,
@@ -227,7 +228,7 @@ def _write_all(
         written += write_output(summary, outputs["summary"], language, parameters=rows,
                                 sheet=outcome[language], total=False)  # fmt: skip
     if written:
-        print(say("wrote", language, files=", ".join(str(f) for f in written)))
+        announce(say("wrote", language, files=", ".join(str(f) for f in written)))
 
 
 def _analysis_rows(args: argparse.Namespace, language: str) -> list[tuple[str, object, Kind]]:
@@ -282,7 +283,7 @@ def _write_figures(
         with atomic_outputs([target]) as (temporary,):
             figure.savefig(temporary, format=target.suffix.lower()[1:])
         written.append(target)
-    print(say("wrote", args.language, files=", ".join(str(f) for f in written)))
+    announce(say("wrote", args.language, files=", ".join(str(f) for f in written)))
 
 
 def run_simulate(args: argparse.Namespace) -> int:

@@ -32,6 +32,8 @@ from finsam_opt.cli.options import (
     add_policy,
     add_solver,
     add_units,
+    announce,
+    announcing,
     load_units,
     parameters,
     policy_help,
@@ -168,7 +170,7 @@ def _surplus_summary(extra: Redistribution, language: str) -> str:
 
 
 def _wrote(files: Sequence[Path], language: str) -> None:
-    print(say("wrote", language, files=", ".join(str(f) for f in files)))
+    announce(say("wrote", language, files=", ".join(str(f) for f in files)))
 
 
 # ---------------------------------------------------------------- subcommands
@@ -520,7 +522,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # all files of one command are replaced together, or none is.
         held = getattr(args, "holds", None)
         with exclusive(getattr(args, held)) if held else contextlib.nullcontext():
-            with atomic_outputs():
+            # "skrev …" is said once the files are in place, not before.
+            with announcing(), atomic_outputs():
                 return int(args.function(args))
     except KeyboardInterrupt:
         print(f"finsam-opt {args.command}: {say('interrupted', language)}", file=sys.stderr)

@@ -13,11 +13,13 @@ from finsam_opt.cli.options import (
     add_parameters,
     add_policy,
     add_units,
+    announce,
     load_units,
     parameters,
 )
 from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.explain import matching_line
+from finsam_opt.language.words import say
 
 __all__ = ["add_explore_parser", "run_explore"]
 
@@ -51,5 +53,5 @@ def run_explore(args: argparse.Namespace) -> int:
     )
     # The page names the assumed contributions; so does the console (one allocation says it).
     print(matching_line(allocate(units, params), args.language))
-    print(("skrev " if args.language == "sv" else "wrote ") + str(path))
+    announce(say("wrote", args.language, files=path))
     return 0

@@ -15,6 +15,7 @@ from finsam_opt.cli.options import (
     add_parameters,
     add_policy,
     add_units,
+    announce,
     load_units,
     parameters,
 )
@@ -23,7 +24,7 @@ from finsam_opt.engine.explain import matching_line
 from finsam_opt.io.growth import read_growth, read_history
 from finsam_opt.io.tables import read_plain_table
 from finsam_opt.language.numbers import format_kronor
-from finsam_opt.language.words import term
+from finsam_opt.language.words import say, term
 
 __all__ = ["add_forecast_parser", "run_forecast"]
 
@@ -133,8 +134,8 @@ def run_forecast(args: argparse.Namespace) -> int:
     print(matching_line(result, args.language))
     if output is not None:
         path = write_forecast(result, output, lang=args.language)
-        print(("skrev " if swedish else "wrote ") + str(path))
+        announce(say("wrote", args.language, files=path))
     if args.letters:
         paths = write_letters(result, args.letters, lang=args.language)
-        print(("skrev " if swedish else "wrote ") + f"{len(paths)} → {args.letters}")
+        announce(say("wrote", args.language, files=f"{len(paths)} → {args.letters}"))
     return 0

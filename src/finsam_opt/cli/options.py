@@ -9,8 +9,10 @@ table or ``--municipalities`` + ``--memberships`` (with ``--sheet``,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import replace
 from pathlib import Path
 
@@ -39,6 +41,8 @@ __all__ = [
     "add_policy",
     "add_solver",
     "add_units",
+    "announce",
+    "announcing",
     "load_units",
     "parameters",
     "policy_help",
@@ -54,6 +58,32 @@ SOLVER_HELP = (
 def progress(message: str) -> None:
     """A progress line on stderr (results go to stdout)."""
     print(message, file=sys.stderr)
+
+
+_WRITTEN: ContextVar[list[str] | None] = ContextVar("finsam_written", default=None)
+
+
+def announce(message: str) -> None:
+    """A line that says what was written ("skrev …"): printed on stdout once the command's
+    files are in place (:func:`announcing`), never for files that were not written."""
+    pending = _WRITTEN.get()
+    if pending is None:
+        print(message)
+    else:
+        pending.append(message)
+
+
+@contextlib.contextmanager
+def announcing() -> Iterator[None]:
+    """Hold the :func:`announce` lines of the block; print them if it ends without an error."""
+    pending: list[str] = []
+    token = _WRITTEN.set(pending)
+    try:
+        yield
+    finally:
+        _WRITTEN.reset(token)
+    for line in pending:
+        print(line)
 
 
 def policy_help(policies: Mapping[str, object], default: str, toml: bool) -> str:

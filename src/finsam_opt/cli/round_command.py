@@ -18,7 +18,14 @@ from typing import Any, cast
 import pandas as pd
 
 from finsam_opt.cli.arguments import fraction, kronor, returned_funds, returned_table
-from finsam_opt.cli.options import add_language, add_units, load_units, parameters, progress
+from finsam_opt.cli.options import (
+    add_language,
+    add_units,
+    announce,
+    load_units,
+    parameters,
+    progress,
+)
 from finsam_opt.datasets.national import NATIONAL_BUDGET
 from finsam_opt.domain.parameters import Unanswered
 from finsam_opt.domain.plausibility import check_amounts
@@ -140,7 +147,7 @@ def run_round(args: argparse.Namespace) -> int:
         if dropped:
             print(say("dropped", args.language, rounds=", ".join(dropped)))
     done = ", ".join(round_name(r.name, args.language) for r in year.rounds)
-    print(say("saved_year", args.language, folder=folder, rounds=done))
+    announce(say("saved_year", args.language, folder=folder, rounds=done))
     return 0
 
 
