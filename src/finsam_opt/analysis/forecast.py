@@ -708,8 +708,9 @@ def _check_bounds(state: _State, budget: np.ndarray, year: int) -> None:
                 f"year {year}: drift takes {name} of future(s) {futures[:5].tolist()} above "
                 f"{MAX_AMOUNT:,.0f} (got {array[over].max():,.0f}); choose a smaller drift "
                 "or fewer years",
-                sv=f"år {year}: tillväxten tar {name} i framtid(erna) {futures[:5].tolist()} över "
-                f"{format_number(MAX_AMOUNT, 'sv')} ({format_number(array[over].max(), 'sv')}); "
+                sv=f"år {year}: tillväxten tar {name} över {format_number(MAX_AMOUNT, 'sv')} i "
+                f"framtid(erna) {futures[:5].tolist()} (som mest "
+                f"{format_number(array[over].max(), 'sv')}); "
                 "välj en mindre tillväxt eller färre år",
                 column=name,
             )

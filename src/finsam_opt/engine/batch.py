@@ -708,7 +708,7 @@ def _check(
     unbalanced = deficit & (np.abs(total - budget) > tol[:, 0])
     checks = (
         (over, "over the budget", "mer än budgeten"),
-        (unbalanced, "not the budget in a deficit", "inte budgeten fast det är underskott"),
+        (unbalanced, "not the budget in a deficit", "inte lika med budgeten trots underskott"),
     )
     for broken, rule, rule_sv in checks:
         if broken.any():

@@ -221,7 +221,7 @@ def explain_redistribution(extra: Redistribution, unit: Hashable, language: str 
     if unit not in extra.table.index:
         raise InputError(
             f"unit {unit!r} is not in this surplus round",
-            sv=f"förbundet {unit!r} finns inte i den här fördelningen av överskottet",
+            sv=f"förbundet {unit!r} finns inte i den här omgången för ofördelade medel",
             units=[unit],
         )
     sv = language == "sv"

@@ -306,7 +306,7 @@ def read_decision_table(path: str | Path) -> pd.DataFrame:
     if not header or header[0][0] != "unit":
         raise InputError(
             f"{cells.where}: not a decision table (first column is not 'Förbund')",
-            sv=f"{cells.place.sv}: inget beslutsunderlag (första kolumnen är inte 'Förbund')",
+            sv=f"{cells.place.sv}: inte ett beslutsunderlag (första kolumnen är inte 'Förbund')",
         )
     records = []
     for number, row in enumerate(cells.rows[1:], start=2):
