@@ -25,7 +25,7 @@ SESSION = "<!-- cli-session -->"
 def _help(argv: list[str]) -> str:
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
-        cli.main([*argv, "--help"])
+        cli.main([*argv, "--help", "--language", "en"])  # this page is English
     return out.getvalue().rstrip()
 
 

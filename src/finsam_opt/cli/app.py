@@ -24,6 +24,7 @@ import pandas as pd
 
 from finsam_opt.cli.analysis_commands import add_analysis_commands
 from finsam_opt.cli.arguments import fraction, kronor, returned_funds, returned_table
+from finsam_opt.cli.help_language import help_text, language_of, speaking
 from finsam_opt.cli.options import (
     add_age_band,
     add_language,
@@ -104,7 +105,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse with a one-line error message (exit code 2)."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        see = help_text("se", "see")
+        self.exit(2, f"{self.prog}: {message} ({see} {self.prog} --help)\n")
 
 
 def _version() -> str:
@@ -514,7 +516,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    with speaking(language_of(arguments)):  # help texts and argparse's words
+        args = build_parser().parse_args(arguments)
     language = getattr(args, "language", "sv")
     try:
         _refuse_writing_an_input(args)
