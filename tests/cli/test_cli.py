@@ -76,13 +76,13 @@ def test_english_and_csv(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["example", "--budget", "tre"], "argument --budget: not an amount: 'tre'"),
+        (["example", "--budget", "tre"], "argumentet --budget: not an amount: 'tre'"),
         (["allocate", "-o", "x.xlsx"], "inga förbund: ange en förbundstabell"),
         (["allocate", "BAD/units_negative_previous.csv", "-o", "OUT.xlsx"],
          "units_negative_previous.csv, rad 3, kolumn 'Föregående års tilldelning'"),
         (["ideal", "BAD/units_zip_bomb.xlsx", "-o", "OUT.xlsx"], "packas upp till 210 000 000"),
         (["example", "--budget", "10 kr", "-o", "OUT.xlsx"], "budgeten (10 kr) måste vara minst"),
-        (["nonsense"], "invalid choice: 'nonsense'"),
+        (["nonsense"], "ogiltigt val: 'nonsense'"),
     ],
 )  # fmt: skip
 def test_bad_input_one_line_exit_2(
