@@ -59,3 +59,17 @@ def test_a_failed_save_removes_nothing(tmp_path: Path) -> None:
     with pytest.raises(fo.InputError, match=r"process.json: the file is read-only"):
         year.save(folder)  # would drop the second round's files
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_a_saved_rounds_workbook_shows_what_it_placed_and_left(tmp_path: Path) -> None:
+    """Before, the round's workbook had no Parametrar sheet: its total (325 036 920 kr)
+    could not be checked against the budget on the sheet."""
+    import openpyxl
+
+    example = fo.national_example()
+    year = fo.AllocationYear(2027, example.units, example.parameters).preliminary()
+    folder = year.second_preliminary(date="2026-10-02").save(tmp_path / "2027")
+    rows = dict(openpyxl.load_workbook(folder / "2_second_preliminary.xlsx")["Parametrar"].values)
+    assert rows["Omgång"] == "andra preliminära fördelningen"
+    assert (rows["Kördes"], rows["Sista dag"]) == ("2026-10-02", "2026-09-30")
+    assert rows["Fördelat (kr)"] + rows["Ofördelat (kr)"] == 339_000_000

@@ -44,10 +44,12 @@ from finsam_opt.engine.allocate import allocate
 from finsam_opt.engine.result import Allocation
 from finsam_opt.engine.surplus import DEFAULT_KAPPA, Redistribution, redistribute
 from finsam_opt.errors import InputError, describe_units
-from finsam_opt.io.decision import write_table
+from finsam_opt.io.decision import model_parameter_rows, write_table
 from finsam_opt.io.raw import read_bytes
 from finsam_opt.io.safe import atomic_outputs, remove_with_outputs
 from finsam_opt.io.templates import ANSWER_COLUMNS, merge_answers
+from finsam_opt.io.workbook import Kind
+from finsam_opt.language.words import round_name
 from finsam_opt.year.calendar import Late, as_date, opening, round_dates
 
 __all__ = ["ROUNDS", "AllocationYear", "Round", "ideal_table"]
@@ -566,7 +568,9 @@ class AllocationYear:
                 _write_frame(item.table, directory / f"{stem}.csv")
                 # The same table with Swedish headers and a totals row, for people.
                 write_table(
-                    item.table.rename_axis("unit").reset_index(), directory / f"{stem}.xlsx"
+                    item.table.rename_axis("unit").reset_index(),
+                    directory / f"{stem}.xlsx",
+                    _round_rows(item),
                 )
                 _write_frame(item.units, directory / f"{stem}_units.csv")
                 state["rounds"].append(  # type: ignore[attr-defined]
@@ -625,6 +629,21 @@ class AllocationYear:
                 f"{state_file}: a damaged saved year ({error})",
                 sv=f"{state_file}: ett skadat sparat år ({why})",
             ) from error
+
+
+def _round_rows(item: Round) -> list[tuple[str, object, Kind]]:
+    """The round's Parametrar sheet: when it ran, what it placed and what it left, and the
+    model's parameters, so the table's total can be checked against the budget."""
+    allocated = float(item.table["amount"].sum())
+    left = item.summary.get("unallocated")
+    rows: list[tuple[str, object, Kind]] = [
+        ("Omgång", round_name(item.name, "sv"), Kind.TEXT),
+        ("Kördes", "" if item.date is None else item.date.isoformat(), Kind.TEXT),
+        ("Sista dag", "" if item.due is None else item.due.isoformat(), Kind.TEXT),
+        ("Fördelat (kr)", allocated, Kind.KRONOR),
+        ("Ofördelat (kr)", float(left) if isinstance(left, (int, float)) else 0.0, Kind.EXACT),
+    ]
+    return rows + model_parameter_rows(item.parameters)
 
 
 def _round_files(directory: Path, state: dict[str, Any] | None = None) -> set[Path]:
