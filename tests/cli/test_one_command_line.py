@@ -43,7 +43,7 @@ def test_every_command_shares_the_vocabulary(command: str) -> None:
 
 def test_help_explains_the_policies_and_gives_an_example(capsys) -> None:
     with pytest.raises(SystemExit):
-        main(["simulate", "--help"])
+        main(["simulate", "--language", "en", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "raise-limit: the decrease limit is raised by the same amount" in text
     assert "scale-gains: floors kept" in text

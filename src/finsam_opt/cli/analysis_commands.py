@@ -23,7 +23,8 @@ from finsam_opt.analysis.diagnostics import diagnose
 from finsam_opt.analysis.simulate import CARRY, simulate
 from finsam_opt.cli.arguments import kronor, policy
 from finsam_opt.cli.explore_command import add_explore_parser
-from finsam_opt.cli.forecast_command import add_forecast_parser
+from finsam_opt.cli.forecast_command import add_forecast_parser, growth_help
+from finsam_opt.cli.help_language import help_text
 from finsam_opt.cli.options import (
     add_language,
     add_output,
@@ -81,7 +82,7 @@ _SHEETS = {  # the sheet names of a result's table and of its summary
 
 
 def _common(parser: argparse.ArgumentParser, example: str) -> None:
-    parser.description = f"{parser.description}\n\nexample:\n  {example}"
+    parser.description = f"{parser.description}\n\n{help_text('exempel', 'example')}:\n  {example}"
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     add_units(parser)
     add_solver(parser)
@@ -92,33 +93,81 @@ def add_compare_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     """Register ``compare``: every policy at one or more budgets against a baseline."""
     parser = subparsers.add_parser(
         "compare",
-        help="compare deficit policies at one or more budgets",
-        description="Allocate the units under several deficit policies and budgets and "
-        "compare each with a baseline policy.",
+        help=help_text(
+            "jämför principer för underskott vid en eller flera budgetar",
+            "compare deficit policies at one or more budgets",
+        ),
+        description=help_text(
+            "Fördela medlen till förbunden enligt flera principer för underskott och vid flera "
+            "budgetar, och jämför var och en med en jämförelseprincip.",
+            "Allocate the units under several deficit policies and budgets and "
+            "compare each with a baseline policy.",
+        ),
     )
     _common(parser, 'finsam-opt compare forbund.xlsx --budget "290 Mkr" -o jamforelse.xlsx')
-    add_parameters(parser, budget_help="kronor; repeat for several (default 339 Mkr)", several=True)
+    add_parameters(
+        parser,
+        budget_help=help_text(
+            "kronor; upprepa för flera budgetar (standard 339 Mkr)",
+            "kronor; repeat for several (default 339 Mkr)",
+        ),
+        several=True,
+    )
     parser.add_argument(
         "--policy", action="append", type=policy,
-        help=policy_help(DEFICIT_POLICIES, "all", toml=True).replace("%", "%%") + "; repeat",
+        help=policy_help(DEFICIT_POLICIES, "all", toml=True).replace("%", "%%")
+        + help_text("; upprepa för flera", "; repeat"),
     )  # fmt: skip
     parser.add_argument(
         "--baseline", choices=list(DEFICIT_POLICIES), default="raise-limit",
-        help="the policy the others are compared with (raise-limit)",
+        help=help_text("principen som de andra jämförs med (raise-limit)",
+                       "the policy the others are compared with (raise-limit)"),
     )  # fmt: skip
-    add_output(parser, _ANALYSIS_OUTPUTS, required=False,
-               what="the unit × policy × budget table, the report or the plot")  # fmt: skip
-    parser.add_argument("--summary", help="the outcome per policy and budget (.xlsx/.csv)")
-    parser.add_argument("--report", help="an HTML report (.html)")
-    parser.add_argument("--plot", help="the difference plot at the budget where policies "
-                        "differ most (.png/.svg)")  # fmt: skip
+    add_output(
+        parser,
+        _ANALYSIS_OUTPUTS,
+        required=False,
+        what=help_text(
+            "tabellen förbund × princip × budget, rapporten eller diagrammet",
+            "the unit × policy × budget table, the report or the plot",
+        ),
+    )
     parser.add_argument(
-        "--figures", help="per policy and budget: balancing scalar, on the floor, largest cut, "
-        "Gini against the ideal shares, years to the ideal, winners, losers (.xlsx/.csv)",
-    )  # fmt: skip
-    parser.add_argument("--figures-plot", help="one panel per figure (.png/.svg)")
+        "--summary",
+        help=help_text(
+            "utfallet per princip och budget (.xlsx/.csv)",
+            "the outcome per policy and budget (.xlsx/.csv)",
+        ),
+    )
+    parser.add_argument("--report", help=_report_help())
     parser.add_argument(
-        "--years", type=_years, default=5, help="years forecast for the years to the ideal (5)"
+        "--plot",
+        help=help_text(
+            "diagram över skillnaderna vid den budget där principerna skiljer sig mest (.png/.svg)",
+            "the difference plot at the budget where policies differ most (.png/.svg)",
+        ),
+    )
+    parser.add_argument(
+        "--figures",
+        help=help_text(
+            "per princip och budget: balanstal, förbund på golvet, största minskning, Gini mot de "
+            "ideala andelarna, år till idealet, vinnare, förlorare (.xlsx/.csv)",
+            "per policy and budget: balancing scalar, on the floor, largest cut, "
+            "Gini against the ideal shares, years to the ideal, winners, losers (.xlsx/.csv)",
+        ),
+    )
+    parser.add_argument(
+        "--figures-plot",
+        help=help_text("en panel per nyckeltal (.png/.svg)", "one panel per figure (.png/.svg)"),
+    )
+    parser.add_argument(
+        "--years",
+        type=_years,
+        default=5,
+        help=help_text(
+            "antal år i prognosen för år till idealet (5)",
+            "years forecast for the years to the ideal (5)",
+        ),
     )
     parser.set_defaults(function=run_compare)
     return parser
@@ -128,35 +177,93 @@ def add_simulate_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     """Register ``simulate``: several years in a row."""
     parser = subparsers.add_parser(
         "simulate",
-        help="simulate several years, each year's allocation the next one's floor",
-        description="Simulate the allocation over several years: each year's decided amount "
-        "becomes next year's previous allocation.",
+        help=help_text(
+            "simulera flera år, där varje års tilldelning blir nästa års golv",
+            "simulate several years, each year's allocation the next one's floor",
+        ),
+        description=help_text(
+            "Simulera fördelningen över flera år: varje års beslutade belopp blir nästa års "
+            "föregående tilldelning.",
+            "Simulate the allocation over several years: each year's decided amount "
+            "becomes next year's previous allocation.",
+        ),
     )
     _common(parser, "finsam-opt simulate forbund.xlsx --years 5 -o fem_ar.xlsx")
-    add_parameters(parser, budget_help="kronor a year (default 339 Mkr)")
-    parser.add_argument("--years", type=_years, default=5, help="years to simulate, 1 … 50 (5)")
-    parser.add_argument("--first-year", type=int, default=1, help="label of the first year (1)")
-    parser.add_argument("--budget-path", help="one budget per year, comma-separated (kronor)")
-    parser.add_argument("--population-growth", type=float, default=0.0, help="a year, e.g. 0.01")
-    parser.add_argument("--support-growth", type=float, default=0.0, help="a year, e.g. 0.02")
-    parser.add_argument("--matching-growth", type=float, default=0.0, help="a year, e.g. 0.02")
-    parser.add_argument(
-        "--growth",
-        help="file of rates per förbund and year (.csv/.xlsx: unit, year, population, "
-        "support_measure, matching); replaces the --*-growth of the columns it has",
+    add_parameters(
+        parser,
+        budget_help=help_text(
+            "kronor per år (standard 339 Mkr)", "kronor a year (default 339 Mkr)"
+        ),
     )
-    parser.add_argument("--changes", help="table of changes: year,action,unit,members,<columns>")
+    parser.add_argument(
+        "--years",
+        type=_years,
+        default=5,
+        help=help_text("antal år att simulera, 1 … 50 (5)", "years to simulate, 1 … 50 (5)"),
+    )
+    parser.add_argument(
+        "--first-year",
+        type=int,
+        default=1,
+        help=help_text("det första årets beteckning (1)", "label of the first year (1)"),
+    )
+    parser.add_argument(
+        "--budget-path",
+        help=help_text(
+            "en budget per år, med kommatecken emellan (kronor)",
+            "one budget per year, comma-separated (kronor)",
+        ),
+    )
+    for name, example in (("population", "0.01"), ("support", "0.02"), ("matching", "0.02")):
+        parser.add_argument(
+            f"--{name}-growth",
+            type=float,
+            default=0.0,
+            help=help_text(f"tillväxt per år, t.ex. {example}", f"a year, e.g. {example}"),
+        )
+    parser.add_argument("--growth", help=growth_help())
+    parser.add_argument(
+        "--changes",
+        help=help_text(
+            "tabell med förändringar: year,action,unit,members,<kolumner>",
+            "table of changes: year,action,unit,members,<columns>",
+        ),
+    )
     add_policy(parser)
     parser.add_argument(
         "--carry", choices=list(CARRY), default="rounded",
-        help="what becomes next year's previous allocation: the rounded (default) or exact amount",
+        help=help_text(
+            "vad som blir nästa års föregående tilldelning: det avrundade (standard) eller det "
+            "exakta beloppet",
+            "what becomes next year's previous allocation: the rounded (default) or exact amount",
+        ),
     )  # fmt: skip
-    add_output(parser, _ANALYSIS_OUTPUTS, required=False,
-               what="the trajectories (unit × year), the report or the plot")  # fmt: skip
-    parser.add_argument("--summary", help="the figures per year (.xlsx/.csv)")
-    parser.add_argument("--report", help="an HTML report (.html)")
-    parser.add_argument("--plot", help="the glide-path plot (.png/.svg)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_output(
+        parser,
+        _ANALYSIS_OUTPUTS,
+        required=False,
+        what=help_text(
+            "tilldelningen förbund × år, rapporten eller diagrammet",
+            "the trajectories (unit × year), the report or the plot",
+        ),
+    )
+    parser.add_argument(
+        "--summary",
+        help=help_text("nyckeltalen per år (.xlsx/.csv)", "the figures per year (.xlsx/.csv)"),
+    )
+    parser.add_argument("--report", help=_report_help())
+    parser.add_argument(
+        "--plot",
+        help=help_text(
+            "diagram över vägen mot idealfördelningen (.png/.svg)",
+            "the glide-path plot (.png/.svg)",
+        ),
+    )
+    parser.add_argument(
+        "--no-progress",
+        action="store_true",
+        help=help_text("ingen förloppsindikator", "no progress bar"),
+    )
     parser.set_defaults(function=run_simulate)
     return parser
 
@@ -165,17 +272,32 @@ def add_report_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     """Register ``report``: one year's allocation as a self-contained HTML file."""
     parser = subparsers.add_parser(
         "report",
-        help="write an HTML report of one allocation",
-        description="Allocate the units and write a self-contained HTML report "
-        "(for comparisons and simulations use their --report option).",
+        help=help_text(
+            "skriv en rapport i HTML om en fördelning", "write an HTML report of one allocation"
+        ),
+        description=help_text(
+            "Fördela medlen till förbunden och skriv en fristående rapport i HTML "
+            "(för jämförelser och simuleringar: använd deras flagga --report).",
+            "Allocate the units and write a self-contained HTML report "
+            "(for comparisons and simulations use their --report option).",
+        ),
     )
     _common(parser, "finsam-opt report forbund.xlsx -o rapport.html")
     add_parameters(parser)
     add_policy(parser)
-    add_output(parser, REPORTS, what="the report")
-    parser.add_argument("--plot", help="also the allocation plot (.png/.svg)")
+    add_output(parser, REPORTS, what=help_text("rapporten", "the report"))
+    parser.add_argument(
+        "--plot",
+        help=help_text(
+            "även diagrammet över fördelningen (.png/.svg)", "also the allocation plot (.png/.svg)"
+        ),
+    )
     parser.set_defaults(function=run_report)
     return parser
+
+
+def _report_help() -> str:
+    return help_text("en rapport i HTML (.html)", "an HTML report (.html)")
 
 
 def add_analysis_commands(subparsers: Subparsers) -> None:
@@ -192,9 +314,13 @@ def _years(text: str) -> int:
     try:
         years = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            help_text(f"inget heltal: {text!r}", f"not a whole number: {text!r}")
+        ) from None
     if not 1 <= years <= 50:
-        raise argparse.ArgumentTypeError(f"{years} years: choose 1 … 50")
+        raise argparse.ArgumentTypeError(
+            help_text(f"{years} år: välj 1 … 50", f"{years} years: choose 1 … 50")
+        )
     return years
 
 
