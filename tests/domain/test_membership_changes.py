@@ -172,3 +172,10 @@ def test_a_merger_whose_members_allocation_is_not_given_is_refused() -> None:
     given = fo.aggregate_municipalities(kommuner, memberships, year=2027, unit_data=previous)
     assert given.units["previous_allocation"].sum() == pytest.approx(7.5e6)
     assert given.units.loc["XY", "previous_allocation"] == pytest.approx(6e6)
+
+
+def test_a_moving_municipality_is_named_as_well_as_numbered():
+    members = _memberships({"0101": "X", "0102": "Y", "0103": "Y", "0104": "Z", "0105": "Y"})
+    named = _municipalities().assign(municipality_name=["Aby", "Bby", "Cby", "Dby", "Eby"])
+    result = fo.aggregate_municipalities(named, members, 2027, UNIT_DATA)
+    assert result.notes[0].text("sv").startswith("kommun 0102 (Bby) bytte från 'X' till 'Y'")

@@ -404,8 +404,12 @@ def _carry(
             data["previous_allocation"] = result.previous.reindex(data.index)
             for move in result.moves.to_dict("records"):
                 target = move["to_unit"]
+                code = str(move["municipality_code"])
+                if "municipality_name" in municipalities.columns:  # "0114 (Upplands Väsby)"
+                    name = municipalities.loc[move["municipality_code"], "municipality_name"]
+                    code = f"{code} ({name})"
                 fields = {
-                    "code": str(move["municipality_code"]),
+                    "code": code,
                     "source": str(move["from_unit"]),
                     "target": None if target is None or pd.isna(target) else str(target),
                     "amount": float(move["amount"]),
