@@ -172,3 +172,16 @@ def test_compare_names_the_assumed_contributions(
     b = table[table["Förbund"] == "B"]
     assert set(b["Regionens bidrag antaget, ej besvarat"]) == {"ja"}
     assert line in Path(f"{out}.html").read_text(encoding="utf-8")
+
+
+def test_simulate_reads_growth_the_swedish_way(tmp_path: Path) -> None:
+    """Before, --population-growth took only "0.01" (a float): "0,01" and "1 %" were refused."""
+    units = tmp_path / "forbund.csv"
+    fo.example_units().rename_axis("unit").to_csv(units)
+    base = ["simulate", str(units), "--years", "2", "--budget", "20 Mkr"]
+    written = {}
+    for growth in ("0,01", "1 %", "0.01"):
+        out = tmp_path / f"fem_ar_{len(written)}.csv"
+        assert cli.main([*base, "--population-growth", growth, "-o", str(out)]) == 0
+        written[growth] = out.read_bytes()
+    assert len(set(written.values())) == 1  # the same growth, however written

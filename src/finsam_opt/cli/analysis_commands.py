@@ -21,7 +21,7 @@ from finsam_opt.analysis.changes import changes_from_frame
 from finsam_opt.analysis.compare import compare
 from finsam_opt.analysis.diagnostics import diagnose
 from finsam_opt.analysis.simulate import CARRY, simulate
-from finsam_opt.cli.arguments import kronor, policy
+from finsam_opt.cli.arguments import fraction, kronor, policy
 from finsam_opt.cli.explore_command import add_explore_parser
 from finsam_opt.cli.forecast_command import add_forecast_parser, growth_help
 from finsam_opt.cli.help_language import help_text
@@ -215,11 +215,15 @@ def add_simulate_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         ),
     )
     for name, example in (("population", "0.01"), ("support", "0.02"), ("matching", "0.02")):
+        swedish = example.replace(".", ",")
         parser.add_argument(
             f"--{name}-growth",
-            type=float,
+            type=fraction,  # "0,01", "0.01" or "1 %", as forecast's
             default=0.0,
-            help=help_text(f"tillväxt per år, t.ex. {example}", f"a year, e.g. {example}"),
+            help=help_text(
+                f"tillväxt per år, t.ex. {swedish} eller {float(example):.0%}".replace("%", " %%"),
+                f"a year, e.g. {example}",
+            ),
         )
     parser.add_argument("--growth", help=growth_help())
     parser.add_argument(
