@@ -105,7 +105,7 @@ def test_bad_input_gives_exit_code_2_and_a_message(
 
 def test_amounts_accept_spaces_and_exponents() -> None:
     assert kronor("339 000 000") == kronor("339e6") == kronor("339 Mkr") == 339e6
-    with pytest.raises(argparse.ArgumentTypeError, match="not an amount: 'x'"):
+    with pytest.raises(argparse.ArgumentTypeError, match="inget belopp: 'x'"):
         kronor("x")
 
 

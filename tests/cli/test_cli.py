@@ -76,7 +76,7 @@ def test_english_and_csv(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["example", "--budget", "tre"], "argumentet --budget: not an amount: 'tre'"),
+        (["example", "--budget", "tre"], "argumentet --budget: inget belopp: 'tre'"),
         (["allocate", "-o", "x.xlsx"], "inga förbund: ange en förbundstabell"),
         (["allocate", "BAD/units_negative_previous.csv", "-o", "OUT.xlsx"],
          "units_negative_previous.csv, rad 3, kolumn 'Föregående års tilldelning'"),

@@ -449,6 +449,7 @@ def test_cli_policy_file_goes_through_the_same_limits(
     units.write_text("Förbund;Invånare 16-64;Försörjningsmått\nA;10;100\nB;20;100\n")
     os.mkfifo(tmp_path / "policy.toml")  # would block the reader forever
     argv = ["allocate", str(units), "--budget", "1e6", "--policy", str(tmp_path / "policy.toml")]
+    argv += ["--language", "en"]  # the reader's own words, in English
     with pytest.raises(SystemExit):
         main([*argv, "-o", str(tmp_path / "b.xlsx")])
     assert "policy.toml: is not a regular file" in capsys.readouterr().err

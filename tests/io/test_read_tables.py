@@ -126,4 +126,4 @@ def test_every_number_problem_has_its_swedish() -> None:
         and isinstance(node.exc.args[0], ast.Constant)
     }
     assert len(problems) == 6
-    assert problems == set(tables._NUMBER_PROBLEMS_SV)
+    assert problems == set(tables.NUMBER_PROBLEMS_SV)

@@ -67,7 +67,32 @@ ALLOCATION_OUTPUTS = (*TABLES, *REPORTS, ".png", ".svg")
 _LISTED = 8  # names printed before "… and N more"
 EXCEL_ROWS = 1_048_575  # an Excel sheet holds 1 048 576 rows, one is the header
 
-_EPILOG = """examples:
+
+def _epilog() -> str:
+    """The examples and notes under every help text, in the parser's language."""
+    return help_text(
+        """exempel:
+  finsam-opt example                                  # det nationella exemplet, 339 Mkr
+  finsam-opt ideal forbund.xlsx -o preliminar.xlsx    # juni: idealfördelningen
+  finsam-opt template forbund.xlsx -d svarsmallar/    # svarsmallar, en per förbund
+  finsam-opt answers svarsmallar/ --units forbund.xlsx -o forbund_svar.xlsx
+  finsam-opt allocate forbund_svar.xlsx --budget "339 Mkr" -o beslutsunderlag.xlsx
+  finsam-opt allocate --municipalities kommuner.xlsx --memberships medlemmar.csv \\
+      --unit-data forbund.csv --year 2027 -o beslutsunderlag.csv
+  finsam-opt surplus ansokningar.xlsx --units forbund_svar.xlsx \\
+      --returned "Förbund X=0,5 Mkr" -o ofordelade_medel.xlsx  # våren: ofördelade medel
+  finsam-opt round revised ar2027/ --answers sena_svar/ --date 2026-10-28  # en omgång av året
+  finsam-opt compare forbund.xlsx --budget "290 Mkr" -o jamforelse.xlsx --report j.html
+  finsam-opt simulate forbund.xlsx --years 5 -o fem_ar.xlsx
+  finsam-opt report forbund.xlsx -o rapport.html
+  finsam-opt synthetic 1000 --scenario mild-deficit -o syntetiska.csv
+
+Belopp kan skrivas på svenskt sätt: "339 Mkr", "339 000 000", "400 tkr".
+Kolumnrubrikerna kan vara svenska (Förbund, Invånare 16-64, Försörjningsmått, ...) eller engelska.
+Utfilens filändelse väljer format: .xlsx (Excel), .csv (svenskt ';' och decimalkomma
+med --language sv, engelskt ',' och '.' med --language en), .html (rapport), .png/.svg (diagram).
+""",
+        """examples:
   finsam-opt example                                  # the national example, 339 Mkr
   finsam-opt ideal forbund.xlsx -o preliminar.xlsx    # June: the ideal allocation
   finsam-opt template forbund.xlsx -d svarsmallar/    # answer templates, one per förbund
@@ -87,7 +112,9 @@ Amounts may be written the Swedish way: "339 Mkr", "339 000 000", "400 tkr".
 Column headers may be Swedish (Förbund, Invånare 16-64, Försörjningsmått, ...) or English.
 The output's extension picks its format: .xlsx (Excel), .csv (Swedish ';' and decimal comma
 with --language sv, English ',' and '.' with --language en), .html (report), .png/.svg (plot).
-"""
+""",
+    )
+
 
 _EXAMPLES = {
     "example": "finsam-opt example -o exempel.xlsx",
@@ -398,13 +425,14 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def _subcommand(
-    commands: argparse._SubParsersAction, name: str, function: Command, help_text: str
+    commands: argparse._SubParsersAction, name: str, function: Command, summary: str
 ) -> argparse.ArgumentParser:
+    example = help_text("exempel", "example")
     parser = commands.add_parser(
         name,
-        help=help_text,
-        description=f"{help_text}\n\nexample:\n  {_EXAMPLES[name]}",
-        epilog=_EPILOG,
+        help=summary,
+        description=f"{summary}\n\n{example}:\n  {_EXAMPLES[name]}",
+        epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.set_defaults(function=function)
@@ -415,99 +443,244 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser; later issues add subcommands with :func:`_subcommand`."""
     parser = _Parser(
         prog="finsam-opt",
-        description="Allocate the state budget for finansiell samordning among the förbund.",
-        epilog=_EPILOG,
+        description=help_text(
+            "Fördela statens budget för finansiell samordning mellan förbunden.",
+            "Allocate the state budget for finansiell samordning among the förbund.",
+        ),
+        epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"finsam-opt {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    example = _subcommand(commands, "example", _cmd_example, "run the national example")
+    example = _subcommand(
+        commands,
+        "example",
+        _cmd_example,
+        help_text("kör det nationella exemplet", "run the national example"),
+    )
     example.add_argument(
-        "--budget", type=kronor, default=NATIONAL_BUDGET, help='kronor (default "339 Mkr")'
+        "--budget",
+        type=kronor,
+        default=NATIONAL_BUDGET,
+        help=help_text('kronor (standard "339 Mkr")', 'kronor (default "339 Mkr")'),
     )
     add_policy(example)
     add_solver(example)
     add_language(example)
-    add_output(example, ALLOCATION_OUTPUTS, default=EXAMPLE_OUTPUT, what="the decision table")
+    add_output(
+        example,
+        ALLOCATION_OUTPUTS,
+        default=EXAMPLE_OUTPUT,
+        what=help_text("beslutsunderlaget", "the decision table"),
+    )
 
-    ideal = _subcommand(commands, "ideal", _cmd_ideal, "June: the ideal allocation only")
+    ideal = _subcommand(
+        commands,
+        "ideal",
+        _cmd_ideal,
+        help_text("juni: bara idealfördelningen", "June: the ideal allocation only"),
+    )
     add_units(ideal)
     add_parameters(ideal)
     add_language(ideal)
-    add_output(ideal, TABLES, what="the preliminary allocation")
+    add_output(
+        ideal, TABLES, what=help_text("den preliminära fördelningen", "the preliminary allocation")
+    )
 
-    alloc = _subcommand(commands, "allocate", _cmd_allocate, "allocate with caps and floors")
+    alloc = _subcommand(
+        commands,
+        "allocate",
+        _cmd_allocate,
+        help_text("fördela med tak och golv", "allocate with caps and floors"),
+    )
     add_units(alloc)
     add_parameters(alloc)
     add_policy(alloc)
     add_solver(alloc)
-    alloc.add_argument("--answers", nargs="+", help="answer files or a folder to merge first")
+    alloc.add_argument(
+        "--answers",
+        nargs="+",
+        help=help_text(
+            "svarsfiler eller en mapp med svar att föra in först",
+            "answer files or a folder to merge first",
+        ),
+    )
     add_language(alloc)
-    add_output(alloc, ALLOCATION_OUTPUTS, what="the decision table (or report or plot)")
+    add_output(
+        alloc,
+        ALLOCATION_OUTPUTS,
+        what=help_text(
+            "beslutsunderlaget (eller rapporten eller diagrammet)",
+            "the decision table (or report or plot)",
+        ),
+    )
 
-    template = _subcommand(commands, "template", _cmd_template, "write answer templates")
+    template = _subcommand(
+        commands,
+        "template",
+        _cmd_template,
+        help_text("skriv svarsmallar", "write answer templates"),
+    )
     add_units(template)
     add_parameters(template)
     add_language(template)
-    template.add_argument("-d", "--directory", required=True, help="folder for the templates")
-    template.add_argument("--combined", action="store_true", help="one file for all förbund")
+    template.add_argument(
+        "-d",
+        "--directory",
+        required=True,
+        help=help_text("mappen för svarsmallarna", "folder for the templates"),
+    )
+    template.add_argument(
+        "--combined",
+        action="store_true",
+        help=help_text("en fil för alla förbund", "one file for all förbund"),
+    )
 
-    answers = _subcommand(commands, "answers", _cmd_answers, "read filled-in answer templates")
-    answers.add_argument("paths", nargs="+", help="answer files or a folder")
-    answers.add_argument("--units", required=True, help="the unit table the answers are for")
-    answers.add_argument("--sheet", help="sheet of the unit table")
+    answers = _subcommand(
+        commands,
+        "answers",
+        _cmd_answers,
+        help_text("läs ifyllda svarsmallar", "read filled-in answer templates"),
+    )
+    answers.add_argument(
+        "paths", nargs="+", help=help_text("svarsfiler eller en mapp", "answer files or a folder")
+    )
+    answers.add_argument(
+        "--units",
+        required=True,
+        help=help_text("förbundstabellen som svaren gäller", "the unit table the answers are for"),
+    )
+    answers.add_argument(
+        "--sheet", help=help_text("fliken i förbundstabellen", "sheet of the unit table")
+    )
     add_age_band(answers)
     add_language(answers)
-    add_output(answers, TABLES, required=False, what="the unit table with the answers merged")
+    add_output(
+        answers,
+        TABLES,
+        required=False,
+        what=help_text(
+            "förbundstabellen med svaren införda", "the unit table with the answers merged"
+        ),
+    )
 
     surplus = _subcommand(
-        commands, "surplus", _cmd_surplus, "spring: redistribute ofördelade medel"
+        commands,
+        "surplus",
+        _cmd_surplus,
+        help_text(
+            "våren: fördela ofördelade medel på nytt", "spring: redistribute ofördelade medel"
+        ),
     )
-    surplus.add_argument("applications", help="applications (.xlsx/.csv), one row per förbund")
-    surplus.add_argument("--sheet", help="sheet of the applications (default: the first)")
-    surplus.add_argument("--units", help="the year's unit table (need key, equity, turnover)")
     surplus.add_argument(
-        "--budget", type=kronor, default=NATIONAL_BUDGET, help='the year\'s budget ("339 Mkr")'
+        "applications",
+        help=help_text(
+            "ansökningar (.xlsx/.csv), en rad per förbund",
+            "applications (.xlsx/.csv), one row per förbund",
+        ),
     )
     surplus.add_argument(
-        "--available", type=kronor, help="amount to redistribute (default: the leftover of "
-        "allocating --budget to --units)",
-    )  # fmt: skip
+        "--sheet",
+        help=help_text(
+            "fliken med ansökningarna (standard: den första)",
+            "sheet of the applications (default: the first)",
+        ),
+    )
+    surplus.add_argument(
+        "--units",
+        help=help_text(
+            "årets förbundstabell (behovsnyckel, eget kapital, omsättning)",
+            "the year's unit table (need key, equity, turnover)",
+        ),
+    )
+    surplus.add_argument(
+        "--budget",
+        type=kronor,
+        default=NATIONAL_BUDGET,
+        help=help_text('årets budget ("339 Mkr")', 'the year\'s budget ("339 Mkr")'),
+    )
+    surplus.add_argument(
+        "--available",
+        type=kronor,
+        help=help_text(
+            "belopp att fördela på nytt (standard: det som blir ofördelat när --budget "
+            "fördelas till --units)",
+            "amount to redistribute (default: the leftover of allocating --budget to --units)",
+        ),
+    )
     surplus.add_argument(
         "--returned",
         action="append",
         type=returned_funds,
         default=[],
-        help='funds handed back late: "Förbund X=0,5 Mkr" or a table (.xlsx/.csv) with the '
-        "columns Förbund and Återlämnade medel (kr, tkr or Mkr); repeat for several",
+        help=help_text(
+            'återlämnade medel som kommit sent: "Förbund X=0,5 Mkr" eller en tabell (.xlsx/.csv) '
+            "med kolumnerna Förbund och Återlämnade medel (kr, tkr eller Mkr); upprepa för flera",
+            'funds handed back late: "Förbund X=0,5 Mkr" or a table (.xlsx/.csv) with the '
+            "columns Förbund and Återlämnade medel (kr, tkr or Mkr); repeat for several",
+        ),
+    )
+    surplus_default = help_text(
+        "equity-first med --staircase, proportional utan",
+        "equity-first with --staircase, proportional without",
     )
     surplus.add_argument(
-        "--policy", choices=list(SURPLUS_POLICIES), default=None,
-        help=policy_help(SURPLUS_POLICIES, "equity-first with --staircase, proportional "
-                         "without", toml=False),
-    )  # fmt: skip
-    surplus.add_argument(
-        "--kappa", type=fraction, default=DEFAULT_KAPPA, help="strength of equity-penalty"
+        "--policy",
+        choices=list(SURPLUS_POLICIES),
+        default=None,
+        help=policy_help(SURPLUS_POLICIES, surplus_default, toml=False),
     )
-    surplus.add_argument("--staircase", help="equity staircase CSV (turnover_upper_bound, "
-                         "allowed_fraction)")  # fmt: skip
+    surplus.add_argument(
+        "--kappa",
+        type=fraction,
+        default=DEFAULT_KAPPA,
+        help=help_text("styrkan i equity-penalty", "strength of equity-penalty"),
+    )
+    surplus.add_argument(
+        "--staircase",
+        help=help_text(
+            "trappan för eget kapital som CSV (turnover_upper_bound, allowed_fraction)",
+            "equity staircase CSV (turnover_upper_bound, allowed_fraction)",
+        ),
+    )
     add_solver(surplus)
     add_language(surplus)
-    add_output(surplus, TABLES, what="the surplus table")
+    add_output(
+        surplus, TABLES, what=help_text("tabellen över ofördelade medel", "the surplus table")
+    )
 
-    synthetic = _subcommand(commands, "synthetic", _cmd_synthetic, "write a synthetic unit table")
-    synthetic.add_argument("units", type=int, help="number of förbund (10 … 10 000 000)")
+    synthetic = _subcommand(
+        commands,
+        "synthetic",
+        _cmd_synthetic,
+        help_text("skriv en syntetisk förbundstabell", "write a synthetic unit table"),
+    )
     synthetic.add_argument(
-        "--seed", type=int, default=0, help="seed: the same seed, the same table"
+        "units",
+        type=int,
+        help=help_text("antal förbund (10 … 10 000 000)", "number of förbund (10 … 10 000 000)"),
+    )
+    synthetic.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help=help_text("frö: samma frö, samma tabell", "seed: the same seed, the same table"),
     )
     synthetic.add_argument(
         "--scenario", choices=list(SCENARIOS), default="balance",
-        help="balance, surplus, mild-deficit (Σ target = 1.01 B) or severe-deficit",
+        help=help_text(
+            "balance, surplus, mild-deficit (Σ mål = 1,01 B) eller severe-deficit",
+            "balance, surplus, mild-deficit (Σ target = 1.01 B) or severe-deficit",
+        ),
     )  # fmt: skip
-    synthetic.add_argument("--budget", type=kronor, help="kronor (default 339 Mkr × n / 80)")
+    synthetic.add_argument(
+        "--budget",
+        type=kronor,
+        help=help_text("kronor (standard 339 Mkr × n / 80)", "kronor (default 339 Mkr × n / 80)"),
+    )
     add_language(synthetic)
-    add_output(synthetic, TABLES, what="the unit table")
+    add_output(synthetic, TABLES, what=help_text("förbundstabellen", "the unit table"))
 
     add_round_parser(commands)  # one round of a year kept in a folder
     add_analysis_commands(commands)  # compare, simulate, report

@@ -8,15 +8,23 @@ from pathlib import Path
 
 import pandas as pd
 
+from finsam_opt.cli.help_language import help_text
 from finsam_opt.engine.policies import DEFICIT_POLICIES, Policy, policy_from_toml
 from finsam_opt.errors import InputError
 from finsam_opt.io.numbers import AMOUNT_UNITS, parse_number
 from finsam_opt.io.raw import read_bytes
-from finsam_opt.io.tables import read_table, with_unit_names
+from finsam_opt.io.tables import NUMBER_PROBLEMS_SV, read_table, with_unit_names
 
-__all__ = ["POLICY_HELP", "fraction", "kronor", "policy", "returned_funds", "returned_table"]
+__all__ = ["fraction", "kronor", "policy", "returned_funds", "returned_table"]
 
-POLICY_HELP = ", ".join(DEFICIT_POLICIES) + " or a policy declared in a .toml file"
+# The argument types run while the command line parses, in the language of --language
+# (finsam_opt.cli.help_language.speaking), so their messages are chosen with help_text.
+
+
+def _problem(error: ValueError) -> str:
+    """What :func:`~finsam_opt.io.numbers.parse_number` found wrong, in the parser's language."""
+    reason = str(error)
+    return help_text(NUMBER_PROBLEMS_SV.get(reason, reason), reason)
 
 
 def kronor(text: str) -> float:
@@ -24,7 +32,12 @@ def kronor(text: str) -> float:
     try:
         number, unit = parse_number(text)
     except ValueError as error:
-        raise argparse.ArgumentTypeError(f"not an amount: {text!r} ({error})") from None
+        raise argparse.ArgumentTypeError(
+            help_text(
+                f"inget belopp: {text!r} ({_problem(error)})",
+                f"not an amount: {text!r} ({error})",
+            )
+        ) from None
     return float(number * AMOUNT_UNITS[unit or "kr"])
 
 
@@ -34,9 +47,16 @@ def fraction(text: str) -> float:
     try:
         number, unit = parse_number(text.strip().rstrip("%"))
     except ValueError as error:
-        raise argparse.ArgumentTypeError(f"not a fraction: {text!r} ({error})") from None
+        raise argparse.ArgumentTypeError(
+            help_text(
+                f"ingen andel: {text!r} ({_problem(error)})",
+                f"not a fraction: {text!r} ({error})",
+            )
+        ) from None
     if unit is not None:
-        raise argparse.ArgumentTypeError(f"not a fraction: {text!r}")
+        raise argparse.ArgumentTypeError(
+            help_text(f"ingen andel: {text!r}", f"not a fraction: {text!r}")
+        )
     return float(number / 100) if percent else float(number)
 
 
@@ -45,7 +65,14 @@ def policy(text: str) -> str | Policy:
     if text in DEFICIT_POLICIES:
         return text
     if not text.endswith(".toml"):
-        raise argparse.ArgumentTypeError(f"not a policy: {text!r}; choose {POLICY_HELP}")
+        choices = ", ".join(DEFICIT_POLICIES)
+        raise argparse.ArgumentTypeError(
+            help_text(
+                f"ingen princip: {text!r}; välj {choices} eller en princip som deklareras i "
+                "en .toml-fil",
+                f"not a policy: {text!r}; choose {choices} or a policy declared in a .toml file",
+            )
+        )
     try:
         # Through the readers' limits: a pipe or /dev/zero named x.toml is refused, not read.
         data = read_bytes(text)
@@ -58,7 +85,7 @@ def policy(text: str) -> str | Policy:
             ) from None
         return policy_from_toml(declaration, name=Path(text).stem, source=text)
     except InputError as error:  # argparse shows an ArgumentTypeError's own message
-        raise argparse.ArgumentTypeError(str(error)) from None
+        raise argparse.ArgumentTypeError(help_text(error.text("sv"), error.text("en"))) from None
 
 
 def returned_funds(text: str) -> tuple[str, float] | str:
@@ -71,7 +98,12 @@ def returned_funds(text: str) -> tuple[str, float] | str:
         return text
     unit, _, amount = text.rpartition("=")
     if not unit.strip():
-        raise argparse.ArgumentTypeError(f"not a return: {text!r} (write 'Förbund X=0,5 Mkr')")
+        raise argparse.ArgumentTypeError(
+            help_text(
+                f"inte återlämnade medel: {text!r} (skriv 'Förbund X=0,5 Mkr')",
+                f"not a return: {text!r} (write 'Förbund X=0,5 Mkr')",
+            )
+        )
     return " ".join(unit.split()), kronor(amount)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from finsam_opt.cli.arguments import fraction, kronor, policy
+from finsam_opt.cli.help_language import help_text
 from finsam_opt.datasets.national import NATIONAL_BUDGET
 from finsam_opt.domain.municipalities import aggregate_municipalities
 from finsam_opt.domain.parameters import Parameters, Unanswered
@@ -30,10 +31,9 @@ from finsam_opt.errors import InputError
 from finsam_opt.io.columns import AGE_BANDS
 from finsam_opt.io.tables import read_memberships, read_municipalities, read_table, read_units
 from finsam_opt.language.numbers import format_kronor
-from finsam_opt.language.words import LANGUAGES, say
+from finsam_opt.language.words import LANGUAGES, phase_text, say, term
 
 __all__ = [
-    "SOLVER_HELP",
     "add_age_band",
     "add_language",
     "add_output",
@@ -47,12 +47,19 @@ __all__ = [
     "parameters",
     "policy_help",
     "progress",
+    "solver_help",
 ]
 
-SOLVER_HELP = (
-    "fast: the exact breakpoint solver (default); highs, cbc: the same problem as a linear "
-    "program through PuLP; scipy: as a linear program in SciPy. All agree to the krona."
-)
+
+def solver_help() -> str:
+    """``--solver``'s help, in the language the parser is being built in."""
+    return help_text(
+        "fast: den exakta brytpunktslösaren (standard); highs, cbc: samma problem som ett "
+        "linjärprogram genom PuLP; scipy: som ett linjärprogram i SciPy. Alla ger samma "
+        "belopp på kronan när.",
+        "fast: the exact breakpoint solver (default); highs, cbc: the same problem as a linear "
+        "program through PuLP; scipy: as a linear program in SciPy. All agree to the krona.",
+    )
 
 
 def progress(message: str) -> None:
@@ -87,14 +94,23 @@ def announcing() -> Iterator[None]:
 
 
 def policy_help(policies: Mapping[str, object], default: str, toml: bool) -> str:
-    """``--policy``'s help: every choice with what it does."""
+    """``--policy``'s help: every choice with what it does, in the language the parser is
+    being built in (the choices are typed as they are; Swedish names them too)."""
+    language = help_text("sv", "en")
     lines = []
     for name, value in policies.items():
         phases = getattr(value, "phases", value)
-        lines.append(f"{name}: {phases[0].description}")  # type: ignore[index]
+        description = phase_text(phases[0].description, language)  # type: ignore[index]
+        named = f"{name} ({term(name, language)})" if language == "sv" else name
+        lines.append(f"{named}: {description}")
     if toml:
-        lines.append("or a policy declared in a .toml file (docs/model.md)")
-    return f"(default {default}) " + "; ".join(lines)
+        lines.append(
+            help_text(
+                "eller en princip som deklareras i en .toml-fil (docs/sv/modell.md)",
+                "or a policy declared in a .toml file (docs/model.md)",
+            )
+        )
+    return help_text(f"(standard {default}) ", f"(default {default}) ") + "; ".join(lines)
 
 
 def add_output(
@@ -107,8 +123,12 @@ def add_output(
         "--output",
         required=required and default is None,
         default=default,
-        help=f"{what}: {', '.join(suffixes)} (the extension picks the format)"
-        + (f"; default {default}" if default else ""),
+        help=help_text(
+            f"{what}: {', '.join(suffixes)} (filändelsen väljer format)"
+            + (f"; standard {default}" if default else ""),
+            f"{what}: {', '.join(suffixes)} (the extension picks the format)"
+            + (f"; default {default}" if default else ""),
+        ),
     )
 
 
@@ -118,26 +138,69 @@ def add_language(parser: argparse.ArgumentParser) -> None:
         "--language",
         choices=list(LANGUAGES),
         default="sv",
-        help="language of what is printed and written (default sv; CSV: sv ';' and decimal "
-        "comma, en ',' and '.')",
+        help=help_text(
+            "språket i det som skrivs ut och skrivs till filer (standard sv; CSV: sv ';' och "
+            "decimalkomma, en ',' och '.'); också hjälptextens språk",
+            "language of what is printed and written (default sv; CSV: sv ';' and decimal "
+            "comma, en ',' and '.')",
+        ),
     )
 
 
 def add_units(parser: argparse.ArgumentParser) -> None:
     """The units: a table, or municipality statistics aggregated by memberships."""
-    parser.add_argument("units", nargs="?", help="unit table (.xlsx/.csv), one row per förbund")
-    parser.add_argument("--sheet", help="sheet of the unit table (default: the first)")
-    parser.add_argument("--municipalities", help="municipality statistics, one row per kommun")
-    parser.add_argument("--memberships", help="kommun → förbund table (with --municipalities)")
-    parser.add_argument("--unit-data", help="per-förbund amounts to join to municipality data")
-    parser.add_argument("--year", type=int, help="year of the memberships to use")
+    parser.add_argument(
+        "units",
+        nargs="?",
+        help=help_text(
+            "förbundstabell (.xlsx/.csv), en rad per förbund",
+            "unit table (.xlsx/.csv), one row per förbund",
+        ),
+    )
+    parser.add_argument(
+        "--sheet",
+        help=help_text(
+            "fliken i förbundstabellen (standard: den första)",
+            "sheet of the unit table (default: the first)",
+        ),
+    )
+    parser.add_argument(
+        "--municipalities",
+        help=help_text(
+            "kommunstatistik, en rad per kommun", "municipality statistics, one row per kommun"
+        ),
+    )
+    parser.add_argument(
+        "--memberships",
+        help=help_text(
+            "medlemskap: tabell kommun → förbund (med --municipalities)",
+            "kommun → förbund table (with --municipalities)",
+        ),
+    )
+    parser.add_argument(
+        "--unit-data",
+        help=help_text(
+            "belopp per förbund att foga till kommunuppgifterna",
+            "per-förbund amounts to join to municipality data",
+        ),
+    )
+    parser.add_argument(
+        "--year",
+        type=int,
+        help=help_text("året vars medlemskap används", "year of the memberships to use"),
+    )
     parser.add_argument(
         "--carry-previous",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="with --memberships rows for last year too: a municipality that changed förbund "
-        "carries its share of last year's allocation (default); --no-carry-previous keeps "
-        "each förbund's own",
+        help=help_text(
+            "när --memberships har rader även för förra året: en kommun som bytt förbund tar "
+            "med sig sin del av förra årets tilldelning (standard); --no-carry-previous behåller "
+            "varje förbunds egen",
+            "with --memberships rows for last year too: a municipality that changed förbund "
+            "carries its share of last year's allocation (default); --no-carry-previous keeps "
+            "each förbund's own",
+        ),
     )
     add_age_band(parser)
 
@@ -148,8 +211,12 @@ def add_age_band(parser: argparse.ArgumentParser) -> None:
         "--age-band",
         choices=list(AGE_BANDS),
         default="16-64",
-        help="the ages the population column counts (16-64); a header 'Invånare 16-65' "
-        "is read only with --age-band 16-65",
+        help=help_text(
+            "åldrarna som befolkningskolumnen räknar (16-64); en rubrik 'Invånare 16-65' "
+            "läses bara med --age-band 16-65",
+            "the ages the population column counts (16-64); a header 'Invånare 16-65' "
+            "is read only with --age-band 16-65",
+        ),
     )
 
 
@@ -160,20 +227,38 @@ def add_parameters(
     parser.add_argument(
         "--budget", type=kronor, default=None if several else NATIONAL_BUDGET,
         action="append" if several else "store",
-        help=budget_help or 'kronor: "339 Mkr", "339 000 000" (default 339 Mkr)',
+        help=budget_help
+        or help_text(
+            'kronor: "339 Mkr", "339 000 000" (standard 339 Mkr)',
+            'kronor: "339 Mkr", "339 000 000" (default 339 Mkr)',
+        ),
     )  # fmt: skip
     parser.add_argument(
-        "--base-amount", type=kronor, default=400_000.0, help="kronor (default 400 tkr)"
+        "--base-amount",
+        type=kronor,
+        default=400_000.0,
+        help=help_text(
+            "grundtilldelningen i kronor (standard 400 tkr)", "kronor (default 400 tkr)"
+        ),
     )
     parser.add_argument(
-        "--decrease-limit", type=fraction, default=0.10, help='"10 %%" or "0,1" (default 10 %%)'
+        "--decrease-limit",
+        type=fraction,
+        default=0.10,
+        help=help_text(
+            'spärren: "10 %%" eller "0,1" (standard 10 %%)', '"10 %%" or "0,1" (default 10 %%)'
+        ),
     )
     parser.add_argument(
         "--unanswered",
         choices=[str(u) for u in Unanswered],
         default=str(Unanswered.ERROR),
-        help="a blank municipal or regional contribution: refuse (error, default), last "
-        "year's allocation / 2 (previous) or no limit (no-limit)",
+        help=help_text(
+            "ett tomt bidrag från kommunerna eller regionen: vägra (error, standard), förra "
+            "årets tilldelning / 2 (previous) eller ingen gräns (no-limit)",
+            "a blank municipal or regional contribution: refuse (error, default), last "
+            "year's allocation / 2 (previous) or no limit (no-limit)",
+        ),
     )
 
 
@@ -190,7 +275,7 @@ def add_policy(parser: argparse.ArgumentParser, **kwargs: object) -> None:
 
 def add_solver(parser: argparse.ArgumentParser) -> None:
     """``--solver``: which backend solves the deficit phase."""
-    parser.add_argument("--solver", choices=list(SOLVERS), default="fast", help=SOLVER_HELP)
+    parser.add_argument("--solver", choices=list(SOLVERS), default="fast", help=solver_help())
 
 
 _SMALLEST_BASE_AMOUNT = 1_000  # a base amount below it is one in tkr written as kronor

@@ -18,6 +18,7 @@ from typing import Any, cast
 import pandas as pd
 
 from finsam_opt.cli.arguments import fraction, kronor, returned_funds, returned_table
+from finsam_opt.cli.help_language import help_text
 from finsam_opt.cli.options import (
     add_language,
     add_units,
@@ -52,13 +53,23 @@ def add_round_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``round``: run one round of a year kept in a folder."""
     parser = subparsers.add_parser(
         "round",
-        help="run one round of an allocation year kept in a folder (June to spring)",
-        description="Run one round of an allocation year and save the year in a folder: "
-        "preliminary (June), second-preliminary (September, with the answers), revised "
-        "(after week 42), final (after the budget bill), surplus (spring: ofördelade medel). "
-        "The first round starts the year (--year and the units); later rounds read the "
-        "folder.\n\nexample:\n"
-        "  finsam-opt round preliminary ar2027/ forbund.xlsx --year 2027\n"
+        help=help_text(
+            "kör en omgång av ett tilldelningsår som sparas i en mapp (juni till våren)",
+            "run one round of an allocation year kept in a folder (June to spring)",
+        ),
+        description=help_text(
+            "Kör en omgång av ett tilldelningsår och spara året i en mapp: preliminary (juni), "
+            "second-preliminary (september, med svaren), revised (efter vecka 42), final "
+            "(efter budgetpropositionen), surplus (våren: ofördelade medel). Den första "
+            "omgången startar året (--year och förbunden); senare omgångar läser mappen."
+            "\n\nexempel:\n",
+            "Run one round of an allocation year and save the year in a folder: "
+            "preliminary (June), second-preliminary (September, with the answers), revised "
+            "(after week 42), final (after the budget bill), surplus (spring: ofördelade medel). "
+            "The first round starts the year (--year and the units); later rounds read the "
+            "folder.\n\nexample:\n",
+        )
+        + "  finsam-opt round preliminary ar2027/ forbund.xlsx --year 2027\n"
         "  finsam-opt round second-preliminary ar2027/ --answers svarsmallar/\n"
         "  finsam-opt round revised ar2027/ --answers sena_svar/ --answered-on 2026-10-20\n"
         '  finsam-opt round final ar2027/ --budget "339 Mkr"\n'
@@ -66,53 +77,129 @@ def add_round_parser(subparsers: Any) -> argparse.ArgumentParser:
         '--returned "Förbund X=0,5 Mkr"',
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("round", choices=list(_CHOICES), help="the round to run")
-    parser.add_argument("folder", help="the year's folder (created by the first round)")
+    parser.add_argument(
+        "round",
+        choices=list(_CHOICES),
+        help=help_text("omgången som ska köras", "the round to run"),
+    )
+    parser.add_argument(
+        "folder",
+        help=help_text(
+            "årets mapp (skapas av den första omgången)",
+            "the year's folder (created by the first round)",
+        ),
+    )
     add_units(parser)  # only when the year starts
     # None: not given (a later round refuses them; a new year takes the defaults).
     parser.set_defaults(year=None, age_band=None, carry_previous=None)
     parser.add_argument(
-        "--date", help="the day the round is run, 2026-09-30 (default: the day it is due)"
+        "--date",
+        help=help_text(
+            "dagen omgången körs, 2026-09-30 (standard: dagen den ska vara klar)",
+            "the day the round is run, 2026-09-30 (default: the day it is due)",
+        ),
     )
     parser.add_argument(
-        "--budget", type=kronor, help='kronor: the year\'s budget when it starts ("339 Mkr"), '
-        "the budget bill's amount in the final round",
-    )  # fmt: skip
-    parser.add_argument("--base-amount", type=kronor, help="kronor, when the year starts (400 tkr)")
-    parser.add_argument(
-        "--decrease-limit", type=fraction, help='when the year starts: "10 %%" (10 %%)'
+        "--budget",
+        type=kronor,
+        help=help_text(
+            'kronor: årets budget när året startar ("339 Mkr"), budgetpropositionens belopp i '
+            "omgången final",
+            'kronor: the year\'s budget when it starts ("339 Mkr"), '
+            "the budget bill's amount in the final round",
+        ),
     )
-    parser.add_argument("--staircase", help="equity staircase CSV, when the year starts")
+    parser.add_argument(
+        "--base-amount",
+        type=kronor,
+        help=help_text(
+            "grundtilldelningen i kronor, när året startar (400 tkr)",
+            "kronor, when the year starts (400 tkr)",
+        ),
+    )
+    parser.add_argument(
+        "--decrease-limit",
+        type=fraction,
+        help=help_text(
+            'spärren, när året startar: "10 %%" (10 %%)', 'when the year starts: "10 %%" (10 %%)'
+        ),
+    )
+    parser.add_argument(
+        "--staircase",
+        help=help_text(
+            "trappan för eget kapital som CSV, när året startar",
+            "equity staircase CSV, when the year starts",
+        ),
+    )
     parser.add_argument(
         "--unanswered",
         choices=[str(u) for u in Unanswered],
-        help="a blank municipal or regional contribution: refuse (error, default), last "
-        "year's allocation / 2 (previous) or no limit (no-limit); kept for later rounds",
+        help=help_text(
+            "ett tomt bidrag från kommunerna eller regionen: vägra (error, standard), förra "
+            "årets tilldelning / 2 (previous) eller ingen gräns (no-limit); gäller även senare "
+            "omgångar",
+            "a blank municipal or regional contribution: refuse (error, default), last "
+            "year's allocation / 2 (previous) or no limit (no-limit); kept for later rounds",
+        ),
     )
     parser.add_argument(
         "--policy",
-        help=f"deficit policy when the year starts ({', '.join(DEFICIT_POLICIES)}; default "
-        f"raise-limit); in the surplus round a surplus policy ({', '.join(SURPLUS_POLICIES)})",
+        help=help_text(
+            f"princip vid underskott när året startar ({', '.join(DEFICIT_POLICIES)}; standard "
+            "raise-limit); i omgången surplus en princip för ofördelade medel "
+            f"({', '.join(SURPLUS_POLICIES)})",
+            f"deficit policy when the year starts ({', '.join(DEFICIT_POLICIES)}; default "
+            f"raise-limit); in the surplus round a surplus policy ({', '.join(SURPLUS_POLICIES)})",
+        ),
     )
-    parser.add_argument("--answers", nargs="+", help="answer files or a folder (answer rounds)")
+    parser.add_argument(
+        "--answers",
+        nargs="+",
+        help=help_text(
+            "svarsfiler eller en mapp (omgångarna med svar)",
+            "answer files or a folder (answer rounds)",
+        ),
+    )
     parser.add_argument(
         "--answered-on",
-        help="the date of the answers or applications that carry none (2026-09-04)",
+        help=help_text(
+            "datum för de svar eller ansökningar som saknar eget (2026-09-04)",
+            "the date of the answers or applications that carry none (2026-09-04)",
+        ),
     )
-    parser.add_argument("--applications", help="surplus round: the applications (.xlsx/.csv)")
     parser.add_argument(
-        "--returned", action="append", type=returned_funds, default=[],
-        help='surplus round: funds handed back, "Förbund X=0,5 Mkr" or a table; repeatable',
-    )  # fmt: skip
+        "--applications",
+        help=help_text(
+            "omgången surplus: ansökningarna (.xlsx/.csv)",
+            "surplus round: the applications (.xlsx/.csv)",
+        ),
+    )
+    parser.add_argument(
+        "--returned",
+        action="append",
+        type=returned_funds,
+        default=[],
+        help=help_text(
+            'omgången surplus: återlämnade medel, "Förbund X=0,5 Mkr" eller en tabell; kan '
+            "upprepas",
+            'surplus round: funds handed back, "Förbund X=0,5 Mkr" or a table; repeatable',
+        ),
+    )
     parser.add_argument(
         "--kappa",
         type=fraction,
-        help=f"surplus round: strength of equity-penalty ({DEFAULT_KAPPA})",
+        help=help_text(
+            f"omgången surplus: styrkan i equity-penalty ({DEFAULT_KAPPA})",
+            f"surplus round: strength of equity-penalty ({DEFAULT_KAPPA})",
+        ),
     )
     parser.add_argument(
         "--again",
         action="store_true",
-        help="run a round that has already been run (the rounds after it are dropped)",
+        help=help_text(
+            "kör en omgång som redan har körts (omgångarna efter den tas bort)",
+            "run a round that has already been run (the rounds after it are dropped)",
+        ),
     )
     add_language(parser)
     parser.set_defaults(function=run_round, holds="folder")  # one command at a time there

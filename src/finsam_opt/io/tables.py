@@ -52,6 +52,7 @@ from finsam_opt.io.safe import restore
 from finsam_opt.language.numbers import format_number
 
 __all__ = [
+    "NUMBER_PROBLEMS_SV",
     "SCHEMAS",
     "TOTAL_LABELS",
     "Schema",
@@ -100,7 +101,7 @@ _EXCEL_ERRORS_SV = {
 }
 """What Swedish Excel shows for the error a file stores (in English, whatever the language)."""
 
-_NUMBER_PROBLEMS_SV: dict[str, str] = {
+NUMBER_PROBLEMS_SV: dict[str, str] = {
     "no digits": "inga siffror",
     "not a number": "inget tal",
     "ambiguous separators: both ',' and '.' (write 1 234,5 or 1234.5)": (
@@ -786,7 +787,7 @@ def _number(value: object, name: str, header: Header, where: Place) -> float:
         try:
             number, unit = parse_number(str(value))
         except ValueError as error:
-            problem = _NUMBER_PROBLEMS_SV.get(str(error), str(error))
+            problem = NUMBER_PROBLEMS_SV.get(str(error), str(error))
             raise InputError(
                 f"{where.en}: {name} must be a number, got {value!r} ({error})",
                 sv=f"{where.sv}: måste vara ett tal, inte {value!r} ({problem})",
