@@ -182,4 +182,7 @@ def test_a_broken_policy_file_stops_the_command_with_its_line(tmp_path: Path, ca
     path.write_text('[[phase]]\nkind = "scale-gains"\n', encoding="utf-8")
     with pytest.raises(SystemExit):
         main(["example", "--policy", str(path)])
+    assert "bad.toml: rad 2: den sista fasen" in capsys.readouterr().err  # Swedish by default
+    with pytest.raises(SystemExit):
+        main(["example", "--policy", str(path), "--language", "en"])
     assert "bad.toml: line 2: the last phase" in capsys.readouterr().err
