@@ -127,3 +127,16 @@ def test_argument_types_say_what_is_wrong_in_the_parsers_language(capsys) -> Non
         assert swedish in capsys.readouterr().err
         assert main_exit([*argv, "--language", "en"]) == 2
         assert english in capsys.readouterr().err
+
+
+def test_the_overview_lists_the_commands_in_swedish(capsys) -> None:
+    swedish = _help(capsys)
+    assert "Fördela statens budget för finansiell samordning" in swedish
+    assert "kör det nationella exemplet" in swedish and "skriv svarsmallar" in swedish
+    assert "visa programmets version och avsluta" in swedish
+    assert "show program's version number" not in swedish
+    with pytest.raises(SystemExit):
+        main(["--help", "--language", "en"])  # --help first: the overview has no --language
+    english = capsys.readouterr().out
+    assert "run the national example" in english
+    assert "show program's version number and exit" in english

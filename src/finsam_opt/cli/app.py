@@ -450,7 +450,15 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"finsam-opt {_version()}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"finsam-opt {_version()}",
+        # argparse's own help for --version does not go through its gettext hook
+        help=help_text(
+            "visa programmets version och avsluta", "show program's version number and exit"
+        ),
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     example = _subcommand(

@@ -189,7 +189,8 @@ def add_round_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--kappa",
         type=fraction,
         help=help_text(
-            f"omgången surplus: styrkan i equity-penalty ({DEFAULT_KAPPA})",
+            "omgången surplus: styrkan i equity-penalty (standard "
+            f"{str(DEFAULT_KAPPA).replace('.', ',')})",
             f"surplus round: strength of equity-penalty ({DEFAULT_KAPPA})",
         ),
     )
