@@ -140,3 +140,12 @@ def test_the_overview_lists_the_commands_in_swedish(capsys) -> None:
     english = capsys.readouterr().out
     assert "run the national example" in english
     assert "show program's version number and exit" in english
+
+
+def test_language_may_stand_before_the_command(tmp_path, capsys) -> None:
+    """Before, finsam-opt --language en --help was refused (the top level had no --language)."""
+    english = _help(capsys, "--language", "en")
+    assert english.startswith("usage: finsam-opt")
+    out = tmp_path / "b.xlsx"
+    assert main(["--language", "en", "example", "-o", str(out)]) == 0
+    assert "National example:" in capsys.readouterr().out

@@ -57,7 +57,7 @@ from finsam_opt.io.tables import read_applications, read_staircase, read_units
 from finsam_opt.io.templates import merge_answers, read_answers, write_templates
 from finsam_opt.io.workbook import Kind
 from finsam_opt.language.numbers import format_kronor, format_number, format_percent
-from finsam_opt.language.words import phase_text, say, term
+from finsam_opt.language.words import LANGUAGES, phase_text, say, term
 from finsam_opt.year.process import ideal_table
 
 __all__ = ["main"]
@@ -451,6 +451,15 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
+        "--language",
+        dest="first_language",
+        choices=list(LANGUAGES),
+        help=help_text(
+            "språket för hjälpen och för allt kommandot skriver (sv), som efter kommandot",
+            "the language of the help and of all the command writes (sv), as after the command",
+        ),
+    )
+    parser.add_argument(
         "--version",
         action="version",
         version=f"finsam-opt {_version()}",
@@ -698,9 +707,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     arguments = sys.argv[1:] if argv is None else list(argv)
-    with speaking(language_of(arguments)):  # help texts and argparse's words
+    spoken = language_of(arguments)
+    with speaking(spoken):  # help texts and argparse's words
         args = build_parser().parse_args(arguments)
-    language = getattr(args, "language", "sv")
+    # --language may stand before the command too ("finsam-opt --language en allocate …").
+    language = args.language = spoken
     try:
         _refuse_writing_an_input(args)
         # A command that keeps its state in a folder holds it until its files are in place;
