@@ -163,3 +163,17 @@ def test_the_balancing_line_breaks_where_a_later_phase_begins() -> None:
     legend = [t.get_text() for t in top.get_legend().get_texts()]
     assert legend == ["raise-limit", "scale-gains"]
     assert [t.get_text() for t in top.texts] == ["phase 2"]
+
+
+def test_titles_and_legends_speak_the_plots_language() -> None:
+    """Before, a Swedish title read '— 339.0 Mkr, överskott, raise-limit' and the legends
+    named the policies by their codes."""
+    title = fo.plot_allocation(NATIONAL_RESULT, "sv").axes[0].get_title()
+    assert title.endswith("— 339,0 Mkr, överskott, höjd spärr")
+    english = fo.plot_allocation(NATIONAL_RESULT, "en").axes[0].get_title()
+    assert english.endswith("— 339.0 MSEK, surplus, raise-limit")
+    ax = fo.plot_comparison(COMPARISON, 20e6, "sv").axes[0]
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["skalat skydd", "skalade ökningar"]
+    assert "höjd spärr" in ax.get_xlabel() + ax.get_ylabel()
+    assert ax.get_title().endswith("20,0 Mkr")

@@ -19,7 +19,7 @@ from finsam_opt.analysis.compare import Comparison
 from finsam_opt.analysis.simulate import Simulation
 from finsam_opt.engine.result import Allocation
 from finsam_opt.errors import InputError
-from finsam_opt.language.numbers import format_kronor
+from finsam_opt.language.numbers import format_kronor, format_number
 from finsam_opt.language.words import check_language, label, term
 
 if TYPE_CHECKING:
@@ -179,8 +179,9 @@ def plot_allocation(result: Allocation, lang: str = "sv") -> Figure:
     _unit_ticks(ax, list(t.index), lying)
     _axis_labels(ax, label("allocation_mkr", lang), label("unit", lang), lying)
     ax.set_title(
-        f"{label('title_allocation', lang)} — {result.parameters.budget / _MKR:,.1f} "
-        f"{label('mkr', lang)}, {label(str(result.scenario), lang)}, {result.policy}"
+        f"{label('title_allocation', lang)} — "
+        f"{format_number(result.parameters.budget / _MKR, lang, 1)} {label('mkr', lang)}, "
+        f"{label(str(result.scenario), lang)}, {term(result.policy, lang)}"
     )
     ax.legend(fontsize=8, loc="lower right" if lying else "best")
     ax.grid(axis="x" if lying else "y", alpha=0.3)
@@ -236,18 +237,19 @@ def plot_comparison(
         diff = rows[rows["policy"] == policy].set_index("unit")["difference"].reindex(order)
         where = x - 0.4 + width * (k + 0.5)
         if lying:
-            ax.barh(where, diff / _TKR, height=width, label=policy)
+            ax.barh(where, diff / _TKR, height=width, label=term(policy, lang))
         else:
-            ax.bar(where, diff / _TKR, width=width, label=policy)
+            ax.bar(where, diff / _TKR, width=width, label=term(policy, lang))
     (ax.axvline if lying else ax.axhline)(0.0, color="black", linewidth=0.8)
     _unit_ticks(ax, order, lying)
     _axis_labels(
         ax,
-        f"{label('difference', lang)} {comparison.baseline}, {label('tkr', lang)}",
+        f"{label('difference', lang)} {term(comparison.baseline, lang)}, {label('tkr', lang)}",
         label("unit", lang),
         lying,
     )
-    ax.set_title(f"{label('title_comparison', lang)} — {budget / _MKR:,.1f} {label('mkr', lang)}")
+    shown = format_number(budget / _MKR, lang, 1)
+    ax.set_title(f"{label('title_comparison', lang)} — {shown} {label('mkr', lang)}")
     if others:
         ax.legend(fontsize=8)
     ax.grid(axis="x" if lying else "y", alpha=0.3)
@@ -364,7 +366,7 @@ def plot_balancing(comparison: Comparison | pd.DataFrame, lang: str = "sv") -> F
                 part["budget"] / _MKR,
                 part["balancing_scalar"],
                 color=color,
-                label=policy if color is None else None,
+                label=term(policy, lang) if color is None else None,
                 **marker,
             )
             color = line.get_color()
@@ -380,7 +382,7 @@ def plot_balancing(comparison: Comparison | pd.DataFrame, lang: str = "sv") -> F
                 )
         limit = pd.to_numeric(rows["decrease_limit"], errors="coerce")
         if limit.notna().any():
-            bottom.plot(rows["budget"] / _MKR, limit * 100.0, label=policy, **marker)
+            bottom.plot(rows["budget"] / _MKR, limit * 100.0, label=term(policy, lang), **marker)
     top.set_ylabel(label("balancing_scalar", lang))
     top.set_title(label("title_balancing", lang))
     top.legend(fontsize=8)
