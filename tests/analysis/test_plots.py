@@ -46,7 +46,7 @@ def test_each_plot_saves_as_png_and_svg(name: str, tmp_path: Path) -> None:
     ("name", "swedish", "english"),
     [
         ("allocation", "Tilldelning, Mkr", "Allocation, MSEK"),
-        ("comparison", "Skillnad mot raise-limit, tkr", "Difference from raise-limit, kSEK"),
+        ("comparison", "Skillnad mot höjd spärr, tkr", "Difference from raise-limit, kSEK"),
         ("glide", "Tilldelning i % av idealet", "Allocation, % of ideal"),
         ("balancing", "Balanstal λ", "Balancing scalar λ"),
     ],
