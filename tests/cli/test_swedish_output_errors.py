@@ -52,5 +52,5 @@ def test_a_decision_table_with_a_word_for_an_amount_names_the_cell_in_swedish(
     with pytest.raises(fo.InputError) as caught:
         read_decision_table(path)
     assert caught.value.text("sv") == (
-        f"beslut.csv, rad 2, kolumn '{header[column]}': inte ett tal: 'mycket'"
+        f"beslut.csv, rad 2, kolumn '{header[column]}': inte ett tal: 'mycket' (inget tal)"
     )

@@ -121,7 +121,7 @@ def test_a_bad_history_is_refused(tmp_path: Path, text: str, message: str) -> No
         (
             "Förbund;År;Försörjningsmått\nB;2;tio\n",
             "tillväxt.csv, datarad 1, förbundet 'B', kolumnen 'Försörjningsmått': ingen "
-            "tillväxttakt: 'tio'; skriv en andel (0,02) eller en procentsats (2 %)",
+            "tillväxttakt: 'tio' (inget tal); skriv en andel (0,02) eller en procentsats (2 %)",
         ),
         (
             "Förbund;År;Försörjningsmått\nB;2,5;0\n",

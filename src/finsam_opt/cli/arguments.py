@@ -11,9 +11,9 @@ import pandas as pd
 from finsam_opt.cli.help_language import help_text
 from finsam_opt.engine.policies import DEFICIT_POLICIES, Policy, policy_from_toml
 from finsam_opt.errors import InputError
-from finsam_opt.io.numbers import AMOUNT_UNITS, parse_number
+from finsam_opt.io.numbers import AMOUNT_UNITS, NumberProblem, parse_number
 from finsam_opt.io.raw import read_bytes
-from finsam_opt.io.tables import NUMBER_PROBLEMS_SV, read_table, with_unit_names
+from finsam_opt.io.tables import read_table, with_unit_names
 
 __all__ = ["fraction", "kronor", "policy", "returned_funds", "returned_table"]
 
@@ -21,17 +21,16 @@ __all__ = ["fraction", "kronor", "policy", "returned_funds", "returned_table"]
 # (finsam_opt.cli.help_language.speaking), so their messages are chosen with help_text.
 
 
-def _problem(error: ValueError) -> str:
+def _problem(error: NumberProblem) -> str:
     """What :func:`~finsam_opt.io.numbers.parse_number` found wrong, in the parser's language."""
-    reason = str(error)
-    return help_text(NUMBER_PROBLEMS_SV.get(reason, reason), reason)
+    return help_text(error.swedish, str(error))
 
 
 def kronor(text: str) -> float:
     """``'339 Mkr'``, ``'339 000 000'``, ``'400 tkr'`` or ``'339e6'`` → kronor."""
     try:
         number, unit = parse_number(text)
-    except ValueError as error:
+    except NumberProblem as error:
         raise argparse.ArgumentTypeError(
             help_text(
                 f"inget belopp: {text!r} ({_problem(error)})",
@@ -46,7 +45,7 @@ def fraction(text: str) -> float:
     percent = text.strip().endswith("%")
     try:
         number, unit = parse_number(text.strip().rstrip("%"))
-    except ValueError as error:
+    except NumberProblem as error:
         raise argparse.ArgumentTypeError(
             help_text(
                 f"ingen andel: {text!r} ({_problem(error)})",

@@ -39,11 +39,10 @@ from finsam_opt.io.templates import merge_answers, read_answers
 from finsam_opt.language.numbers import format_kronor, format_percent
 from finsam_opt.language.words import round_name, say, term
 from finsam_opt.year.calendar import as_date
-from finsam_opt.year.process import ROUNDS, AllocationYear, Round
+from finsam_opt.year.process import ROUNDS, STATE_FILE, AllocationYear, Round
 
 __all__ = ["add_round_parser", "run_round"]
 
-_STATE_FILE = "process.json"
 _CHOICES = {name.replace("_", "-"): name for name in ROUNDS}
 _ANSWERED = ("second_preliminary", "revised", "final")  # the rounds that take answers
 _STARTING = ("base_amount", "decrease_limit", "staircase", "policy")  # fixed for the year
@@ -212,9 +211,10 @@ def run_round(args: argparse.Namespace) -> int:
     name = _CHOICES[args.round]
     folder = Path(args.folder)
     date = None if args.date is None else as_date(args.date, "--date")
-    year = _load(args, folder) if (folder / _STATE_FILE).is_file() else _start(args, folder)
+    saved = (folder / STATE_FILE).is_file()
+    year = _load(args, folder) if saved else _start(args, folder)
     replaced = _replaced(year, name, args)
-    _check_options(args, name)
+    _check_options(args, name, starting=not saved)
     if args.unanswered is not None:
         year = replace(year, parameters=replace(year.parameters, unanswered=args.unanswered))
     if name == "preliminary":
@@ -243,13 +243,13 @@ def _start(args: argparse.Namespace, folder: Path) -> AllocationYear:
     """A new year in ``folder``, from ``--year`` and the units."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         file = not folder.is_dir()
-        what = "a file" if file else f"a folder with other files and no {_STATE_FILE}"
-        vad = "en fil" if file else f"en mapp med andra filer och ingen {_STATE_FILE}"
+        what = "a file" if file else f"a folder with other files and no {STATE_FILE}"
+        vad = "en fil" if file else f"en mapp med andra filer och ingen {STATE_FILE}"
         raise InputError(
             f"{folder}: is {what}; a new year needs a new or empty folder (a saved year "
-            f"holds {_STATE_FILE})",
+            f"holds {STATE_FILE})",
             sv=f"{folder}: är {vad}; ett nytt år behöver en ny eller tom mapp (ett sparat år "
-            f"har {_STATE_FILE})",
+            f"har {STATE_FILE})",
         )
     if args.year is None:
         raise InputError(
@@ -335,11 +335,11 @@ def _replaced(year: AllocationYear, name: str, args: argparse.Namespace) -> list
     return replaced
 
 
-def _check_options(args: argparse.Namespace, name: str) -> None:
+def _check_options(args: argparse.Namespace, name: str, *, starting: bool) -> None:
     """An option the round does not use is a mistake, not something to ignore."""
     unused = {
         "--answers": args.answers and name not in _ANSWERED,
-        "--budget": args.budget is not None and name not in ("final",) and bool(_loaded(args)),
+        "--budget": args.budget is not None and name != "final" and not starting,
         "--applications": args.applications and name != "surplus",
         "--returned": args.returned and name != "surplus",
         "--answered-on": args.answered_on and not (args.answers or args.applications),
@@ -367,10 +367,6 @@ def _check_options(args: argparse.Namespace, name: str) -> None:
             "the surplus round needs --applications (one row per förbund)",
             sv="omgången surplus behöver --applications (en rad per förbund)",
         )
-
-
-def _loaded(args: argparse.Namespace) -> bool:
-    return (Path(args.folder) / _STATE_FILE).is_file()
 
 
 def _answers(args: argparse.Namespace, year: AllocationYear) -> pd.DataFrame | None:

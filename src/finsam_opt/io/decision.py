@@ -20,7 +20,7 @@ from finsam_opt.domain.units import MATCH_COLUMNS, Matching
 from finsam_opt.engine.result import Allocation
 from finsam_opt.errors import InputError
 from finsam_opt.io.columns import normalize_header
-from finsam_opt.io.numbers import parse_number
+from finsam_opt.io.numbers import NumberProblem, parse_number
 from finsam_opt.io.raw import ErrorValue, Uncomputed, read_cells, refuse_hidden
 from finsam_opt.io.safe import atomic_outputs, restore
 from finsam_opt.io.workbook import Column, Kind, Sheet, kronor_kind, write_csv, write_workbook
@@ -361,10 +361,10 @@ def _read_value(value: object, kind: str, where: tuple[str, str]) -> object:
         return math.inf
     try:
         number, _ = parse_number(str(value))
-    except ValueError as error:
+    except NumberProblem as error:
         raise InputError(
             f"{where[0]}: not a number: {value!r} ({error})",
-            sv=f"{where[1]}: inte ett tal: {value!r}",
+            sv=f"{where[1]}: inte ett tal: {value!r} ({error.swedish})",
         ) from None
     return int(number) if number == number.to_integral_value() and kind in (
         "kr", "count") else float(number)  # fmt: skip

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from finsam_opt.errors import InputError
-from finsam_opt.io.numbers import parse_number
+from finsam_opt.io.numbers import NumberProblem, parse_number
 from finsam_opt.io.tables import read_plain_table
 from finsam_opt.language.words import SWEDISH_HEADERS
 
@@ -214,10 +214,10 @@ def _rate(value: object, where: str, var: str, column: str) -> float:
         percent = text.endswith("%")
         try:
             number, unit = parse_number(text.rstrip("%").strip())
-        except ValueError as error:
+        except NumberProblem as error:
             raise InputError(
                 f"{where}: not a rate: {value!r} ({error})",
-                sv=f"{var}: ingen tillväxttakt: {value!r}; {how}",
+                sv=f"{var}: ingen tillväxttakt: {value!r} ({error.swedish}); {how}",
                 column=column,
             ) from None
         if unit is not None:

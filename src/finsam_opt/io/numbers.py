@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["AMOUNT_UNITS", "parse_date", "parse_number", "split_unit"]
+__all__ = ["AMOUNT_UNITS", "NumberProblem", "parse_date", "parse_number", "split_unit"]
 
 AMOUNT_UNITS: dict[str, int] = {"kr": 1, "tkr": 1_000, "mkr": 1_000_000}
 """Amount units a header or cell may carry, as multiples of one krona."""
@@ -21,6 +21,23 @@ AMOUNT_UNITS: dict[str, int] = {"kr": 1, "tkr": 1_000, "mkr": 1_000_000}
 _GROUPING = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
 _UNIT_SUFFIX = re.compile(r"^(?P<number>.*?)\s*(?P<unit>kr|tkr|mkr)\.?$", re.IGNORECASE)
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+class NumberProblem(ValueError):
+    """What :func:`parse_number` found wrong: ``str()`` in English, ``swedish`` in Swedish.
+
+    Examples
+    --------
+    >>> try:
+    ...     parse_number("1,5.2")
+    ... except NumberProblem as problem:
+    ...     print(problem.swedish)
+    tvetydiga avgränsare: både ',' och '.' (skriv 1 234,5 eller 1234.5)
+    """
+
+    def __init__(self, english: str, swedish: str) -> None:
+        super().__init__(english)
+        self.swedish = swedish
 
 
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
@@ -60,28 +77,38 @@ def parse_number(text: str) -> tuple[Decimal, str | None]:
 
     Raises
     ------
-    ValueError
-        With a short reason (``"not a number"``, ``"ambiguous separators"``).
+    NumberProblem
+        A ValueError with a short reason (``"not a number"``, ``"ambiguous separators"``),
+        in Swedish too.
     """
     number, unit = split_unit(text)
     number = number.replace("\u2212", "-").replace("\u2013", "-")
     _check_grouping(number)
     number = _GROUPING.sub("", number)
     if not number:
-        raise ValueError("no digits")
+        raise NumberProblem("no digits", "inga siffror")
     if "," in number and "." in number:
-        raise ValueError("ambiguous separators: both ',' and '.' (write 1 234,5 or 1234.5)")
+        raise NumberProblem(
+            "ambiguous separators: both ',' and '.' (write 1 234,5 or 1234.5)",
+            "tvetydiga avgränsare: både ',' och '.' (skriv 1 234,5 eller 1234.5)",
+        )
     if number.count(",") > 1:
-        raise ValueError("more than one decimal comma (group digits with spaces: 1 234 567)")
+        raise NumberProblem(
+            "more than one decimal comma (group digits with spaces: 1 234 567)",
+            "mer än ett decimalkomma (gruppera siffrorna med mellanslag: 1 234 567)",
+        )
     if number.count(".") > 1:
-        raise ValueError("more than one decimal point (group digits with spaces: 1 234 567)")
+        raise NumberProblem(
+            "more than one decimal point (group digits with spaces: 1 234 567)",
+            "mer än en decimalpunkt (gruppera siffrorna med mellanslag: 1 234 567)",
+        )
     number = number.replace(",", ".")
     if not _PLAIN.match(number):
-        raise ValueError("not a number")
+        raise NumberProblem("not a number", "inget tal")
     try:
         value = Decimal(number)
     except InvalidOperation as error:  # pragma: no cover - the regex admits only numbers
-        raise ValueError("not a number") from error
+        raise NumberProblem("not a number", "inget tal") from error
     return value, unit
 
 
@@ -90,4 +117,7 @@ def _check_grouping(number: str) -> None:
     whole = re.split(r"[,.]", number.strip().lstrip("+-").strip(), maxsplit=1)[0]
     groups = _GROUPING.split(whole)
     if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])):
-        raise ValueError("digits grouped other than in threes from the right (write 3 080 000)")
+        raise NumberProblem(
+            "digits grouped other than in threes from the right (write 3 080 000)",
+            "siffrorna är inte grupperade tre och tre från höger (skriv 3 080 000)",
+        )

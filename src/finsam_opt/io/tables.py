@@ -46,13 +46,12 @@ from finsam_opt.io.columns import (
     normalize_header,
     parse_header,
 )
-from finsam_opt.io.numbers import AMOUNT_UNITS, parse_date, parse_number
+from finsam_opt.io.numbers import AMOUNT_UNITS, NumberProblem, parse_date, parse_number
 from finsam_opt.io.raw import ErrorValue, Place, Sheet, Uncomputed, read_cells, refuse_hidden
 from finsam_opt.io.safe import restore
 from finsam_opt.language.numbers import format_number
 
 __all__ = [
-    "NUMBER_PROBLEMS_SV",
     "SCHEMAS",
     "TOTAL_LABELS",
     "Schema",
@@ -100,24 +99,6 @@ _EXCEL_ERRORS_SV = {
     "#NULL!": "#SKÄRNING!",
 }
 """What Swedish Excel shows for the error a file stores (in English, whatever the language)."""
-
-NUMBER_PROBLEMS_SV: dict[str, str] = {
-    "no digits": "inga siffror",
-    "not a number": "inget tal",
-    "ambiguous separators: both ',' and '.' (write 1 234,5 or 1234.5)": (
-        "tvetydiga avgränsare: både ',' och '.' (skriv 1 234,5 eller 1234.5)"
-    ),
-    "more than one decimal comma (group digits with spaces: 1 234 567)": (
-        "mer än ett decimalkomma (gruppera siffrorna med mellanslag: 1 234 567)"
-    ),
-    "more than one decimal point (group digits with spaces: 1 234 567)": (
-        "mer än en decimalpunkt (gruppera siffrorna med mellanslag: 1 234 567)"
-    ),
-    "digits grouped other than in threes from the right (write 3 080 000)": (
-        "siffrorna är inte grupperade tre och tre från höger (skriv 3 080 000)"
-    ),
-}
-"""The Swedish of each problem :func:`~finsam_opt.io.numbers.parse_number` names."""
 
 
 @dataclass(frozen=True)
@@ -786,11 +767,10 @@ def _number(value: object, name: str, header: Header, where: Place) -> float:
     else:
         try:
             number, unit = parse_number(str(value))
-        except ValueError as error:
-            problem = NUMBER_PROBLEMS_SV.get(str(error), str(error))
+        except NumberProblem as error:
             raise InputError(
                 f"{where.en}: {name} must be a number, got {value!r} ({error})",
-                sv=f"{where.sv}: måste vara ett tal, inte {value!r} ({problem})",
+                sv=f"{where.sv}: måste vara ett tal, inte {value!r} ({error.swedish})",
             ) from None
         if unit is not None:
             if name in COUNT_COLUMNS:

@@ -57,7 +57,8 @@ __all__ = ["ROUNDS", "AllocationYear", "Round", "ideal_table"]
 ROUNDS: tuple[str, ...] = ("preliminary", "second_preliminary", "revised", "final", "surplus")
 """The rounds :class:`AllocationYear` runs, in order."""
 
-_STATE_FILE = "process.json"
+STATE_FILE = "process.json"
+"""The file that makes a folder a saved year (:meth:`AllocationYear.save`)."""
 
 
 @dataclass(frozen=True)
@@ -583,7 +584,7 @@ class AllocationYear:
                         **_dates_json(item),
                     }
                 )
-            with atomic_outputs([directory / _STATE_FILE]) as (temporary,):
+            with atomic_outputs([directory / STATE_FILE]) as (temporary,):
                 temporary.write_text(
                     json.dumps(state, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
                 )
@@ -596,11 +597,11 @@ class AllocationYear:
     def load(cls, directory: str | Path) -> AllocationYear:
         """Load a year saved with :meth:`save`."""
         directory = Path(directory)
-        state_file = directory / _STATE_FILE
+        state_file = directory / STATE_FILE
         if not state_file.is_file():
             raise InputError(
-                f"{directory}: not a saved allocation year (no {_STATE_FILE})",
-                sv=f"{directory}: inget sparat tilldelningsår (ingen {_STATE_FILE})",
+                f"{directory}: not a saved allocation year (no {STATE_FILE})",
+                sv=f"{directory}: inget sparat tilldelningsår (ingen {STATE_FILE})",
             )
         try:
             state = json.loads(read_bytes(state_file).decode("utf-8"))
@@ -651,7 +652,7 @@ def _round_files(directory: Path, state: dict[str, Any] | None = None) -> set[Pa
     (none if it is unreadable)."""
     try:
         if state is None:
-            state = json.loads((directory / _STATE_FILE).read_text(encoding="utf-8"))
+            state = json.loads((directory / STATE_FILE).read_text(encoding="utf-8"))
         rounds = state["rounds"]  # type: ignore[index]
         names = [name for entry in rounds for name in (entry["file"], entry["units"])]
     except (OSError, ValueError, KeyError, TypeError):
